@@ -1,0 +1,16 @@
+"""Interactive explorers for the compute-econ lessons (ipywidgets + Bokeh).
+
+Each explorer asks :mod:`compute_econ` for arrays and draws them; none holds
+economics of its own. Display one by leaving it as a cell's last expression::
+
+    from widgets import setup_notebook, ScalingExplorer
+    setup_notebook()          # loads BokehJS from the installed package (offline-safe)
+    ScalingExplorer()
+"""
+
+from ._base import Explorer, setup_notebook
+from .exercises import check
+from .scaling import ScalingExplorer
+from .trends import ComputeTrendExplorer
+
+__all__ = ["Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer"]

@@ -1,0 +1,42 @@
+# compute-econ: `make lab` opens the lessons, `make test` runs every test.
+# Both create .venv on first use (Python >= 3.11) and re-install when pyproject.toml changes.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV   := .venv
+BIN    := $(VENV)/bin
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+.PHONY: lab test bench slides clean help
+
+help:
+	@echo "make lab    - set up .venv and open the lessons in JupyterLab"
+	@echo "make test   - set up .venv with the test extra and run every test"
+	@echo "make bench  - time the explorers and the lessons (prints a table)"
+	@echo "make clean  - remove .venv and test artefacts"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml binder/overrides.json
+	$(BIN)/python -m pip install --quiet -e .
+	mkdir -p $(LAB_SETTINGS) && cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+lab: $(VENV)/.installed
+	BOKEH_RESOURCES=inline $(BIN)/jupyter lab lessons/
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .hypothesis

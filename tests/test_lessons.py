@@ -1,0 +1,91 @@
+"""Lessons: structure lint (fast) and headless execution with nbclient ("Restart and run all")."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from widgets.exercises import EXERCISES, check
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+TIMEOUT_S = 180
+
+
+def test_the_lessons_exist():
+    names = [p.name for p in LESSONS]
+    assert "00_compute_is_the_new_currency.ipynb" in names
+    assert "01_scaling_laws.ipynb" in names
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_structure(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        slide = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide in SLIDE_TYPES, f"cell without slideshow metadata: {cell.source[:60]!r}"
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, "commit lessons without outputs"
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ("Learning objectives", "Estimated time", "Worked example", "Exercises", "Discussion", "Sources"):
+        assert re.search(heading, md, re.I), f"{path.name} lacks a '{heading}' section"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    setup = next(c for c in code if "setup_notebook()" in c.source)
+    assert setup.metadata["slideshow"]["slide_type"] != "skip", "BokehJS must load in slides too"
+    ids = re.findall(r"check\(\s*['\"]([\w-]+)['\"]", "\n".join(c.source for c in code))
+    assert len(set(ids)) >= 3, f"{path.name}: at least three auto-checked exercises"
+    assert set(ids) <= set(EXERCISES), f"unknown exercise ids {set(ids) - set(EXERCISES)}"
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
+    ex = EXERCISES[exercise_id]
+    right = ex.expected()
+    assert check(exercise_id, right).correct is True
+    assert check(exercise_id, right * (1 + 3 * ex.rtol)).correct is False
+    assert check(exercise_id, right * 10).correct is False
+    assert check(exercise_id, ...).correct is None
+    wrong = check(exercise_id, right * 2)
+    # Feedback never gives the number away.
+    for shown in (f"{right:.3g}", f"{right:.2e}", f"{right:,.0f}"):
+        assert shown not in wrong.message
+
+
+# A probe appended to each executed lesson: move every explorer's main slider, as a learner would.
+PROBE = r'''
+import json, numpy as _np
+from widgets._base import Explorer as _E, PRIMARY_SLIDER_CLASS as _P
+_report = []
+for _name, _obj in list(globals().items()):
+    if isinstance(_obj, _E):
+        _s = next(c for c in _obj.controls.values() if _P in c._dom_classes)
+        _before = _obj.readout.value
+        _s.value = _s.max if not hasattr(_s, "base") else _s.base ** _s.max
+        _after = _obj.readout.value
+        _s.value = _s.min if not hasattr(_s, "base") else _s.base ** _s.min
+        _report.append(dict(name=_name, changed=_before != _after, ms=_obj.last_update_s * 1e3))
+print(json.dumps(_report))
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_runs_headless(path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    report = json.loads(nb.cells[-1].outputs[0]["text"])
+    assert report, "the lesson should bind at least one explorer to a name"
+    for item in report:
+        assert item["changed"], f"moving {item['name']}'s main slider did not change its readout"
+    # The executed notebook carries widget state, so exported slides/HTML show the explorers.
+    assert "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {})

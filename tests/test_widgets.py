@@ -1,0 +1,134 @@
+"""Explorers driven without a browser: every control over its range, ends included.
+
+Setting a control's ``.value`` runs the same observer a learner's drag runs, so
+these tests exercise the real update path; the browser suite then checks that
+the same changes reach BokehJS.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from compute_econ import scaling, trends
+from widgets import ComputeTrendExplorer, ScalingExplorer
+from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
+
+LOCAL_FLOP_PER_S = 1e11  # a fixed machine for tests: measuring it would make results vary
+
+
+def make_explorers():
+    return [ScalingExplorer(), ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S)]
+
+
+def control_values(control: ipw.ValueWidget) -> list:
+    """Both ends and a few interior points of a control's range."""
+    if isinstance(control, ipw.FloatLogSlider):
+        exps = np.linspace(control.min, control.max, 7)
+        return [float(control.base**e) for e in exps]
+    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
+        vals = np.linspace(control.min, control.max, 6)
+        return [type(control.value)(v) for v in vals]
+    if isinstance(control, ipw.Dropdown):
+        return [v for _, v in control.options]
+    if isinstance(control, ipw.Checkbox):
+        return [not control.value, control.value]
+    raise AssertionError(f"no test values for {type(control).__name__}")
+
+
+def numeric_columns(explorer) -> dict[str, np.ndarray]:
+    """Every numeric column of every data source, flattened (multi_line columns included)."""
+    out = {}
+    for sname, source in explorer.sources.items():
+        for col, values in source.data.items():
+            vals = list(values)
+            flat = [np.ravel(np.asarray(v)) for v in vals] if vals and np.ndim(vals[0]) else [np.asarray(vals)]
+            arr = np.concatenate(flat) if flat else np.array([])
+            if arr.dtype.kind in "fiu":
+                out[f"{sname}.{col}"] = arr.astype(float)
+    return out
+
+
+def snapshot(explorer):
+    return explorer.readout.value, {k: v.copy() for k, v in numeric_columns(explorer).items()}
+
+
+@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
+def test_every_control_over_its_range_keeps_data_finite_and_changes_it(explorer):
+    for name, control in explorer.controls.items():
+        values = control_values(control)
+        changed = 0
+        for value in values:
+            before = snapshot(explorer)
+            if control.value == value:
+                continue
+            control.value = value
+            cols = numeric_columns(explorer)
+            for col, arr in cols.items():
+                assert np.all(np.isfinite(arr)), f"{name}={value!r}: non-finite values in {col}"
+            assert any(arr.size for arr in cols.values()), f"{name}={value!r}: every source is empty"
+            after = snapshot(explorer)
+            data_changed = before[1].keys() != after[1].keys() or any(
+                before[1][k].shape != after[1][k].shape or not np.allclose(before[1][k], after[1][k])
+                for k in after[1]
+            )
+            changed += data_changed or before[0] != after[0]
+            assert "nan" not in explorer.readout.value.lower(), f"{name}={value!r}: readout shows NaN"
+        assert changed, f"moving {name} over {values} changed nothing"
+
+
+@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
+def test_browser_contract_classes(explorer):
+    """The browser suite finds the readout and the main slider by these CSS classes."""
+    assert READOUT_CLASS in explorer.readout._dom_classes
+    primary = [c for c in explorer.controls.values() if PRIMARY_SLIDER_CLASS in getattr(c, "_dom_classes", ())]
+    assert len(primary) == 1
+    assert isinstance(explorer.widget, ipw.Box)
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@pytest.mark.parametrize("fit_key", list(scaling.FITS))
+@pytest.mark.parametrize("budget", [1e18, 5.76e23, 3.8e25, 1e28])
+def test_scaling_readout_matches_model(fit_key, budget):
+    ex = ScalingExplorer()
+    ex.controls["fit"].value = fit_key
+    ex.controls["budget"].value = budget
+    want = scaling.compute_optimal(ex.controls["budget"].value, fit=scaling.FITS[fit_key])
+    assert ex.result.n_params == pytest.approx(want.n_params, rel=1e-9)
+    # The optimum star sits at the model's optimum, on the learner's curve.
+    star = ex.sources["budget_optimum"].data
+    assert star["n_params"][0] == pytest.approx(want.n_params, rel=1e-9)
+    assert star["loss"][0] == pytest.approx(want.loss, rel=1e-9)
+    assert min(ex.sources["budget_curve"].data["loss"]) >= want.loss - 1e-9
+    text = re.sub(r"<[^>]+>", "", ex.readout.value)
+    assert f"{want.tokens_per_param:.1f} tokens/parameter" in text
+    assert f"{want.loss:.3f} nats/token" in text
+
+
+def test_scaling_models_overlay_toggles():
+    ex = ScalingExplorer(show_models=True)
+    assert len(ex.sources["models"].data["name"]) == 3
+    ex.controls["show_models"].value = False
+    assert len(ex.sources["models"].data["name"]) == 0
+
+
+def test_trend_readout_matches_model():
+    ex = ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S, year=2030, start_year=2017)
+    fit = trends.fit_training_compute_trend(start_year=2017.0)
+    at = trends.project(fit, 2030.0, level=0.9)
+    assert ex.result.central == pytest.approx(at.central, rel=1e-9)
+    text = re.sub(r"<[^>]+>", "", ex.readout.value)
+    assert f"{fit.growth_per_year:.1f}× per year" in text
+    tgt = ex.sources["target"].data
+    assert tgt["low"][0] < tgt["central"][0] < tgt["high"][0]
+
+
+def test_trend_projection_moves_with_year():
+    ex = ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S, year=2026)
+    early = ex.sources["target"].data["central"][0]
+    ex.controls["year"].value = 2035
+    assert ex.sources["target"].data["central"][0] > early

@@ -1,0 +1,184 @@
+"""Exercise feedback for the lessons: ``check(exercise_id, answer)``.
+
+The expected answer of each exercise is computed from :mod:`compute_econ` when
+it is checked, never stored as a literal and never shown: the learner reads
+"correct", or "not yet" with a hint that points at the method. An answer is
+accepted within a relative tolerance that reflects how precisely the question
+can be answered (reading a plot vs computing exactly).
+
+Exercises are registered per lesson in :data:`EXERCISES`; a test checks that
+every id used by a lesson exists and that each exercise accepts its own
+expected value and rejects a wrong one.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from compute_econ import hardware, scaling, training, trends
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One auto-checked question.
+
+    ``expected`` is a function so the answer comes from the model at check
+    time; ``rtol`` is the accepted relative error; ``hint`` is shown on a
+    wrong answer and must not give the number away.
+    """
+
+    question: str
+    expected: Callable[[], float]
+    rtol: float
+    hint: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of a check; displays as a coloured box in a notebook."""
+
+    exercise_id: str
+    correct: bool | None  # None: not answered yet
+    message: str
+
+    def _repr_html_(self) -> str:
+        colour = {True: "#e6f4ea", False: "#fdecea", None: "#eef2f7"}[self.correct]
+        border = {True: "#34a853", False: "#d93025", None: "#8a9ab0"}[self.correct]
+        return (
+            f'<div class="ce-feedback" style="background:{colour};border-left:4px solid {border};'
+            f'padding:6px 10px;margin:4px 0">{self.message}</div>'
+        )
+
+    def __repr__(self) -> str:  # plain-text front ends
+        mark = {True: "correct", False: "not yet", None: "not answered"}[self.correct]
+        return f"[{self.exercise_id}: {mark}] {html.unescape(self.message)}"
+
+    def __bool__(self) -> bool:
+        return bool(self.correct)
+
+
+def _gopher_optimal_params() -> float:
+    return float(scaling.compute_optimal(5.76e23, fit=scaling.HOFFMANN_2022).n_params)
+
+
+def _gpt3_training_flop() -> float:
+    return float(scaling.training_flop(175e9, 300e9))
+
+
+def _growth_per_year_since_2017() -> float:
+    return float(trends.fit_training_compute_trend(start_year=2017.0).growth_per_year)
+
+
+def _gpt3_h100_days() -> float:
+    return float(training.accelerator_days(_gpt3_training_flop(), hardware.H100_SXM.peak_flop_per_s, 0.4))
+
+
+def _orders_of_magnitude_gpt2_to_llama31() -> float:
+    runs = trends.load_training_runs()
+    return math.log10(runs.row("Llama 3.1 405B")["training_flop"] / runs.row("GPT-2")["training_flop"])
+
+
+def _chinchilla_tokens_for_1e25() -> float:
+    return float(scaling.compute_optimal(1e25, fit=scaling.HOFFMANN_2022).n_tokens)
+
+
+def _overtrained_ratio_llama3_8b() -> float:
+    # Llama 3 8B: 8e9 parameters trained on 15e12 tokens (Llama 3 paper, arXiv:2407.21783, §1).
+    return 15e12 / 8e9 / float(scaling.compute_optimal(scaling.training_flop(8e9, 15e12)).tokens_per_param)
+
+
+def _effective_epochs_4() -> float:
+    u = 1e12
+    return float(scaling.effective_data_tokens(u, 4.0) / u)
+
+
+EXERCISES: dict[str, Exercise] = {
+    # -- lesson 00 ------------------------------------------------------------
+    "00-gpt3-flop": Exercise(
+        "GPT-3 has 175 billion parameters and was trained on 300 billion tokens. How many FLOP did training take?",
+        _gpt3_training_flop, 0.03,
+        "Training costs about 6 FLOP per parameter per token: 2 for the forward pass, 4 for the backward pass.",
+        "FLOP",
+    ),
+    "00-ooms": Exercise(
+        "How many orders of magnitude (powers of ten) more compute did Llama 3.1 405B use than GPT-2?",
+        _orders_of_magnitude_gpt2_to_llama31, 0.06,
+        "Look both runs up in the table (`runs.row(name)`), divide, and take log10 of the ratio.",
+        "orders of magnitude",
+    ),
+    "00-growth": Exercise(
+        "By what factor per year has the training compute of notable runs grown since 2017 (the fitted trend)?",
+        _growth_per_year_since_2017, 0.1,
+        "Use `fit_training_compute_trend(start_year=2017)` and its `growth_per_year`; the explorer's readout shows it too.",
+        "× per year",
+    ),
+    "00-gpt3-h100-days": Exercise(
+        "How many H100-days would GPT-3's training take at 40% MFU?",
+        _gpt3_h100_days, 0.05,
+        "FLOP ÷ (peak FLOP/s × MFU) gives accelerator-seconds; divide by 86,400 for days. "
+        "The H100's dense BF16 peak is in `hardware.H100_SXM`.",
+        "GPU-days",
+    ),
+    # -- lesson 01 ------------------------------------------------------------
+    "01-gopher-optimal-n": Exercise(
+        "With Gopher's budget (5.76e23 FLOP), how many parameters does the Chinchilla fit (approach 3) call optimal?",
+        _gopher_optimal_params, 0.05,
+        "Set the explorer's budget to 5.76e23 FLOP with the Hoffmann fit, or call `compute_optimal`.",
+        "parameters",
+    ),
+    "01-tokens-1e25": Exercise(
+        "How many training tokens are compute-optimal for a 1e25 FLOP budget under the Hoffmann et al. fit?",
+        _chinchilla_tokens_for_1e25, 0.05,
+        "Use `compute_optimal(1e25)`: D* is its `n_tokens`. Check: 6·N*·D* should give back the budget.",
+        "tokens",
+    ),
+    "01-llama3-8b-overtraining": Exercise(
+        "Llama 3 8B saw 15T tokens. How many times more tokens per parameter is that than compute-optimal for its budget?",
+        _overtrained_ratio_llama3_8b, 0.1,
+        "Its budget is 6·N·D. Compare its actual D/N with `compute_optimal(budget).tokens_per_param`.",
+        "×",
+    ),
+    "01-four-epochs": Exercise(
+        "Repeating 1T unique tokens for 4 epochs is worth how many trillion tokens of fresh data (Muennighoff et al.)?",
+        _effective_epochs_4, 0.03,
+        "Use `effective_data_tokens(unique_tokens, epochs)` and divide by the unique tokens.",
+        "T tokens per T unique",
+    ),
+}
+
+
+def check(exercise_id: str, answer: Any) -> Feedback:
+    """Check a learner's numeric answer; say "correct" or give a hint, never the answer.
+
+    Parameters
+    ----------
+    exercise_id : str
+        A key of :data:`EXERCISES` (the lesson gives it).
+    answer : float
+        The learner's number. ``...`` (the placeholder in the lessons) means
+        "not answered yet".
+    """
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}")
+    ex = EXERCISES[exercise_id]
+    if answer is ... or answer is None:
+        return Feedback(exercise_id, None, "Not answered yet: replace <code>...</code> with your number and run the cell.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(exercise_id, False, f"Your answer should be a single number ({html.escape(ex.unit)}), "
+                                            f"not {html.escape(type(answer).__name__)}.")
+    if not math.isfinite(value):
+        return Feedback(exercise_id, False, "Your answer is not a finite number.")
+    expected = ex.expected()
+    if math.isclose(value, expected, rel_tol=ex.rtol):
+        return Feedback(exercise_id, True, f"<b>Correct.</b> (accepted within ±{ex.rtol:.0%})")
+    direction = "too high" if value > expected else "too low"
+    ratio = max(value, expected) / min(abs(value), abs(expected)) if value > 0 else math.inf
+    scale = " — off by more than a factor of 10: check the units and powers of ten." if ratio > 10 else "."
+    return Feedback(exercise_id, False, f"<b>Not yet:</b> your answer is {direction}{scale} "
+                                        f"<i>Hint:</i> {html.escape(ex.hint)}")
