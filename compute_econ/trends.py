@@ -1,0 +1,711 @@
+"""Growth of training compute: the shipped table of notable runs, log-linear fits, projections.
+
+Training compute of notable models has grown roughly exponentially, so a straight
+line through ``log10(training_flop)`` against the calendar year summarises it:
+its slope is the growth in orders of magnitude (OOM) per year, ``10**slope`` the
+growth factor per year, and ``log10(2) / slope`` the doubling time. Projections
+carry an ordinary-least-squares prediction interval, computed in log10 space
+with a Student-t quantile (implemented here, no SciPy).
+
+References
+----------
+Sevilla et al. 2022, "Compute Trends Across Three Eras of Machine Learning",
+arXiv:2202.05924, Section 3 and Table 2 (log-linear fits of training compute).
+Epoch AI 2024, "Training Compute of Frontier AI Models Grows by 4-5x per Year"
+(epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import importlib.resources
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from compute_econ._validate import as_float_array, in_range, positive, scalar_or_array
+
+__all__ = [
+    "TRAINING_RUNS_COLUMNS",
+    "TrainingRuns",
+    "load_training_runs",
+    "decimal_year",
+    "student_t_quantile",
+    "LogLinearTrend",
+    "fit_log_linear",
+    "fit_training_compute_trend",
+    "Projection",
+    "project",
+]
+
+#: Columns of ``data/training_runs.csv``, in order.
+TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
+    "name",
+    "organisation",
+    "date",
+    "n_params",
+    "n_tokens",
+    "training_flop",
+    "source",
+    "note",
+)
+
+_LOG10_2 = math.log10(2.0)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _one_decimal_year(name: str, value: Any) -> float:
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        d = value
+    else:
+        try:
+            d = _dt.date.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must be an ISO date 'yyyy-mm-dd', got {value!r}"
+            ) from exc
+    days_in_year = 366 if (d.year % 4 == 0 and (d.year % 100 != 0 or d.year % 400 == 0)) else 365
+    return d.year + (d.timetuple().tm_yday - 1) / days_in_year
+
+
+def decimal_year(iso_date: str | _dt.date | ArrayLike) -> float | np.ndarray:
+    """Calendar date as a decimal year (1 January = ``year + 0``).
+
+    .. math:: y = \\text{year} + (\\text{day of year} - 1) / \\text{days in year}
+
+    Parameters
+    ----------
+    iso_date : str, datetime.date or sequence of them
+        ISO 8601 date(s) ``yyyy-mm-dd``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Decimal year(s), e.g. ``2020-07-02`` -> 2020.5 (a leap year).
+
+    References
+    ----------
+    ISO 8601 calendar dates; the day-fraction convention is the one used for
+    publication dates in Epoch AI's Notable AI Models plots.
+
+    Examples
+    --------
+    >>> decimal_year("2021-01-01")
+    2021.0
+    >>> round(decimal_year("2020-07-02"), 3)
+    2020.5
+    """
+    if isinstance(iso_date, (str, _dt.date)):
+        return _one_decimal_year("iso_date", iso_date)
+    items = np.asarray(iso_date, dtype=object)
+    out = np.array([_one_decimal_year("iso_date", v) for v in items.ravel()], dtype=float)
+    return out.reshape(items.shape)
+
+
+# ------------------------------------------------------------------ training runs
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
+class TrainingRuns:
+    """Notable training runs as parallel, read-only arrays (one entry per run).
+
+    Attributes
+    ----------
+    name, organisation, source, note : tuple of str
+        Run name, developer, citation (paper + table/section, or the publisher
+        of an estimate) and a note saying whether a figure is an estimate.
+    year : numpy.ndarray
+        Publication/announcement date as a decimal year.
+    n_params : numpy.ndarray
+        Parameters N (activated parameters for mixture-of-experts); NaN if unknown.
+    n_tokens : numpy.ndarray
+        Training tokens D; NaN if unknown.
+    training_flop : numpy.ndarray
+        Training compute in FLOP (a count).
+
+    References
+    ----------
+    Per row, in ``source``; most estimates come from Epoch AI, "Notable AI
+    Models" database (epoch.ai/data/notable-ai-models).
+    """
+
+    name: tuple[str, ...]
+    organisation: tuple[str, ...]
+    year: np.ndarray
+    n_params: np.ndarray
+    n_tokens: np.ndarray
+    training_flop: np.ndarray
+    source: tuple[str, ...]
+    note: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.name)
+        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note"):
+            if len(getattr(self, attr)) != n:
+                raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
+        index = {nm: i for i, nm in enumerate(self.name)}
+        if len(index) != n:
+            raise ValueError("TrainingRuns.name must be unique")
+        object.__setattr__(self, "_index", index)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def row(self, name: str) -> dict[str, Any]:
+        """One run as a dict (keys as in the CSV, ``year`` instead of ``date``).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not in the table; the message lists the known names.
+        """
+        try:
+            i = self._index[name]
+        except KeyError:
+            raise ValueError(
+                f"name must be one of the training runs {list(self.name)}, got {name!r}"
+            ) from None
+        return {
+            "name": self.name[i],
+            "organisation": self.organisation[i],
+            "year": float(self.year[i]),
+            "n_params": float(self.n_params[i]),
+            "n_tokens": float(self.n_tokens[i]),
+            "training_flop": float(self.training_flop[i]),
+            "source": self.source[i],
+            "note": self.note[i],
+        }
+
+
+def _parse_number(text: str, where: str, field_name: str, *, required: bool) -> float:
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise ValueError(f"{where}: field '{field_name}' is empty (a positive number is required)")
+        return math.nan
+    try:
+        x = float(text)
+    except ValueError:
+        raise ValueError(f"{where}: field '{field_name}' must be a number, got {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise ValueError(f"{where}: field '{field_name}' must be > 0 (valid range: (0, inf)), got {text!r}")
+    return x
+
+
+def _parse_training_runs(text: str, label: str) -> TrainingRuns:
+    reader = csv.DictReader(text.splitlines())
+    header = tuple(reader.fieldnames or ())
+    if header != TRAINING_RUNS_COLUMNS:
+        raise ValueError(f"{label}: header must be {','.join(TRAINING_RUNS_COLUMNS)}, got {','.join(header)}")
+    cols: dict[str, list[Any]] = {c: [] for c in TRAINING_RUNS_COLUMNS}
+    years: list[float] = []
+    seen: set[str] = set()
+    for i, rec in enumerate(reader, start=1):
+        name = (rec.get("name") or "").strip()
+        where = f"{label} row {i} ({name!r})"
+        if None in rec or any(rec.get(c) is None for c in TRAINING_RUNS_COLUMNS):
+            raise ValueError(f"{where}: expected {len(TRAINING_RUNS_COLUMNS)} fields")
+        if not name:
+            raise ValueError(f"{where}: field 'name' is empty")
+        if name in seen:
+            raise ValueError(f"{where}: field 'name' duplicates an earlier row")
+        seen.add(name)
+        try:
+            years.append(_one_decimal_year("date", rec["date"]))
+        except ValueError:
+            raise ValueError(f"{where}: field 'date' must be an ISO date yyyy-mm-dd, got {rec['date']!r}") from None
+        cols["n_params"].append(_parse_number(rec["n_params"], where, "n_params", required=False))
+        cols["n_tokens"].append(_parse_number(rec["n_tokens"], where, "n_tokens", required=False))
+        cols["training_flop"].append(_parse_number(rec["training_flop"], where, "training_flop", required=True))
+        if not rec["source"].strip():
+            raise ValueError(f"{where}: field 'source' is empty (every row must cite its source)")
+        cols["name"].append(name)
+        cols["organisation"].append(rec["organisation"].strip())
+        cols["source"].append(rec["source"].strip())
+        cols["note"].append(rec["note"].strip())
+    if not seen:
+        raise ValueError(f"{label}: no rows")
+    return TrainingRuns(
+        name=tuple(cols["name"]),
+        organisation=tuple(cols["organisation"]),
+        year=_readonly(np.array(years, dtype=float)),
+        n_params=_readonly(np.array(cols["n_params"], dtype=float)),
+        n_tokens=_readonly(np.array(cols["n_tokens"], dtype=float)),
+        training_flop=_readonly(np.array(cols["training_flop"], dtype=float)),
+        source=tuple(cols["source"]),
+        note=tuple(cols["note"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shipped() -> TrainingRuns:
+    text = (
+        importlib.resources.files("compute_econ")
+        .joinpath("data", "training_runs.csv")
+        .read_text(encoding="utf-8")
+    )
+    return _parse_training_runs(text, "training_runs.csv")
+
+
+def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRuns:
+    """Load and validate the table of notable training runs.
+
+    Every row is checked: a non-empty unique name, a parseable ISO date, a
+    positive finite ``training_flop``, ``n_params``/``n_tokens`` empty or
+    positive, and a non-empty ``source``. The shipped table is immutable and
+    cached; a table given by ``path`` is read afresh on every call.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A CSV with the columns of :data:`TRAINING_RUNS_COLUMNS`. Default: the
+        table shipped in ``compute_econ/data/training_runs.csv``.
+
+    Returns
+    -------
+    TrainingRuns
+
+    Raises
+    ------
+    ValueError
+        Naming the row (1-based, after the header), the run and the field.
+
+    References
+    ----------
+    Row sources are in the ``source`` column; estimates mostly from Epoch AI,
+    "Notable AI Models" (epoch.ai/data/notable-ai-models).
+    """
+    if path is None:
+        return _load_shipped()
+    p = os.fspath(path)
+    with open(p, encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    return _parse_training_runs(text, os.path.basename(p))
+
+
+# ----------------------------------------------------------------- Student-t
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction for the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """Regularised incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    ln_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    front = math.exp(ln_front)
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def _t_cdf(t: float, df: float) -> float:
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def student_t_quantile(p: float, df: float) -> float:
+    """Quantile (inverse CDF) of Student's t distribution with ``df`` degrees of freedom.
+
+    The CDF is evaluated through the regularised incomplete beta function,
+    :math:`F(t) = 1 - \\tfrac12 I_{\\nu/(\\nu+t^2)}(\\nu/2, 1/2)` for
+    :math:`t \\ge 0`, and inverted by bisection to ~1e-12 relative accuracy.
+
+    Parameters
+    ----------
+    p : float
+        Probability in (0, 1).
+    df : float
+        Degrees of freedom, > 0.
+
+    Returns
+    -------
+    float
+        ``t`` with ``P(T <= t) = p``.
+
+    References
+    ----------
+    Abramowitz & Stegun 1964, Handbook of Mathematical Functions, eq. 26.7.1
+    (t CDF via the incomplete beta function) and 26.5.8 (continued fraction);
+    Press et al. 2007, Numerical Recipes 3rd ed., Section 6.4.
+
+    Examples
+    --------
+    >>> round(student_t_quantile(0.975, 5), 4)
+    2.5706
+    """
+    p = float(in_range("p", p, 0.0, 1.0, low_inclusive=False, high_inclusive=False))
+    df = float(positive("df", df))
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -student_t_quantile(1.0 - p, df)
+    lo, hi = 0.0, 1.0
+    while _t_cdf(hi, df) < p:
+        hi *= 2.0
+        if hi > 1e300:  # pragma: no cover - unreachable for p < 1
+            break
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if _t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-13 * max(1.0, hi):
+            break
+    return 0.5 * (lo + hi)
+
+
+# ------------------------------------------------------------------- trends
+
+
+@dataclass(frozen=True)
+class LogLinearTrend:
+    """An OLS fit of ``log10(value)`` on calendar year.
+
+    .. math:: \\log_{10} y = b_0 + b_1 (t - \\bar t)
+
+    with ``b1 = slope_log10_per_year`` and ``b0 = intercept_log10`` (the fitted
+    log10 value at the mean year ``year_mean``, which keeps the fit well
+    conditioned).
+
+    Attributes
+    ----------
+    slope_log10_per_year : float
+        Growth in orders of magnitude per year.
+    intercept_log10 : float
+        Fitted ``log10(value)`` at ``year_mean``.
+    year_mean : float
+        Mean of the fitted years (decimal years).
+    residual_std_log10 : float
+        Residual standard deviation in log10 units, ``sqrt(SSR / (n - 2))``.
+    sxx : float
+        ``sum((t - year_mean)**2)`` in year^2.
+    n : int
+        Number of points fitted.
+    start_year, end_year : float
+        Earliest and latest fitted year.
+    source : str
+        What was fitted (data set and citation).
+
+    References
+    ----------
+    Sevilla et al. 2022, arXiv:2202.05924, Section 3 (log-linear trend fits);
+    Montgomery, Peck & Vining 2012, Introduction to Linear Regression Analysis,
+    5th ed., Section 2.5 (prediction interval for a new observation).
+    """
+
+    slope_log10_per_year: float
+    intercept_log10: float
+    year_mean: float
+    residual_std_log10: float
+    sxx: float
+    n: int
+    start_year: float
+    end_year: float
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("slope_log10_per_year", "intercept_log10", "year_mean", "start_year", "end_year"):
+            as_float_array(name, getattr(self, name))
+        in_range("residual_std_log10", self.residual_std_log10, 0.0, math.inf)
+        positive("sxx", self.sxx, "year^2")
+        if int(self.n) != self.n or self.n < 3:
+            raise ValueError(f"n must be an integer >= 3 (valid range: [3, inf)), got {self.n!r}")
+
+    @property
+    def ooms_per_year(self) -> float:
+        """Orders of magnitude per year (the slope)."""
+        return float(self.slope_log10_per_year)
+
+    @property
+    def growth_per_year(self) -> float:
+        """Growth factor per year, ``10**slope`` (e.g. 4.5 means x4.5 each year)."""
+        return float(10.0**self.slope_log10_per_year)
+
+    @property
+    def doubling_time_years(self) -> float:
+        """Years to double, ``log10(2) / slope``; negative for a declining trend (a halving time), inf if flat."""
+        if self.slope_log10_per_year == 0:
+            return math.inf
+        return _LOG10_2 / self.slope_log10_per_year
+
+    @property
+    def doubling_time_months(self) -> float:
+        """Doubling time in months (``12 * doubling_time_years``)."""
+        return 12.0 * self.doubling_time_years
+
+    @property
+    def dof(self) -> int:
+        """Residual degrees of freedom, ``n - 2``."""
+        return int(self.n) - 2
+
+    def predict_log10(self, year: ArrayLike) -> float | np.ndarray:
+        """Central fitted ``log10(value)`` at ``year`` (decimal years; vectorised)."""
+        t = as_float_array("year", year)
+        return scalar_or_array(self.intercept_log10 + self.slope_log10_per_year * (t - self.year_mean))
+
+    def predict(self, year: ArrayLike) -> float | np.ndarray:
+        """Central fitted value (e.g. training FLOP) at ``year`` (decimal years; vectorised).
+
+        References
+        ----------
+        Sevilla et al. 2022, arXiv:2202.05924, Section 3.
+        """
+        return scalar_or_array(10.0 ** np.asarray(self.predict_log10(year)))
+
+    def band(self, year: ArrayLike, level: float = 0.9, *, kind: str = "prediction") -> tuple[Any, Any]:
+        """Lower and upper bounds of an OLS interval around the trend at ``year``.
+
+        .. math::
+
+            \\log_{10} y_0 \\pm t_{(1+\\text{level})/2,\\,n-2}\\; s\\,
+            \\sqrt{k + \\tfrac1n + \\tfrac{(t_0-\\bar t)^2}{S_{xx}}}
+
+        with ``k = 1`` for a prediction interval (where a new run may fall) and
+        ``k = 0`` for a confidence interval of the trend line itself. The band
+        is narrowest at the mean year and widens away from it.
+
+        Parameters
+        ----------
+        year : array_like
+            Decimal year(s).
+        level : float
+            Coverage in (0, 1), default 0.9.
+        kind : {"prediction", "mean"}
+            Interval for a new observation (default) or for the trend line.
+
+        Returns
+        -------
+        (low, high) : tuple of float or numpy.ndarray
+            Bounds in the units of the fitted values (e.g. FLOP).
+
+        References
+        ----------
+        Montgomery, Peck & Vining 2012, Introduction to Linear Regression
+        Analysis, 5th ed., Section 2.4.2 (eq. 2.43, mean response) and
+        Section 2.5 (eq. 2.45, prediction of a new observation).
+        """
+        level = float(in_range("level", level, 0.0, 1.0, low_inclusive=False, high_inclusive=False))
+        if kind not in ("prediction", "mean"):
+            raise ValueError(f"kind must be 'prediction' or 'mean', got {kind!r}")
+        t = as_float_array("year", year)
+        k = 1.0 if kind == "prediction" else 0.0
+        centre = self.intercept_log10 + self.slope_log10_per_year * (t - self.year_mean)
+        se = self.residual_std_log10 * np.sqrt(k + 1.0 / self.n + (t - self.year_mean) ** 2 / self.sxx)
+        q = student_t_quantile(0.5 + level / 2.0, self.dof)
+        return scalar_or_array(10.0 ** (centre - q * se)), scalar_or_array(10.0 ** (centre + q * se))
+
+    def growth_interval(self, level: float = 0.9) -> tuple[float, float]:
+        """Confidence interval for the growth factor per year, ``10**(b1 +/- t * s / sqrt(Sxx))``.
+
+        References
+        ----------
+        Montgomery, Peck & Vining 2012, Section 2.4.1 (eq. 2.30, interval for the slope).
+        """
+        level = float(in_range("level", level, 0.0, 1.0, low_inclusive=False, high_inclusive=False))
+        q = student_t_quantile(0.5 + level / 2.0, self.dof)
+        half = q * self.residual_std_log10 / math.sqrt(self.sxx)
+        return 10.0 ** (self.slope_log10_per_year - half), 10.0 ** (self.slope_log10_per_year + half)
+
+    def __str__(self) -> str:
+        return (
+            f"LogLinearTrend: x{self.growth_per_year:.2f}/year ({self.ooms_per_year:.3f} OOM/year, "
+            f"doubling every {self.doubling_time_months:.1f} months), n={self.n}, "
+            f"{self.start_year:.1f}-{self.end_year:.1f}, residual sd {self.residual_std_log10:.2f} OOM"
+        )
+
+
+def fit_log_linear(years: ArrayLike, values: ArrayLike, *, source: str = "") -> LogLinearTrend:
+    """Fit ``log10(values)`` against ``years`` by ordinary least squares.
+
+    Parameters
+    ----------
+    years : array_like
+        Decimal years, 1-D.
+    values : array_like
+        Positive values (e.g. training FLOP), same length as ``years``.
+    source : str, optional
+        Description/citation of the data, stored on the result.
+
+    Returns
+    -------
+    LogLinearTrend
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 points, mismatched lengths, non-finite years, non-positive
+        values, or all years equal.
+
+    References
+    ----------
+    Sevilla et al. 2022, arXiv:2202.05924, Section 3 (OLS on log compute vs.
+    publication date); Montgomery, Peck & Vining 2012, Section 2.2.
+
+    Examples
+    --------
+    >>> fit = fit_log_linear([2000, 2001, 2002, 2003], [1, 10, 100, 1000])
+    >>> round(fit.growth_per_year, 6)
+    10.0
+    """
+    t = as_float_array("years", years).ravel()
+    y = positive("values", values).ravel()
+    if t.size != y.size:
+        raise ValueError(f"years and values must have the same length, got {t.size} and {y.size}")
+    if t.size < 3:
+        raise ValueError(f"need at least 3 points to fit a trend with an interval (valid range: n >= 3), got {t.size}")
+    logy = np.log10(y)
+    t_mean = float(t.mean())
+    dt = t - t_mean
+    sxx = float(dt @ dt)
+    if sxx <= 0:
+        raise ValueError(f"years must not all be equal, got {t[0]!r} for every point")
+    slope = float(dt @ (logy - logy.mean()) / sxx)
+    intercept = float(logy.mean())
+    resid = logy - (intercept + slope * dt)
+    s = math.sqrt(float(resid @ resid) / (t.size - 2))
+    return LogLinearTrend(
+        slope_log10_per_year=slope,
+        intercept_log10=intercept,
+        year_mean=t_mean,
+        residual_std_log10=s,
+        sxx=sxx,
+        n=int(t.size),
+        start_year=float(t.min()),
+        end_year=float(t.max()),
+        source=source,
+    )
+
+
+def fit_training_compute_trend(
+    start_year: float = 2017.0,
+    end_year: float | None = None,
+    runs: TrainingRuns | None = None,
+) -> LogLinearTrend:
+    """Log-linear trend of training FLOP in the shipped table of notable runs.
+
+    Parameters
+    ----------
+    start_year : float
+        First decimal year included (default 2017.0, the Transformer).
+    end_year : float, optional
+        Last decimal year included (default: all).
+    runs : TrainingRuns, optional
+        Table to fit (default :func:`load_training_runs`).
+
+    Returns
+    -------
+    LogLinearTrend
+        On the shipped table from 2017 this gives about x4.8/year, close to
+        Epoch AI's 4-5x/year for notable and frontier models (the subset differs:
+        a hand-picked list of landmark language models).
+
+    References
+    ----------
+    Epoch AI 2024, "Training Compute of Frontier AI Models Grows by 4-5x per
+    Year" (4-5x/year for notable models 2010-May 2024; ~5x/year for frontier
+    language models); Sevilla et al. 2022, arXiv:2202.05924, Table 2.
+    """
+    runs = load_training_runs() if runs is None else runs
+    start = float(as_float_array("start_year", start_year))
+    end = math.inf if end_year is None else float(as_float_array("end_year", end_year))
+    if end < start:
+        raise ValueError(f"end_year must be >= start_year ({start:g}), got {end:g}")
+    keep = (runs.year >= start) & (runs.year <= end)
+    label = "compute_econ/data/training_runs.csv (notable training runs; sources per row)"
+    return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
+
+
+@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
+class Projection:
+    """A trend projected over years: central value and an interval band.
+
+    Attributes
+    ----------
+    year, central, low, high : numpy.ndarray
+        Decimal years and the central/low/high values (units of the fit, e.g. FLOP).
+    level : float
+        Coverage of the band.
+    """
+
+    year: np.ndarray
+    central: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    level: float
+
+
+def project(trend: LogLinearTrend, years: ArrayLike, level: float = 0.9) -> Projection:
+    """Project ``trend`` to ``years`` with an OLS prediction interval of coverage ``level``.
+
+    Parameters
+    ----------
+    trend : LogLinearTrend
+    years : array_like
+        Decimal years.
+    level : float
+        Coverage in (0, 1), default 0.9.
+
+    Returns
+    -------
+    Projection
+        Arrays (at least 1-D) of year, central, low, high.
+
+    References
+    ----------
+    Montgomery, Peck & Vining 2012, Section 2.5 (prediction interval);
+    Epoch AI 2024 (4-5x/year) as the baseline the fitted trend is checked against.
+    """
+    t = np.atleast_1d(as_float_array("years", years)).astype(float)
+    low, high = trend.band(t, level)
+    return Projection(
+        year=_readonly(t.copy()),
+        central=_readonly(np.atleast_1d(np.asarray(trend.predict(t), dtype=float))),
+        low=_readonly(np.atleast_1d(np.asarray(low, dtype=float))),
+        high=_readonly(np.atleast_1d(np.asarray(high, dtype=float))),
+        level=float(level),
+    )
