@@ -28,6 +28,7 @@ __all__ = [
     "accelerator_days",
     "wall_clock_days",
     "local_machine_days",
+    "local_machine_flop",
     "implied_mfu",
 ]
 
@@ -185,6 +186,38 @@ def local_machine_days(training_flop: ArrayLike, achieved_flop_per_s: ArrayLike)
     C = non_negative("training_flop", training_flop, "FLOP")
     R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
     return scalar_or_array(C / R / SECONDS_PER_DAY)
+
+
+def local_machine_flop(achieved_flop_per_s: ArrayLike, days: ArrayLike) -> float:
+    """FLOP this computer performs in ``days`` at its measured rate (the inverse of :func:`local_machine_days`).
+
+    .. math:: C = R \\cdot 86400 \\cdot \\text{days}
+
+    Parameters
+    ----------
+    achieved_flop_per_s : array_like
+        Measured FLOP/s (e.g. from :func:`compute_econ.hardware.measure_local_flop_s`), > 0.
+    days : array_like
+        Running time in days, >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP (a count).
+
+    References
+    ----------
+    Same formula as :func:`accelerator_days` with MFU = 1 (Chowdhery et al.
+    2022, arXiv:2204.02311, Appendix B).
+
+    Examples
+    --------
+    >>> local_machine_flop(1e11, 365.25)  # a 100 GFLOP/s laptop running for a year
+    3.15576e+18
+    """
+    R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
+    T = non_negative("days", days, "days")
+    return scalar_or_array(R * T * SECONDS_PER_DAY)
 
 
 def implied_mfu(

@@ -666,16 +666,17 @@ class Projection:
 
     Attributes
     ----------
-    year, central, low, high : numpy.ndarray
-        Decimal years and the central/low/high values (units of the fit, e.g. FLOP).
+    year, central, low, high : float or numpy.ndarray
+        Decimal years and the central/low/high values (units of the fit, e.g.
+        FLOP); floats when projected to a single year.
     level : float
         Coverage of the band.
     """
 
-    year: np.ndarray
-    central: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    year: float | np.ndarray
+    central: float | np.ndarray
+    low: float | np.ndarray
+    high: float | np.ndarray
     level: float
 
 
@@ -693,19 +694,23 @@ def project(trend: LogLinearTrend, years: ArrayLike, level: float = 0.9) -> Proj
     Returns
     -------
     Projection
-        Arrays (at least 1-D) of year, central, low, high.
+        year, central, low, high: floats for a scalar ``years``, arrays of the
+        same shape otherwise (the package's scalar-in, scalar-out convention).
 
     References
     ----------
     Montgomery, Peck & Vining 2012, Section 2.5 (prediction interval);
     Epoch AI 2024 (4-5x/year) as the baseline the fitted trend is checked against.
     """
-    t = np.atleast_1d(as_float_array("years", years)).astype(float)
+    t = as_float_array("years", years)
     low, high = trend.band(t, level)
+    central = trend.predict(t)
+    if t.ndim == 0:
+        return Projection(year=float(t), central=float(central), low=float(low), high=float(high), level=float(level))
     return Projection(
         year=_readonly(t.copy()),
-        central=_readonly(np.atleast_1d(np.asarray(trend.predict(t), dtype=float))),
-        low=_readonly(np.atleast_1d(np.asarray(low, dtype=float))),
-        high=_readonly(np.atleast_1d(np.asarray(high, dtype=float))),
+        central=_readonly(np.asarray(central, dtype=float)),
+        low=_readonly(np.asarray(low, dtype=float)),
+        high=_readonly(np.asarray(high, dtype=float)),
         level=float(level),
     )

@@ -17,6 +17,7 @@ from compute_econ.training import (
     accelerator_seconds,
     implied_mfu,
     local_machine_days,
+    local_machine_flop,
     wall_clock_days,
 )
 
@@ -79,6 +80,14 @@ def test_gpt3_on_a100s_order_of_magnitude():
     c = load_training_runs().row("GPT-3 175B")["training_flop"]
     days = wall_clock_days(c, A100_SXM.peak_flop_per_s, 0.4, 1024)
     assert 20 <= days <= 35
+
+
+def test_local_machine_flop_inverts_local_machine_days():
+    flop = local_machine_flop(2.5e11, np.array([1.0, 365.25]))
+    np.testing.assert_allclose(local_machine_days(flop, 2.5e11), [1.0, 365.25])
+    assert local_machine_flop(1e11, 0.0) == 0.0
+    with pytest.raises(ValueError, match="days must be >= 0"):
+        local_machine_flop(1e11, -1.0)
 
 
 def test_local_machine_days_is_mfu_one():

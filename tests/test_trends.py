@@ -329,5 +329,7 @@ def test_project_returns_consistent_arrays():
     assert np.all(pr.low < pr.central) and np.all(pr.central < pr.high)
     np.testing.assert_allclose(pr.central, fit.predict(years))
     assert np.all(np.diff(pr.central) > 0)
-    assert project(fit, 2026.0).central.shape == (1,)
+    one = project(fit, 2026.0)
+    assert isinstance(one.central, float) and one.low < one.central < one.high
+    assert one.central == pytest.approx(fit.predict(2026.0))
     assert pr.level == 0.8
