@@ -37,6 +37,7 @@ __all__ = [
     "ChinchillaFit",
     "KaplanFit",
     "HOFFMANN_2022",
+    "HOFFMANN_2022_UNROUNDED",
     "BESIROGLU_2024",
     "KAPLAN_2020",
     "FITS",
@@ -365,6 +366,25 @@ HOFFMANN_2022 = ChinchillaFit(
     source=(
         "Hoffmann et al. 2022, 'Training Compute-Optimal Large Language Models', arXiv:2203.15556, "
         "§3.3 eq. 10 / Appendix D.2 (rounded published values; MassiveText loss, nats/token)"
+    ),
+)
+
+#: The same approach-3 fit with the unrounded estimates found in the TeX source
+#: of arXiv:2203.15556 (E, alpha, beta; A and B unchanged). Besiroglu et al. 2024
+#: (arXiv:2404.10102, §2) show that the rounding in the paper's body biases the
+#: predicted optimum: with these values Gopher's 5.76e23 FLOP gives the ~40B
+#: parameters of Hoffmann Table A3, the rounded ones ~32B. The values were checked
+#: against secondary reports of Besiroglu et al., not the TeX source itself.
+HOFFMANN_2022_UNROUNDED = ChinchillaFit(
+    "Hoffmann et al. 2022 (approach 3, unrounded)",
+    E=1.6934,
+    A=406.4,
+    B=410.7,
+    alpha=0.3392,
+    beta=0.2849,
+    source=(
+        "Hoffmann et al. 2022, arXiv:2203.15556, TeX source of §3.3 eq. 10, as reported by "
+        "Besiroglu et al. 2024, arXiv:2404.10102, §2"
     ),
 )
 
