@@ -11,6 +11,7 @@ economics of its own. Display one by leaving it as a cell's last expression::
 from ._base import Explorer, setup_notebook
 from .exercises import check
 from .scaling import ScalingExplorer
+from .tables import runs_table
 from .trends import ComputeTrendExplorer
 
-__all__ = ["Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer"]
+__all__ = ["Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "runs_table"]

@@ -77,9 +77,9 @@ def _gpt3_h100_days() -> float:
     return float(training.accelerator_days(_gpt3_training_flop(), hardware.H100_SXM.peak_flop_per_s, 0.4))
 
 
-def _orders_of_magnitude_gpt2_to_llama31() -> float:
+def _orders_of_magnitude_transformer_to_llama31() -> float:
     runs = trends.load_training_runs()
-    return math.log10(runs.row("Llama 3.1 405B")["training_flop"] / runs.row("GPT-2")["training_flop"])
+    return math.log10(runs.row("Llama 3.1 405B")["training_flop"] / runs.row("Transformer (big)")["training_flop"])
 
 
 def _chinchilla_tokens_for_1e25() -> float:
@@ -105,8 +105,9 @@ EXERCISES: dict[str, Exercise] = {
         "FLOP",
     ),
     "00-ooms": Exercise(
-        "How many orders of magnitude (powers of ten) more compute did Llama 3.1 405B use than GPT-2?",
-        _orders_of_magnitude_gpt2_to_llama31, 0.06,
+        "How many orders of magnitude (powers of ten) more compute did Llama 3.1 405B (2024) use than "
+        "the original Transformer (big) of 2017?",
+        _orders_of_magnitude_transformer_to_llama31, 0.06,
         "Look both runs up in the table (`runs.row(name)`), divide, and take log10 of the ratio.",
         "orders of magnitude",
     ),

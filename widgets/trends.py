@@ -63,7 +63,7 @@ class ComputeTrendExplorer(Explorer):
         p = figure(
             title="Training compute of notable AI models",
             y_axis_type="log", x_axis_label="year", y_axis_label="training compute (FLOP)",
-            width=900, height=440, x_range=(2016.5, 2036), y_range=(1e12, 1e31),
+            width=900, height=440, x_range=(2016.5, 2036), y_range=(1e16, 1e35),
             tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         p.varea("year", "low", "high", source=s["projection"], fill_color="#f4a261", fill_alpha=0.25,
