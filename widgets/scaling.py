@@ -75,7 +75,7 @@ class ScalingExplorer(Explorer):
             title="IsoFLOP curves: loss for each model size at a fixed budget",
             x_axis_type="log", x_axis_label="parameters N",
             y_axis_label="predicted loss (nats/token)",
-            width=520, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
+            width=470, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         iso.multi_line("xs", "ys", source=s["curves"], color="#9aa5b1", line_width=1)
         iso.scatter("n_params", "loss", source=s["optima"], size=6, color="#52606d", legend_label="optimum per budget")
@@ -93,7 +93,8 @@ class ScalingExplorer(Explorer):
             title="Tokens per parameter: compute-optimal vs what was trained",
             x_axis_type="log", y_axis_type="log",
             x_axis_label="training compute C (FLOP)", y_axis_label="tokens per parameter D/N",
-            width=520, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
+            x_range=(1e17, 1e30),
+            width=470, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         tpp.line("compute_flop", "tokens_per_param", source=s["frontier"], color="#52606d", line_width=2,
                  legend_label="compute-optimal (this fit)")
