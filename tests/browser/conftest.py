@@ -53,17 +53,16 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # comment saying what logs it and why it is harmless.
 CONSOLE_ALLOW: list[str] = []
 
-# User settings written into a temp JUPYTERLAB_SETTINGS_DIR for the test server.
+# User settings written into a temp JUPYTERLAB_SETTINGS_DIR for the test server:
+# the kit's own JupyterLab settings (binder/overrides.json, which `make lab` and
+# Binder's postBuild install: news toast off, so nothing is fetched from jupyter.org;
+# all notebook cells attached, which jupyterlab-slideshow needs), plus, for tests
+# only, autosave off so a test run never writes outputs back into a notebook.
+_KIT_OVERRIDES = json.loads((Path(__file__).resolve().parents[2] / "binder" / "overrides.json").read_text())
 USER_SETTINGS = {
-    # The "get notified about official Jupyter news?" toast overlays the page and
-    # would fetch from jupyter.org; LabApp.news_url=None alone does not stop it.
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-    # Never write outputs back into a committed notebook during a test run.
-    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    plugin.replace(":", "/") + ".jupyterlab-settings": values for plugin, values in _KIT_OVERRIDES.items()
 }
+USER_SETTINGS["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] = {"autosave": False}
 
 KERNEL_IDLE_JS = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import os
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 PIN = "jupyterlab-slideshow==0.3.4"
 SMOKE = "tests/browser/fixtures/smoke.ipynb"
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "lessons").glob("*.ipynb"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,4 +65,32 @@ def test_deck_slides_are_live(lab, page_guard):
     expect(seen["readout"]).to_have_text("max y = 2.50")
     # Still presenting after the keyboard was used on the slider (arrows did not leave the deck).
     assert page.locator(".jp-Deck").count() > 0
+    page_guard.assert_clean()
+
+
+@pytest.mark.parametrize("rel_path", LESSONS, ids=lambda p: Path(p).stem)
+def test_lesson_as_live_slides(lab, page_guard, rel_path):
+    """Each lesson as a deck: title slide first, then step forward (as a presenter
+    does, one slide or fragment at a time) until the first explorer is on screen,
+    and move its slider: readout and browser-side Bokeh data change, still in the deck."""
+    _require_slideshow()
+    page = page_guard.page
+    lab.open_notebook(rel_path)
+    lab.run_all()
+    assert not lab.error_outputs()
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
+    page.wait_for_selector(".jp-Deck", timeout=15_000)
+    expect(page.locator(".jp-Deck .jp-MarkdownCell h1").first).to_be_visible()
+    slider = page.locator(".ce-primary-slider").first
+    for _ in range(40):
+        if slider.is_visible():
+            break
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:forward')")
+        page.wait_for_timeout(300)
+    expect(slider, "the explorer never came on screen in deck mode").to_be_visible(timeout=5_000)
+    seen = lab.nudge_primary_slider()
+    assert seen["readout_after"] != seen["readout_before"]
+    assert seen["fingerprint_after"] != seen["fingerprint_before"]
+    assert page.locator(".jp-Deck").count() > 0, "moving the slider left the deck"
     page_guard.assert_clean()
