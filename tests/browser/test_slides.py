@@ -38,6 +38,22 @@ def _require_slideshow():
         pytest.skip(msg)
 
 
+def _present_until_explorer(page, max_steps: int = 40) -> None:
+    """Start the deck at the title slide and step forward, as a presenter does,
+    until the first explorer's slider is on screen."""
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
+    page.wait_for_selector(".jp-Deck", timeout=15_000)
+    expect(page.locator(".jp-Deck .jp-MarkdownCell h1").first).to_be_visible()
+    slider = page.locator(".ce-primary-slider").first
+    for _ in range(max_steps):
+        if slider.is_visible():
+            break
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:forward')")
+        page.wait_for_timeout(300)
+    expect(slider, "the explorer never came on screen in deck mode").to_be_visible(timeout=5_000)
+
+
 def test_deck_slides_are_live(lab, page_guard):
     _require_slideshow()
     page = page_guard.page
@@ -47,18 +63,7 @@ def test_deck_slides_are_live(lab, page_guard):
     has_deck = page.evaluate("() => window.jupyterapp.commands.hasCommand('deck:start')")
     assert has_deck, f"the deck:start command is missing: is the {PIN} labextension enabled?"
 
-    # Present from the first cell, then step forward until the explorer is on screen.
-    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
-    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
-    page.wait_for_selector(".jp-Deck", timeout=15_000)
-    expect(page.locator(".jp-Deck .jp-MarkdownCell h1").first).to_be_visible()
-    slider = page.locator(".ce-primary-slider").first
-    for _ in range(10):
-        if slider.is_visible():
-            break
-        page.evaluate("() => window.jupyterapp.commands.execute('deck:forward')")
-        page.wait_for_timeout(400)
-    expect(slider, "the explorer never came on screen in deck mode").to_be_visible(timeout=5_000)
+    _present_until_explorer(page)
     expect(page.locator(".jp-Deck .ce-readout").first).to_be_visible()
 
     seen = lab.nudge_primary_slider()
@@ -78,17 +83,7 @@ def test_lesson_as_live_slides(lab, page_guard, rel_path):
     lab.open_notebook(rel_path)
     lab.run_all()
     assert not lab.error_outputs()
-    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
-    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
-    page.wait_for_selector(".jp-Deck", timeout=15_000)
-    expect(page.locator(".jp-Deck .jp-MarkdownCell h1").first).to_be_visible()
-    slider = page.locator(".ce-primary-slider").first
-    for _ in range(40):
-        if slider.is_visible():
-            break
-        page.evaluate("() => window.jupyterapp.commands.execute('deck:forward')")
-        page.wait_for_timeout(300)
-    expect(slider, "the explorer never came on screen in deck mode").to_be_visible(timeout=5_000)
+    _present_until_explorer(page)
     seen = lab.nudge_primary_slider()
     assert seen["readout_after"] != seen["readout_before"]
     assert seen["fingerprint_after"] != seen["fingerprint_before"]
