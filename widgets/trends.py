@@ -81,7 +81,7 @@ class ComputeTrendExplorer(Explorer):
         self._local_span = Span(location=1.0, dimension="width", line_color="#6d597a", line_width=2,
                                 line_dash="dotdash")
         p.add_layout(self._local_span)
-        self._local_label = Label(x=2016.7, y=1.0, text="", text_font_size="9pt", text_color="#6d597a",
+        self._local_label = Label(x=2026.0, y=1.0, text="", text_font_size="9pt", text_color="#6d597a",
                                   y_offset=4)
         p.add_layout(self._local_label)
         p.legend.location = "top_left"
