@@ -17,21 +17,25 @@ def _first_bad(values: np.ndarray, bad: np.ndarray) -> float:
     return float(values[bad].flat[0]) if values.ndim else float(values)
 
 
-def as_float_array(name: str, value: ArrayLike) -> np.ndarray:
-    """``value`` as a float array; a ``ValueError`` naming ``name`` if it is not numeric or has NaN/inf."""
+def as_float_array(name: str, value: ArrayLike, valid: str = "") -> np.ndarray:
+    """``value`` as a float array; a ``ValueError`` naming ``name`` if it is not numeric or has NaN/inf.
+
+    ``valid`` (e.g. ``"(0, inf)"``) is added to the message so it states the valid range.
+    """
+    rng = f" (valid range: {valid})" if valid else ""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}") from exc
+        raise ValueError(f"{name} must be a number or an array of numbers{rng}, got {value!r}") from exc
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ValueError(f"{name} must be finite, got {_first_bad(arr, bad)!r}")
+        raise ValueError(f"{name} must be a finite number{rng}, got {_first_bad(arr, bad)!r}")
     return arr
 
 
 def positive(name: str, value: ArrayLike, unit: str = "") -> np.ndarray:
     """Check ``value > 0`` everywhere (and finite); return it as a float array."""
-    arr = as_float_array(name, value)
+    arr = as_float_array(name, value, "(0, inf)")
     bad = arr <= 0
     if bad.any():
         u = f" {unit}" if unit else ""
@@ -41,7 +45,7 @@ def positive(name: str, value: ArrayLike, unit: str = "") -> np.ndarray:
 
 def non_negative(name: str, value: ArrayLike, unit: str = "") -> np.ndarray:
     """Check ``value >= 0`` everywhere (and finite); return it as a float array."""
-    arr = as_float_array(name, value)
+    arr = as_float_array(name, value, "[0, inf)")
     bad = arr < 0
     if bad.any():
         u = f" {unit}" if unit else ""
@@ -59,13 +63,13 @@ def in_range(
     high_inclusive: bool = True,
 ) -> np.ndarray:
     """Check ``low <(=) value <(=) high`` everywhere; return it as a float array."""
-    arr = as_float_array(name, value)
+    lb = "[" if low_inclusive else "("
+    hb = "]" if high_inclusive else ")"
+    arr = as_float_array(name, value, f"{lb}{low:g}, {high:g}{hb}")
     too_low = arr < low if low_inclusive else arr <= low
     too_high = arr > high if high_inclusive else arr >= high
     bad = too_low | too_high
     if bad.any():
-        lb = "[" if low_inclusive else "("
-        hb = "]" if high_inclusive else ")"
         raise ValueError(f"{name} must be in {lb}{low:g}, {high:g}{hb}, got {_first_bad(arr, bad)!r}")
     return arr
 

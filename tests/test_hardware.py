@@ -61,7 +61,7 @@ def test_accelerator_is_frozen():
     [
         ("peak_flop_per_s", 0.0, "peak_flop_per_s must be > 0"),
         ("peak_flop_per_s", -1e12, "peak_flop_per_s must be > 0"),
-        ("peak_flop_per_s", float("nan"), "peak_flop_per_s must be finite"),
+        ("peak_flop_per_s", float("nan"), "peak_flop_per_s must be a finite number"),
         ("memory_bytes", 0.0, "memory_bytes must be > 0"),
         ("memory_bytes_per_s", -3.0, "memory_bytes_per_s must be > 0"),
         ("board_watts", 0.0, "board_watts must be > 0"),

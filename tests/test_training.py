@@ -115,7 +115,7 @@ def test_bad_accelerator_count_raises(n):
     "kwargs, match",
     [
         ({"training_flop": -1e24}, "training_flop must be >= 0"),
-        ({"training_flop": float("nan")}, "training_flop must be finite"),
+        ({"training_flop": float("nan")}, "training_flop must be a finite number"),
         ({"peak_flop_per_s": 0.0}, "peak_flop_per_s must be > 0"),
         ({"peak_flop_per_s": "fast"}, "peak_flop_per_s must be a number"),
     ],

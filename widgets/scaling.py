@@ -162,13 +162,14 @@ class ScalingExplorer(Explorer):
 
         ref = hardware.REFERENCE_ACCELERATOR
         gpu_days = training.accelerator_days(budget, ref.peak_flop_per_s, training.DEFAULT_MFU)
+        days_on_10k = training.wall_clock_days(budget, ref.peak_flop_per_s, training.DEFAULT_MFU, 10_000)
         self.result = mine
         self.readout.value = (
             f"<b>Budget {sci(budget)} FLOP</b> under <i>{fit.name}</i>: "
             f"N* = <b>{count(mine.n_params)}</b> parameters, D* = <b>{count(mine.n_tokens)}</b> tokens "
             f"(<b>{mine.tokens_per_param:.1f}</b> tokens/parameter), predicted loss <b>{mine.loss:.3f}</b> nats/token."
             f"<br>On {ref.name} GPUs at {training.DEFAULT_MFU:.0%} MFU: <b>{gpu_days:,.0f} GPU-days</b> "
-            f"(≈ {duration_days(gpu_days / 10_000)} on 10,000 GPUs)."
+            f"(≈ {duration_days(days_on_10k)} on 10,000 GPUs)."
         )
 
     # -- layout ---------------------------------------------------------------
