@@ -5,7 +5,11 @@
 where C is the training compute (FLOP), P_peak the accelerator's dense peak
 (FLOP/s) and MFU the model FLOPs utilisation (fraction of peak actually spent
 on the model's FLOP). Wall-clock time divides accelerator time by the number of
-accelerators. (A later issue adds energy, dollars and renting vs. owning.)
+accelerators. Power, energy, electricity cost and emissions follow from the
+cluster's size and board power (:func:`cluster_power_watts`, :func:`energy_mwh`,
+:func:`electricity_cost_usd`, :func:`emissions_t_co2e`), and
+:func:`estimate_training_run` chains them for one :class:`TrainingRun`. The
+cost of the hardware itself (renting vs. owning) is in :mod:`compute_econ.costs`.
 
 For the learner's own computer use :func:`local_machine_days` with the rate
 measured by :func:`compute_econ.hardware.measure_local_flop_s`: that rate is
@@ -15,6 +19,9 @@ MFU = 1).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
@@ -30,10 +37,62 @@ __all__ = [
     "local_machine_days",
     "local_machine_flop",
     "implied_mfu",
+    "HOURS_PER_YEAR",
+    "DEFAULT_SERVER_OVERHEAD_FRAC",
+    "DEFAULT_PUE",
+    "DEFAULT_FRAC_OF_MAX_POWER",
+    "DEFAULT_USD_PER_MWH",
+    "DEFAULT_ELECTRICITY_PRICE_YEAR",
+    "DEFAULT_KG_CO2E_PER_MWH",
+    "cluster_power_watts",
+    "energy_mwh",
+    "electricity_cost_usd",
+    "emissions_t_co2e",
+    "TrainingRun",
+    "TrainingRunEstimate",
+    "estimate_training_run",
 ]
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
+#: Hours in an average (Julian) year, 365.25 x 24, as in Epoch's training-cost-trends code.
+HOURS_PER_YEAR = 8766.0
+
+#: Server power beyond the accelerators (CPUs, memory, NICs, fans, storage), as a
+#: fraction of accelerator board power: a DGX H100 is rated 10.2 kW maximum for 8 x
+#: 700 W H100s, so server/chip = 10.2/8/0.7 = 1.82 and the overhead is 0.82.
+#: This is the H100 factor used by Cottier et al. 2024 (arXiv:2405.21015;
+#: epoch-research/training-cost-trends, ``energy.py``, ``chip_to_server_power``);
+#: their A100 factor is 2.03 (DGX A100 6.5 kW / 8 / 400 W), their default 1.8.
+DEFAULT_SERVER_OVERHEAD_FRAC = 10.2e3 / 8 / 700.0 - 1.0
+
+#: Power usage effectiveness (facility power / IT power) of a hyperscale data
+#: centre. Cottier et al. 2024 use 1.1 for hyperscalers (Google, Microsoft, Meta,
+#: Amazon) and 1.25 otherwise (training-cost-trends, ``power_usage_effectiveness``),
+#: citing Patterson et al. 2021 (arXiv:2104.10350, Table 4: Google/Microsoft ~1.1)
+#: and Meta's sustainability report (data centres completed in 2022: PUE 1.09).
+DEFAULT_PUE = 1.1
+
+#: Average power drawn during training as a fraction of the (server) maximum, for
+#: energy (not for power capacity). Cottier et al. 2024 use 0.75 for GPUs
+#: (training-cost-trends, ``server_TDP_fraction``; 90% CI 0.5-1.0), citing Barroso
+#: et al.'s datacentre book (average 75% of peak) and an Epoch measurement of an H100
+#: at peak power at 70% utilisation. NVIDIA's DGX SuperPOD H100 design guide expects
+#: average = peak, so 1.0 is the conservative end. An estimate.
+DEFAULT_FRAC_OF_MAX_POWER = 0.75
+
+#: US average industrial electricity price, 2023: 8.06 cents/kWh = 80.6 USD/MWh,
+#: the 2023 value in Cottier et al. 2024 (training-cost-trends, ``energy.py``,
+#: ``energy_price``; source there: EIA Electric Power Monthly, Table 5.6.A, and
+#: Statista for earlier years). Dollar year: :data:`DEFAULT_ELECTRICITY_PRICE_YEAR`.
+DEFAULT_USD_PER_MWH = 80.6
+DEFAULT_ELECTRICITY_PRICE_YEAR = 2023
+
+#: US grid average, 2023: 1,532 million t CO2 from 4,183 TWh of utility-scale net
+#: generation = 366 kg CO2/MWh (0.81 lb/kWh). EIA FAQ "How much carbon dioxide is
+#: produced per kilowatthour of U.S. electricity generation?" (2023 data). CO2 only:
+#: CH4 and N2O would add about 1% (not verified here), so this slightly understates CO2e.
+DEFAULT_KG_CO2E_PER_MWH = 1532e9 / 4183271e3  # kg CO2 / MWh = 366.2
 
 #: Default model FLOPs utilisation for large dense-transformer training.
 #: Llama 3 405B reached 38-43% BF16 MFU on 8,192-16,384 H100s (Llama Team 2024,
@@ -254,3 +313,363 @@ def implied_mfu(
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     H = positive("accelerator_hours", accelerator_hours, "hours")
     return scalar_or_array(C / (P * H * SECONDS_PER_HOUR))
+
+
+def _frac_overhead(value: ArrayLike) -> np.ndarray:
+    return non_negative("server_overhead_frac", value, "(fraction of board power)")
+
+
+def _pue(value: ArrayLike) -> np.ndarray:
+    return in_range("pue", value, 1.0, float("inf"))
+
+
+def _frac_power(value: ArrayLike) -> np.ndarray:
+    return in_range("frac_of_max_power", value, 0.0, 1.0, low_inclusive=False)
+
+
+def _n_accelerators(value: ArrayLike) -> np.ndarray:
+    return in_range("n_accelerators", value, 1.0, float("inf"))
+
+
+def cluster_power_watts(
+    n_accelerators: ArrayLike,
+    board_watts: ArrayLike,
+    server_overhead_frac: ArrayLike = DEFAULT_SERVER_OVERHEAD_FRAC,
+    pue: ArrayLike = DEFAULT_PUE,
+    frac_of_max_power: ArrayLike = 1.0,
+) -> float | np.ndarray:
+    """Facility power of a cluster: accelerators, their servers, and the building's overhead.
+
+    .. math::
+
+        P_\\text{IT} = n \\, W_\\text{board} \\, (1 + f_\\text{server}) \\, f_\\text{draw},
+        \\qquad P_\\text{facility} = \\text{PUE} \\cdot P_\\text{IT}
+
+    With the default ``frac_of_max_power = 1`` this is the power *capacity* the site
+    must provide; pass :data:`DEFAULT_FRAC_OF_MAX_POWER` (0.75) for the average draw
+    during training.
+
+    Parameters
+    ----------
+    n_accelerators : array_like
+        Number of accelerators, >= 1.
+    board_watts : array_like
+        Maximum board power (TDP) of one accelerator, W, > 0.
+    server_overhead_frac : array_like
+        Server power beyond the accelerators (CPUs, memory, network, storage) as a
+        fraction of board power, >= 0; default :data:`DEFAULT_SERVER_OVERHEAD_FRAC` (0.82).
+    pue : array_like
+        Power usage effectiveness, >= 1; default :data:`DEFAULT_PUE` (1.1).
+    frac_of_max_power : array_like
+        Average draw as a fraction of maximum, in (0, 1]; default 1 (capacity).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Facility power, W.
+
+    References
+    ----------
+    Cottier et al. 2024, "The rising costs of training frontier AI models",
+    arXiv:2405.21015, Section 2 (energy: chip TDP x server/chip ratio x average
+    fraction x PUE); code: epoch-research/training-cost-trends, ``energy.py``.
+    NVIDIA DGX H100 datasheet (10.2 kW max for 8 GPUs).
+
+    Examples
+    --------
+    >>> round(cluster_power_watts(16_384, 700.0) / 1e6, 1)  # Llama 3's 16k H100s, MW
+    23.0
+    """
+    n = _n_accelerators(n_accelerators)
+    W = positive("board_watts", board_watts, "W")
+    f = _frac_overhead(server_overhead_frac)
+    u = _pue(pue)
+    d = _frac_power(frac_of_max_power)
+    return scalar_or_array(n * W * (1.0 + f) * d * u)
+
+
+def energy_mwh(power_watts: ArrayLike, hours: ArrayLike) -> float | np.ndarray:
+    """Energy used by a load of ``power_watts`` running for ``hours``, MWh.
+
+    .. math:: E = P \\cdot t / 10^6
+
+    Parameters
+    ----------
+    power_watts : array_like
+        Average (facility) power, W, >= 0.
+    hours : array_like
+        Duration, hours, >= 0 (e.g. ``24 * wall_clock_days``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Energy, MWh.
+
+    References
+    ----------
+    Definition (1 MWh = 10^6 Wh); used as in Cottier et al. 2024, arXiv:2405.21015, Section 2.
+
+    Examples
+    --------
+    >>> energy_mwh(1e6, 24.0)
+    24.0
+    """
+    P = non_negative("power_watts", power_watts, "W")
+    t = non_negative("hours", hours, "hours")
+    return scalar_or_array(P * t / 1e6)
+
+
+def electricity_cost_usd(
+    energy_mwh: ArrayLike,
+    usd_per_mwh: ArrayLike = DEFAULT_USD_PER_MWH,
+) -> float | np.ndarray:
+    """Electricity bill for ``energy_mwh`` at ``usd_per_mwh``.
+
+    Parameters
+    ----------
+    energy_mwh : array_like
+        Energy, MWh, >= 0.
+    usd_per_mwh : array_like
+        Electricity price, USD/MWh, >= 0; default :data:`DEFAULT_USD_PER_MWH`
+        (80.6, US industrial average, 2023 dollars).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        USD (in the price's dollar year).
+
+    References
+    ----------
+    EIA Electric Power Monthly, Table 5.6.A, via Cottier et al. 2024,
+    arXiv:2405.21015 (training-cost-trends, ``energy.py``).
+
+    Examples
+    --------
+    >>> electricity_cost_usd(1000.0, 80.0)
+    80000.0
+    """
+    E = non_negative("energy_mwh", energy_mwh, "MWh")
+    p = non_negative("usd_per_mwh", usd_per_mwh, "USD/MWh")
+    return scalar_or_array(E * p)
+
+
+def emissions_t_co2e(
+    energy_mwh: ArrayLike,
+    kg_co2e_per_mwh: ArrayLike = DEFAULT_KG_CO2E_PER_MWH,
+) -> float | np.ndarray:
+    """Emissions of ``energy_mwh`` drawn from a grid of intensity ``kg_co2e_per_mwh``, tonnes.
+
+    Parameters
+    ----------
+    energy_mwh : array_like
+        Energy, MWh, >= 0.
+    kg_co2e_per_mwh : array_like
+        Grid carbon intensity, kg CO2e/MWh, >= 0; default
+        :data:`DEFAULT_KG_CO2E_PER_MWH` (366, US average 2023, CO2 only).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Tonnes CO2e (location-based; ignores renewable-energy purchases).
+
+    References
+    ----------
+    EIA FAQ "How much carbon dioxide is produced per kilowatthour of U.S.
+    electricity generation?" (2023: 0.81 lb CO2/kWh).
+
+    Examples
+    --------
+    >>> emissions_t_co2e(1000.0, 400.0)
+    400.0
+    """
+    E = non_negative("energy_mwh", energy_mwh, "MWh")
+    k = non_negative("kg_co2e_per_mwh", kg_co2e_per_mwh, "kg CO2e/MWh")
+    return scalar_or_array(E * k / 1000.0)
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """A training run: how much compute, on what, how many, how well used, where.
+
+    Any numeric field may be an array; :func:`estimate_training_run` broadcasts them.
+    Use :func:`dataclasses.replace` for what-ifs and :meth:`from_params_tokens`
+    to start from model size and data.
+
+    Attributes
+    ----------
+    training_flop : float or array
+        Training compute C, FLOP (count), >= 0.
+    peak_flop_per_s : float or array
+        Dense peak of one accelerator, FLOP/s, > 0 (e.g. ``H100_SXM.peak_flop_per_s``).
+    board_watts : float or array
+        Accelerator board power (TDP), W, > 0 (e.g. ``H100_SXM.board_watts``).
+    n_accelerators : float or array
+        Accelerators running in parallel, >= 1.
+    mfu : float or array
+        Model FLOPs utilisation in (0, 1]; default :data:`DEFAULT_MFU` (0.4).
+    pue : float or array
+        >= 1; default :data:`DEFAULT_PUE` (1.1).
+    server_overhead_frac : float or array
+        >= 0; default :data:`DEFAULT_SERVER_OVERHEAD_FRAC` (0.82).
+    frac_of_max_power : float or array
+        Average draw / maximum, in (0, 1]; default :data:`DEFAULT_FRAC_OF_MAX_POWER` (0.75).
+    usd_per_mwh : float or array
+        >= 0; default :data:`DEFAULT_USD_PER_MWH` (80.6).
+    kg_co2e_per_mwh : float or array
+        >= 0; default :data:`DEFAULT_KG_CO2E_PER_MWH` (366).
+    price_year : int
+        Dollar year of ``usd_per_mwh``; default 2023.
+    source : str
+        Where the run's figures come from (free text; "" for a what-if).
+
+    References
+    ----------
+    Cottier et al. 2024, arXiv:2405.21015, Section 2 (the same chain: chip-hours
+    from FLOP, peak and utilisation; energy from TDP, server overhead, PUE).
+    """
+
+    training_flop: ArrayLike
+    peak_flop_per_s: ArrayLike
+    board_watts: ArrayLike
+    n_accelerators: ArrayLike
+    mfu: ArrayLike = DEFAULT_MFU
+    pue: ArrayLike = DEFAULT_PUE
+    server_overhead_frac: ArrayLike = DEFAULT_SERVER_OVERHEAD_FRAC
+    frac_of_max_power: ArrayLike = DEFAULT_FRAC_OF_MAX_POWER
+    usd_per_mwh: ArrayLike = DEFAULT_USD_PER_MWH
+    kg_co2e_per_mwh: ArrayLike = DEFAULT_KG_CO2E_PER_MWH
+    price_year: int = DEFAULT_ELECTRICITY_PRICE_YEAR
+    source: str = field(default="")
+
+    def __post_init__(self) -> None:
+        non_negative("training_flop", self.training_flop, "FLOP")
+        positive("peak_flop_per_s", self.peak_flop_per_s, "FLOP/s")
+        positive("board_watts", self.board_watts, "W")
+        _n_accelerators(self.n_accelerators)
+        _mfu(self.mfu)
+        _pue(self.pue)
+        _frac_overhead(self.server_overhead_frac)
+        _frac_power(self.frac_of_max_power)
+        non_negative("usd_per_mwh", self.usd_per_mwh, "USD/MWh")
+        non_negative("kg_co2e_per_mwh", self.kg_co2e_per_mwh, "kg CO2e/MWh")
+        in_range("price_year", self.price_year, 1900, 2100)
+        if not isinstance(self.source, str):
+            raise ValueError(f"source must be a string, got {self.source!r}")
+
+    @classmethod
+    def from_params_tokens(cls, n_params: ArrayLike, n_tokens: ArrayLike, **kwargs) -> TrainingRun:
+        """A run of a dense transformer with ``n_params`` parameters on ``n_tokens`` tokens (C = 6·N·D).
+
+        ``kwargs`` are the other fields (``peak_flop_per_s``, ``board_watts``,
+        ``n_accelerators``, ...).
+
+        References
+        ----------
+        Kaplan et al. 2020, arXiv:2001.08361, Section 2.1, via
+        :func:`compute_econ.scaling.training_flop`.
+        """
+        from compute_econ.scaling import training_flop
+
+        return cls(training_flop=training_flop(n_params, n_tokens), **kwargs)
+
+    def __str__(self) -> str:
+        return (
+            f"TrainingRun({np.asarray(self.training_flop)!s} FLOP on {np.asarray(self.n_accelerators)!s} "
+            f"accelerators of {np.asarray(self.peak_flop_per_s)!s} FLOP/s, MFU {np.asarray(self.mfu)!s})"
+        )
+
+
+@dataclass(frozen=True)
+class TrainingRunEstimate:
+    """What a :class:`TrainingRun` takes: time, power, energy, electricity, emissions.
+
+    Attributes
+    ----------
+    accelerator_hours : float or numpy.ndarray
+        Accelerator-hours (e.g. GPU-hours).
+    wall_clock_days : float or numpy.ndarray
+        Calendar days with all accelerators running.
+    power_mw : float or numpy.ndarray
+        Average facility power during the run, MW (at ``frac_of_max_power``).
+    energy_mwh : float or numpy.ndarray
+        Facility energy, MWh.
+    electricity_usd : float or numpy.ndarray
+        Electricity cost, USD of ``price_year``.
+    t_co2e : float or numpy.ndarray
+        Emissions, tonnes CO2e (location-based).
+    price_year : int
+        Dollar year of ``electricity_usd``.
+    """
+
+    accelerator_hours: float | np.ndarray
+    wall_clock_days: float | np.ndarray
+    power_mw: float | np.ndarray
+    energy_mwh: float | np.ndarray
+    electricity_usd: float | np.ndarray
+    t_co2e: float | np.ndarray
+    price_year: int
+
+
+def estimate_training_run(run: TrainingRun | None = None, **kwargs) -> TrainingRunEstimate:
+    """From FLOP to time, power, energy, money and emissions for one run (vectorised).
+
+    .. math::
+
+        H = \\frac{C}{3600\\,P_\\text{peak}\\,\\text{MFU}}, \\quad
+        T = H / n, \\quad
+        E = \\frac{H\\,W_\\text{board}\\,(1+f_\\text{server})\\,f_\\text{draw}\\,\\text{PUE}}{10^6}
+
+    Energy is computed per accelerator-hour, so it equals facility power x
+    wall-clock hours.
+
+    Parameters
+    ----------
+    run : TrainingRun, optional
+        The run; or pass the :class:`TrainingRun` fields as keyword arguments.
+
+    Returns
+    -------
+    TrainingRunEstimate
+        Every field broadcast over the run's array fields.
+
+    References
+    ----------
+    Cottier et al. 2024, arXiv:2405.21015, Section 2 (chip-hours and energy);
+    Llama Team 2024, arXiv:2407.21783, Table 4 (MFU on H100s).
+
+    Examples
+    --------
+    >>> from compute_econ.hardware import H100_SXM
+    >>> est = estimate_training_run(training_flop=3.8e25, peak_flop_per_s=H100_SXM.peak_flop_per_s,
+    ...                             board_watts=H100_SXM.board_watts, n_accelerators=16_384)
+    >>> round(est.wall_clock_days), round(est.power_mw, 1)
+    (68, 17.2)
+    """
+    if run is None:
+        run = TrainingRun(**kwargs)
+    elif kwargs:
+        raise ValueError(f"pass either a TrainingRun or its fields, not both (got extra {sorted(kwargs)})")
+    if not isinstance(run, TrainingRun):
+        raise ValueError(f"run must be a TrainingRun, got {type(run).__name__}")
+    H = np.asarray(accelerator_hours(run.training_flop, run.peak_flop_per_s, run.mfu), dtype=float)
+    n = _n_accelerators(run.n_accelerators)
+    days = H / n / 24.0
+    per_acc_w = cluster_power_watts(1.0, run.board_watts, run.server_overhead_frac, run.pue, run.frac_of_max_power)
+    power_w = n * np.asarray(per_acc_w)
+    E = np.asarray(energy_mwh(per_acc_w, H))
+    usd = electricity_cost_usd(E, run.usd_per_mwh)
+    t = emissions_t_co2e(E, run.kg_co2e_per_mwh)
+    shape = np.broadcast_shapes(np.shape(H), np.shape(days), np.shape(power_w), np.shape(usd), np.shape(t))
+
+    def out(x):
+        return scalar_or_array(np.broadcast_to(np.asarray(x, dtype=float), shape).copy())
+
+    return TrainingRunEstimate(
+        accelerator_hours=out(H),
+        wall_clock_days=out(days),
+        power_mw=out(power_w / 1e6),
+        energy_mwh=out(E),
+        electricity_usd=out(usd),
+        t_co2e=out(t),
+        price_year=int(run.price_year),
+    )

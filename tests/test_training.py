@@ -142,3 +142,149 @@ def test_models_import_no_ui_or_pandas():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+# --------------------------------------------------------------------------- power, energy, money
+
+
+from dataclasses import replace  # noqa: E402
+
+from compute_econ.training import (  # noqa: E402
+    DEFAULT_KG_CO2E_PER_MWH,
+    DEFAULT_PUE,
+    DEFAULT_SERVER_OVERHEAD_FRAC,
+    DEFAULT_USD_PER_MWH,
+    TrainingRun,
+    cluster_power_watts,
+    electricity_cost_usd,
+    emissions_t_co2e,
+    energy_mwh,
+    estimate_training_run,
+)
+
+
+def test_default_constants_match_their_sources():
+    """DGX H100: 10.2 kW for 8 x 700 W (NVIDIA datasheet; Cottier et al. 2024 code) -> overhead 0.82;
+    PUE 1.1 (Cottier et al. 2024 hyperscaler value); EIA 2023: 1,532 Mt CO2 / 4,183 TWh = 366 kg/MWh
+    (0.81 lb/kWh); US industrial electricity 2023 8.06 c/kWh (Cottier et al. 2024 energy.py)."""
+    assert DEFAULT_SERVER_OVERHEAD_FRAC == pytest.approx(0.821, abs=1e-3)
+    assert 1.05 <= DEFAULT_PUE <= 1.25
+    assert DEFAULT_KG_CO2E_PER_MWH == pytest.approx(0.81 * 453.59237, rel=0.01)  # 0.81 lb/kWh
+    assert DEFAULT_USD_PER_MWH == 80.6
+
+
+def test_100k_h100_cluster_draws_100_to_200_mw():
+    """100,000 H100s at 700 W, x1.82 server, PUE 1.1 -> 140 MW facility capacity. Cross-check (unverified
+    press reports, not a primary source): xAI's Colossus, 100k-200k H100/H200, reported at ~150 MW."""
+    mw = cluster_power_watts(100_000, H100_SXM.board_watts) / 1e6
+    assert 100 <= mw <= 200
+    assert mw == pytest.approx(100_000 * 700 * (1 + DEFAULT_SERVER_OVERHEAD_FRAC) * DEFAULT_PUE / 1e6)
+
+
+def test_power_scales_and_broadcasts():
+    p = cluster_power_watts(np.array([1, 10]), 700.0, 0.0, np.array([[1.0], [1.5]]))
+    np.testing.assert_allclose(p, [[700, 7000], [1050, 10500]])
+    assert cluster_power_watts(8, 700.0, frac_of_max_power=0.5) == pytest.approx(cluster_power_watts(8, 700.0) / 2)
+
+
+def test_energy_cost_emissions_units():
+    assert energy_mwh(2e6, 10.0) == 20.0
+    assert electricity_cost_usd(20.0, 100.0) == 2000.0
+    assert emissions_t_co2e(20.0, 500.0) == 10.0
+    assert electricity_cost_usd(0.0) == 0.0
+
+
+def test_llama31_405b_run_estimate():
+    """Llama 3.1 405B: 3.8e25 FLOP on 16,384 H100s (arXiv:2407.21783, Sections 3.2.1, 3.3.1). At the
+    whole-run effective MFU implied by the model card's 30.84M GPU-hours (~35%, below Table 4's 38-43%
+    because the hours include downtime and later stages) the estimate reproduces the card's hours."""
+    mfu_eff = implied_mfu(LLAMA31_405B_FLOP, H100_SXM.peak_flop_per_s, LLAMA31_405B_GPU_HOURS)
+    assert 0.33 <= mfu_eff <= 0.36
+    run = TrainingRun(
+        training_flop=LLAMA31_405B_FLOP,
+        peak_flop_per_s=H100_SXM.peak_flop_per_s,
+        board_watts=H100_SXM.board_watts,
+        n_accelerators=LLAMA3_N_GPUS,
+        mfu=mfu_eff,
+        source="Llama Team 2024, arXiv:2407.21783; Llama 3.1 model card",
+    )
+    est = estimate_training_run(run)
+    assert est.accelerator_hours == pytest.approx(LLAMA31_405B_GPU_HOURS)
+    assert est.wall_clock_days == pytest.approx(LLAMA31_405B_GPU_HOURS / LLAMA3_N_GPUS / 24)
+    # energy = average facility power x wall-clock hours
+    assert est.energy_mwh == pytest.approx(est.power_mw * est.wall_clock_days * 24)
+    assert 15 <= est.power_mw <= 25  # 16k H100s: ~23 MW capacity, ~17 MW average at 75% draw
+    assert est.electricity_usd == pytest.approx(est.energy_mwh * DEFAULT_USD_PER_MWH)
+    assert est.t_co2e == pytest.approx(est.energy_mwh * DEFAULT_KG_CO2E_PER_MWH / 1000)
+    assert est.price_year == 2023
+    # more accelerators: same hours and energy, fewer days
+    big = estimate_training_run(replace(run, n_accelerators=2 * LLAMA3_N_GPUS))
+    assert big.wall_clock_days == pytest.approx(est.wall_clock_days / 2)
+    assert big.energy_mwh == pytest.approx(est.energy_mwh)
+
+
+def test_gpt3_from_params_tokens():
+    """GPT-3 175B on 300B tokens: 6ND = 3.15e23, vs 3.14e23 FLOP in Brown et al. 2020 (Table D.1)."""
+    run = TrainingRun.from_params_tokens(
+        175e9, 300e9, peak_flop_per_s=A100_SXM.peak_flop_per_s, board_watts=A100_SXM.board_watts, n_accelerators=1024
+    )
+    assert run.training_flop == pytest.approx(3.14e23, rel=0.01)
+    est = estimate_training_run(run)
+    assert 20 <= est.wall_clock_days <= 35
+
+
+def test_estimate_is_vectorised_over_any_input():
+    est = estimate_training_run(
+        training_flop=np.array([1e24, 2e24, 4e24]),
+        peak_flop_per_s=H100_SXM.peak_flop_per_s,
+        board_watts=H100_SXM.board_watts,
+        n_accelerators=np.array([[1000], [2000]]),
+        pue=1.2,
+    )
+    for f in ("accelerator_hours", "wall_clock_days", "power_mw", "energy_mwh", "electricity_usd", "t_co2e"):
+        assert getattr(est, f).shape == (2, 3), f
+    assert np.all(np.diff(est.energy_mwh, axis=1) > 0)
+    np.testing.assert_allclose(est.wall_clock_days[1], est.wall_clock_days[0] / 2)
+    assert isinstance(estimate_training_run(training_flop=1e24, peak_flop_per_s=1e15, board_watts=700,
+                                            n_accelerators=8).energy_mwh, float)
+
+
+BASE_RUN = {"training_flop": 1e24, "peak_flop_per_s": 1e15, "board_watts": 700.0, "n_accelerators": 1024}
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_accelerators": 0}, r"n_accelerators must be in \[1, inf\], got 0"),
+        ({"mfu": 1.5}, r"mfu must be in \(0, 1\], got 1.5"),
+        ({"mfu": 0.0}, r"mfu must be in \(0, 1\]"),
+        ({"pue": 0.9}, r"pue must be in \[1, inf\], got 0.9"),
+        ({"server_overhead_frac": -0.1}, r"server_overhead_frac must be >= 0"),
+        ({"frac_of_max_power": 1.2}, r"frac_of_max_power must be in \(0, 1\]"),
+        ({"usd_per_mwh": -5.0}, r"usd_per_mwh must be >= 0"),
+        ({"kg_co2e_per_mwh": float("nan")}, r"kg_co2e_per_mwh must be a finite number"),
+        ({"board_watts": 0.0}, r"board_watts must be > 0"),
+        ({"training_flop": -1.0}, r"training_flop must be >= 0"),
+        ({"price_year": 1800}, r"price_year must be in"),
+    ],
+)
+def test_bad_training_run_inputs_raise(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TrainingRun(**(BASE_RUN | kwargs))
+
+
+def test_bad_power_energy_inputs_raise():
+    with pytest.raises(ValueError, match="n_accelerators"):
+        cluster_power_watts(0, 700.0)
+    with pytest.raises(ValueError, match=r"pue must be in \[1, inf\]"):
+        cluster_power_watts(8, 700.0, pue=0.5)
+    with pytest.raises(ValueError, match="hours must be >= 0"):
+        energy_mwh(1e6, -1.0)
+    with pytest.raises(ValueError, match="usd_per_mwh must be >= 0"):
+        electricity_cost_usd(1.0, -80.0)
+    with pytest.raises(ValueError, match="energy_mwh must be >= 0"):
+        emissions_t_co2e(-1.0)
+    with pytest.raises(ValueError, match="either a TrainingRun or its fields"):
+        estimate_training_run(TrainingRun(**BASE_RUN), mfu=0.5)
+    with pytest.raises(ValueError, match="run must be a TrainingRun"):
+        estimate_training_run("llama")
