@@ -40,8 +40,8 @@ from bokeh.layouts import row  # noqa: E402
 from bokeh.plotting import figure  # noqa: E402
 from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
-from compute_econ import scaling, trends  # noqa: E402
-from widgets import ComputeTrendExplorer, ScalingExplorer  # noqa: E402
+from compute_econ import costs, hardware, scaling, training, trends  # noqa: E402
+from widgets import ComputeTrendExplorer, RooflineExplorer, ScalingExplorer, TrainingCostExplorer  # noqa: E402
 from widgets.scaling import DECADES_FLOP, HALF_WIDTH_DECADES, N_POINTS  # noqa: E402
 
 TARGET_MEDIAN_MS = 5.0
@@ -102,6 +102,38 @@ def naive_trend_update(year: int, runs: trends.TrainingRuns) -> BokehModel:
     return BokehModel(p)
 
 
+def naive_roofline_update(batch: int, acc_name: str) -> BokehModel:
+    """Per change: the roofline point by point in Python, each operation by hand, a new figure and document."""
+    acc = hardware.get_accelerator(acc_name)
+    peak, bw = acc.peak_flop_per_s, acc.memory_bytes_per_s
+    xs = [10 ** (-1 + 6 * i / 199) for i in range(200)]
+    ys = [min(peak, x * bw) for x in xs]
+    ops = [float(hardware.matmul_intensity(4096, 4096, 4096))] + [
+        float(hardware.decode_intensity(b)) for b in (1, 8, 32, 128, 256, batch)]
+    p = figure(x_axis_type="log", y_axis_type="log", width=820, height=430)
+    p.line(xs, ys)
+    p.scatter(ops, [min(peak, o * bw) for o in ops])
+    return BokehModel(p)
+
+
+def naive_training_cost_update(n_params: float, n_tokens: float) -> BokehModel:
+    """Per change: every point of every curve in a Python loop, three new figures, a new document."""
+    acc = hardware.get_accelerator("NVIDIA H100 SXM")
+    flop = float(scaling.training_flop(n_params, n_tokens))
+    sizes = [2**k for k in range(3, 19)]
+    days = [float(training.wall_clock_days(flop, acc.peak_flop_per_s, 0.4, n)) for n in sizes]
+    us = [0.05 + 0.95 * i / 95 for i in range(96)]
+    owned = [float(costs.owned_cost_per_accelerator_hour(costs.H100_OWNERSHIP, u)) for u in us]
+    hours = float(training.accelerator_hours(flop, acc.peak_flop_per_s, 0.4))
+    b = figure(x_range=["rent", "own"], width=380, height=360)
+    b.vbar(x=["rent", "own"], top=[hours * 3.49, hours * owned[-1]], width=0.6)
+    d = figure(x_axis_type="log", y_axis_type="log", width=330, height=360)
+    d.line(sizes, days)
+    o = figure(width=360, height=360, y_axis_type="log")
+    o.line(us, owned)
+    return BokehModel(row(b, d, o))
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -123,6 +155,25 @@ def bench_trend(n_changes: int) -> dict:
     n_naive = max(10, n_changes // 10)
     naive = _time_changes(lambda v: naive_trend_update(int(v), runs), years[:n_naive])
     return dict(name="ComputeTrendExplorer: year slider", fast=fast, naive=naive)
+
+
+def bench_roofline(n_changes: int) -> dict:
+    ex = RooflineExplorer()
+    batches = np.resize(np.arange(1, 257), n_changes)
+    fast = _time_changes(lambda v: setattr(ex.controls["batch_size"], "value", int(v)), batches)
+    n_naive = max(10, n_changes // 10)
+    naive = _time_changes(lambda v: naive_roofline_update(int(v), "NVIDIA H100 SXM"), batches[:n_naive])
+    return dict(name="RooflineExplorer: batch-size slider", fast=fast, naive=naive)
+
+
+def bench_training_cost(n_changes: int) -> dict:
+    ex = TrainingCostExplorer()
+    params = np.logspace(8, 13, n_changes)
+    np.random.default_rng(1).shuffle(params)
+    fast = _time_changes(lambda v: setattr(ex.controls["n_params"], "value", float(v)), params)
+    n_naive = max(10, n_changes // 10)
+    naive = _time_changes(lambda v: naive_training_cost_update(float(v), 1.4e12), params[:n_naive])
+    return dict(name="TrainingCostExplorer: parameters slider", fast=fast, naive=naive)
 
 
 def bench_lessons() -> list[dict]:
@@ -150,7 +201,8 @@ def main() -> int:
     rows = []
     print(f"| explorer update | n | median ms | p90 ms | naive median ms | speed-up | targets (<{TARGET_MEDIAN_MS:g} ms, ≥{TARGET_SPEEDUP:g}×) |")
     print("|---|---:|---:|---:|---:|---:|---|")
-    for result in (bench_scaling(args.changes), bench_trend(args.changes)):
+    for result in (bench_scaling(args.changes), bench_trend(args.changes), bench_roofline(args.changes),
+                   bench_training_cost(args.changes)):
         fast_ms = statistics.median(result["fast"]) * 1e3
         p90_ms = float(np.percentile(result["fast"], 90)) * 1e3
         naive_ms = statistics.median(result["naive"]) * 1e3

@@ -1,33 +1,54 @@
-"""Accelerators and the learner's own machine.
+"""Accelerators, the roofline, MFU, and the learner's own machine.
 
-A small catalogue of datacentre accelerators (dense BF16 peak, memory, memory
-bandwidth, board power), kept deliberately minimal: a later issue extends it
-into a full catalogue. Plus a short NumPy matmul benchmark that measures the
-FLOP/s the learner's own computer achieves, so lessons can compare "your
-laptop" with an H100.
+* A catalogue of datacentre accelerators (``data/accelerators.csv``): dense
+  BF16 and FP8 peaks, memory capacity and bandwidth, scale-up interconnect,
+  board power and, where one is published or credibly estimated, a price; each
+  row cites its datasheet and says which figures are estimates.
+* The roofline model (Williams, Waterman & Patterson 2009): attainable FLOP/s
+  for an arithmetic intensity, the ridge point, and the intensity of typical
+  transformer operations.
+* Model FLOP utilisation (MFU) as in the PaLM paper.
+* A short NumPy matmul benchmark of the learner's own computer.
 
-Peak figures are *dense*: NVIDIA datasheets headline tensor-core numbers "with
-sparsity" (2:4 structured sparsity), which are twice the dense rate and are not
-what large-model training achieves.
+Peak figures are *dense*: datasheets headline tensor-core numbers "with
+sparsity" (2:4 structured sparsity), twice the dense rate, which large-model
+training does not achieve.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import math
 import time
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
-from numpy.typing import DTypeLike
+from numpy.typing import ArrayLike, DTypeLike
 
-from compute_econ._validate import as_float_array, in_range, positive
+from compute_econ._validate import as_float_array, in_range, positive, scalar_or_array
 
 __all__ = [
     "Accelerator",
+    "ACCELERATOR_COLUMNS",
+    "load_accelerators",
+    "get_accelerator",
+    "peak_flop_per_s_for",
     "H100_SXM",
     "A100_SXM",
     "REFERENCE_ACCELERATOR",
     "ACCELERATORS",
+    "attainable_flop_per_s",
+    "ridge_point_flop_per_byte",
+    "is_compute_bound",
+    "matmul_intensity",
+    "decode_intensity",
+    "attention_intensity",
+    "model_flop_per_s",
+    "mfu",
     "LocalMeasurement",
     "measure_local_flop_s",
 ]
@@ -47,25 +68,42 @@ class Accelerator:
         On-package memory (HBM), bytes (decimal: 80 GB = 80e9).
     memory_bytes_per_s : float
         Peak memory bandwidth, bytes/s.
-    board_watts : float
-        Maximum board power (TDP), W.
+    board_watts : float or None
+        Maximum board power (TDP), W; None where the vendor publishes none.
     release_year : int
         Year the part was announced/first shipped.
     source : str
         Datasheet (and table) the figures come from.
+    vendor : str
+    peak_flop_per_s_fp8 : float or None
+        Dense FP8 tensor peak, FLOP/s; None for chips without FP8 units.
+    interconnect_bytes_per_s : float or None
+        Scale-up interconnect (NVLink, Infinity Fabric, ICI) per chip, bytes/s.
+    price_usd, price_year, price_is_estimate, price_source
+        Purchase price per accelerator where published or credibly estimated.
+    note : str
+        What the figures mean (per direction or total, estimates, derivations).
 
     References
     ----------
-    Per instance, in ``source``.
+    Per instance, in ``source`` and ``price_source``.
     """
 
     name: str
     peak_flop_per_s: float
     memory_bytes: float
     memory_bytes_per_s: float
-    board_watts: float
+    board_watts: float | None
     release_year: int
     source: str
+    vendor: str = ""
+    peak_flop_per_s_fp8: float | None = None
+    interconnect_bytes_per_s: float | None = None
+    price_usd: float | None = None
+    price_year: int | None = None
+    price_is_estimate: bool = True
+    price_source: str = ""
+    note: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -73,14 +111,22 @@ class Accelerator:
         positive("peak_flop_per_s", self.peak_flop_per_s, "FLOP/s")
         positive("memory_bytes", self.memory_bytes, "bytes")
         positive("memory_bytes_per_s", self.memory_bytes_per_s, "bytes/s")
-        positive("board_watts", self.board_watts, "W")
+        for field, unit in (("board_watts", "W"), ("peak_flop_per_s_fp8", "FLOP/s"),
+                            ("interconnect_bytes_per_s", "bytes/s"), ("price_usd", "USD")):
+            if getattr(self, field) is not None:
+                positive(field, getattr(self, field), unit)
         in_range("release_year", self.release_year, 1990, 2100)
+        if self.price_usd is not None:
+            if self.price_year is None:
+                raise ValueError(f"price_year is required with price_usd for {self.name!r}")
+            if not self.price_source.strip():
+                raise ValueError(f"price_source is required with price_usd for {self.name!r}")
         if not isinstance(self.source, str) or not self.source.strip():
             raise ValueError(f"source must be a non-empty citation, got {self.source!r}")
 
     @property
     def flop_per_byte(self) -> float:
-        """Ridge point of the roofline: peak FLOP/s divided by memory bytes/s (FLOP per byte).
+        """Ridge point of the roofline at BF16: peak FLOP/s over memory bytes/s (FLOP per byte).
 
         References
         ----------
@@ -89,48 +135,267 @@ class Accelerator:
         return self.peak_flop_per_s / self.memory_bytes_per_s
 
     def __str__(self) -> str:
+        power = f"{self.board_watts:g} W" if self.board_watts else "power not published"
         return (
             f"{self.name}: {self.peak_flop_per_s / 1e12:g} TFLOP/s dense BF16, "
             f"{self.memory_bytes / 1e9:g} GB at {self.memory_bytes_per_s / 1e12:g} TB/s, "
-            f"{self.board_watts:g} W ({self.release_year})"
+            f"{power} ({self.release_year})"
         )
 
 
-#: NVIDIA H100 SXM5 80 GB. The datasheet's "BF16 Tensor Core 1,979 TFLOPS" is
-#: *with sparsity*; dense is half: 989.4e12 FLOP/s.
-H100_SXM = Accelerator(
-    name="NVIDIA H100 SXM5 80GB",
-    peak_flop_per_s=989.4e12,  # dense BF16; datasheet 1,979 TFLOPS is with 2:4 sparsity
-    memory_bytes=80e9,  # 80 GB HBM3
-    memory_bytes_per_s=3.35e12,  # 3.35 TB/s
-    board_watts=700.0,  # max TDP (configurable)
-    release_year=2022,
-    source=(
-        "NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column: BF16 Tensor Core 1,979 TFLOPS "
-        "footnoted 'shown with sparsity; specifications 1/2 lower without sparsity', so dense = "
-        "989.4 TFLOPS; 80 GB HBM3, 3.35 TB/s, up to 700 W"
-    ),
+#: Columns of ``data/accelerators.csv``.
+ACCELERATOR_COLUMNS = (
+    "name", "vendor", "release_year", "peak_flop_per_s_bf16", "peak_flop_per_s_fp8", "memory_bytes",
+    "memory_bytes_per_s", "interconnect_bytes_per_s", "board_watts", "price_usd", "price_year",
+    "price_is_estimate", "source", "price_source", "note",
 )
+_REQUIRED = ("name", "vendor", "release_year", "peak_flop_per_s_bf16", "memory_bytes", "memory_bytes_per_s", "source")
 
-#: NVIDIA A100 SXM4 80 GB: 312 TFLOP/s dense BF16 (624 with sparsity).
-A100_SXM = Accelerator(
-    name="NVIDIA A100 SXM4 80GB",
-    peak_flop_per_s=312e12,  # dense BF16; 624 TFLOPS with sparsity
-    memory_bytes=80e9,  # 80 GB HBM2e
-    memory_bytes_per_s=2.039e12,  # 2,039 GB/s
-    board_watts=400.0,
-    release_year=2020,
-    source=(
-        "NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column (BF16 Tensor Core 312 TFLOPS "
-        "dense, 624 with sparsity; 80 GB HBM2e, 2,039 GB/s, 400 W)"
-    ),
-)
 
+def _parse_accelerators(text: str, label: str) -> dict[str, Accelerator]:
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != ACCELERATOR_COLUMNS:
+        raise ValueError(f"{label}: header must be {','.join(ACCELERATOR_COLUMNS)}, got {reader.fieldnames}")
+    out: dict[str, Accelerator] = {}
+    for i, row in enumerate(reader, start=2):  # line 1 is the header
+        name = (row.get("name") or "").strip()
+        where = f"{label} line {i} ({name or '?'})"
+        for field in _REQUIRED:
+            if not (row.get(field) or "").strip():
+                raise ValueError(f"{where}: required field {field!r} is empty")
+
+        def num(field: str, *, optional: bool = True) -> float | None:
+            raw = (row.get(field) or "").strip()
+            if not raw:
+                return None
+            try:
+                value = float(raw)
+            except ValueError as exc:
+                raise ValueError(f"{where}: field {field!r} must be a number, got {raw!r}") from exc
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(f"{where}: field {field!r} must be > 0 (valid range: (0, inf)), got {raw!r}")
+            return value
+
+        try:
+            acc = Accelerator(
+                name=name, vendor=row["vendor"].strip(), release_year=int(num("release_year")),
+                peak_flop_per_s=num("peak_flop_per_s_bf16"), peak_flop_per_s_fp8=num("peak_flop_per_s_fp8"),
+                memory_bytes=num("memory_bytes"), memory_bytes_per_s=num("memory_bytes_per_s"),
+                interconnect_bytes_per_s=num("interconnect_bytes_per_s"), board_watts=num("board_watts"),
+                price_usd=num("price_usd"),
+                price_year=int(num("price_year")) if num("price_year") else None,
+                price_is_estimate=(row.get("price_is_estimate") or "true").strip().lower() != "false",
+                source=row["source"].strip(), price_source=(row.get("price_source") or "").strip(),
+                note=(row.get("note") or "").strip(),
+            )
+        except ValueError as exc:
+            if str(exc).startswith(where):
+                raise
+            raise ValueError(f"{where}: {exc}") from exc
+        if name in out:
+            raise ValueError(f"{where}: duplicate name {name!r}")
+        out[name] = acc
+    if not out:
+        raise ValueError(f"{label}: no accelerators")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_accelerators() -> dict[str, Accelerator]:
+    text = resources.files("compute_econ").joinpath("data/accelerators.csv").read_text(encoding="utf-8")
+    return _parse_accelerators(text, "accelerators.csv")
+
+
+def load_accelerators(path: str | Path | None = None) -> dict[str, Accelerator]:
+    """The accelerator catalogue by name, every row validated.
+
+    Parameters
+    ----------
+    path : path, optional
+        A CSV with :data:`ACCELERATOR_COLUMNS`; default the shipped
+        ``compute_econ/data/accelerators.csv`` (read once, cached).
+
+    Raises
+    ------
+    ValueError
+        Naming the line, the accelerator and the field, for a missing required
+        field, a non-numeric or non-positive number, a bad header or a duplicate name.
+    """
+    if path is None:
+        return dict(_shipped_accelerators())
+    p = Path(path)
+    return _parse_accelerators(p.read_text(encoding="utf-8"), p.name)
+
+
+def get_accelerator(name: str) -> Accelerator:
+    """One catalogue row by name; ``ValueError`` listing the valid names otherwise."""
+    catalogue = _shipped_accelerators()
+    if name not in catalogue:
+        raise ValueError(f"accelerator must be one of {sorted(catalogue)}, got {name!r}")
+    return catalogue[name]
+
+
+def peak_flop_per_s_for(accelerator: Accelerator, precision: str = "bf16") -> float:
+    """Dense peak FLOP/s of ``accelerator`` at ``precision`` ("bf16" or "fp8")."""
+    if precision == "bf16":
+        return accelerator.peak_flop_per_s
+    if precision == "fp8":
+        if accelerator.peak_flop_per_s_fp8 is None:
+            raise ValueError(f"precision 'fp8' is not available on {accelerator.name} (it has no FP8 units); use 'bf16'")
+        return accelerator.peak_flop_per_s_fp8
+    raise ValueError(f"precision must be 'bf16' or 'fp8', got {precision!r}")
+
+
+#: The whole catalogue, by name.
+ACCELERATORS: dict[str, Accelerator] = load_accelerators()
+#: NVIDIA H100 SXM5 80 GB (catalogue row; dense BF16 989.4e12 FLOP/s).
+H100_SXM = ACCELERATORS["NVIDIA H100 SXM"]
+#: NVIDIA A100 SXM4 80 GB (catalogue row; dense BF16 312e12 FLOP/s).
+A100_SXM = ACCELERATORS["NVIDIA A100 SXM"]
 #: The accelerator lessons use by default when none is chosen.
 REFERENCE_ACCELERATOR = H100_SXM
 
-#: Catalogue by name (a later issue extends it).
-ACCELERATORS: dict[str, Accelerator] = {a.name: a for a in (A100_SXM, H100_SXM)}
+
+# --------------------------------------------------------------------------- roofline
+def attainable_flop_per_s(
+    intensity_flop_per_byte: ArrayLike, peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike
+) -> float | np.ndarray:
+    """Roofline: the most FLOP/s an operation of this arithmetic intensity can reach.
+
+    .. math:: R(I) = \\min(P,\\; I \\cdot W)
+
+    Parameters
+    ----------
+    intensity_flop_per_byte : array_like
+        Arithmetic intensity I, FLOP per byte moved to/from memory, > 0.
+    peak_flop_per_s : array_like
+        Peak compute P, FLOP/s, > 0.
+    memory_bytes_per_s : array_like
+        Memory bandwidth W, bytes/s, > 0.
+
+    References
+    ----------
+    Williams, Waterman & Patterson 2009, "Roofline: an insightful visual performance
+    model for multicore architectures", CACM 52(4), eq. in Section 2.
+    """
+    I = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
+    return scalar_or_array(np.minimum(P, I * W))
+
+
+def ridge_point_flop_per_byte(peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike) -> float | np.ndarray:
+    """The intensity where the roofline bends, P / W (FLOP per byte); Williams et al. 2009, Section 2."""
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
+    return scalar_or_array(P / W)
+
+
+def is_compute_bound(
+    intensity_flop_per_byte: ArrayLike, peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike
+) -> bool | np.ndarray:
+    """True where the intensity is at or above the ridge point (compute-bound), else memory-bound."""
+    I = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
+    ridge = ridge_point_flop_per_byte(peak_flop_per_s, memory_bytes_per_s)
+    out = I >= ridge
+    return bool(out) if np.ndim(out) == 0 else out
+
+
+def matmul_intensity(m: ArrayLike, k: ArrayLike, n: ArrayLike, bytes_per_element: ArrayLike = 2) -> float | np.ndarray:
+    """Arithmetic intensity of C[m,n] = A[m,k] · B[k,n]: 2mkn FLOP over the bytes of A, B and C.
+
+    .. math:: I = \\frac{2mkn}{b\\,(mk + kn + mn)}
+
+    Each operand is read once and the result written once (ideal caching), so
+    for a square n×n×n product at b bytes per element I = 2n/(3b): n/3 at BF16.
+
+    References
+    ----------
+    Austin et al., "How to Scale Your Model" (jax-ml/scaling-book), chapter "All About Rooflines",
+    section on matrix multiplication intensity.
+    """
+    M = positive("m", m)
+    K = positive("k", k)
+    N = positive("n", n)
+    b = positive("bytes_per_element", bytes_per_element, "bytes")
+    return scalar_or_array(2 * M * K * N / (b * (M * K + K * N + M * N)))
+
+
+def decode_intensity(batch_size: ArrayLike, bytes_per_param: ArrayLike = 2) -> float | np.ndarray:
+    """Arithmetic intensity of one decode step of a transformer serving ``batch_size`` sequences.
+
+    Every weight is read from memory once per step and used for 2 FLOP per
+    sequence (a multiply and an add), so with N parameters:
+
+    .. math:: I \\approx \\frac{2 B N}{b N} = \\frac{2B}{b}
+
+    i.e. about B FLOP per byte at BF16. The KV cache, which adds bytes that grow
+    with context length, is ignored here, so this is an *upper* bound on decode
+    intensity (Lesson 5 adds it).
+
+    References
+    ----------
+    Austin et al., "How to Scale Your Model" (jax-ml/scaling-book), chapter "All About
+    Transformer Inference" (generation is memory-bound at small batch); Kaplan et al. 2020,
+    §2.1 (2N FLOP per token in the forward pass).
+    """
+    B = positive("batch_size", batch_size, "sequences")
+    b = positive("bytes_per_param", bytes_per_param, "bytes")
+    return scalar_or_array(2 * B / b)
+
+
+def attention_intensity(seq_len: ArrayLike, head_dim: ArrayLike, bytes_per_element: ArrayLike = 2) -> float | np.ndarray:
+    """Arithmetic intensity of one attention head over a sequence (prefill/training, fused kernel).
+
+    QKᵀ and the product with V each cost 2·s²·d FLOP (4·s²·d in all); a fused
+    kernel (FlashAttention) reads Q, K, V and writes the output once, 4·s·d
+    elements, so
+
+    .. math:: I = \\frac{4 s^2 d}{4 s d\\, b} = \\frac{s}{b}
+
+    Long sequences make attention compute-bound; the s×s score matrix is never
+    written to memory.
+
+    References
+    ----------
+    Dao et al. 2022, "FlashAttention", arXiv:2205.14135, §3 (IO complexity: Θ(N d) HBM
+    accesses for the fused kernel); FLOP count as in Kaplan et al. 2020, Table 1.
+    """
+    s = positive("seq_len", seq_len, "tokens")
+    d = positive("head_dim", head_dim)
+    b = positive("bytes_per_element", bytes_per_element, "bytes")
+    return scalar_or_array(4 * s * s * d / (4 * s * d * b))
+
+
+# --------------------------------------------------------------------------- MFU
+def model_flop_per_s(n_params: ArrayLike, tokens_per_s: ArrayLike) -> float | np.ndarray:
+    """Model FLOP/s of training: 6 N FLOP per token times tokens per second.
+
+    References
+    ----------
+    Chowdhery et al. 2022, "PaLM", arXiv:2204.02311, Appendix B (6N per token, plus an
+    attention term 12·L·H·Q·T that this simple form leaves out).
+    """
+    N = positive("n_params", n_params)
+    r = positive("tokens_per_s", tokens_per_s, "tokens/s")
+    return scalar_or_array(6 * N * r)
+
+
+def mfu(achieved_flop_per_s: ArrayLike, peak_flop_per_s: ArrayLike) -> float | np.ndarray:
+    """Model FLOP utilisation: the model FLOP/s a run achieves over the hardware's peak.
+
+    MFU counts only the FLOP the model needs (6N per token), not recomputed
+    activations (those count in *hardware* FLOP utilisation, HFU), so it is
+    comparable across implementations. What it hides: communication, stragglers,
+    and, when measured over good steps only, the time lost to failures and restarts.
+
+    References
+    ----------
+    Chowdhery et al. 2022, "PaLM", arXiv:2204.02311, §4.1 and Appendix B (PaLM 540B: 46.2 % MFU).
+    """
+    a = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    return scalar_or_array(a / P)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,16 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from compute_econ import scaling, trends
-from widgets import ComputeTrendExplorer, ScalingExplorer
+from compute_econ import costs, hardware, scaling, training, trends
+from widgets import ComputeTrendExplorer, RooflineExplorer, ScalingExplorer, TrainingCostExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 
 LOCAL_FLOP_PER_S = 1e11  # a fixed machine for tests: measuring it would make results vary
 
 
 def make_explorers():
-    return [ScalingExplorer(), ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S)]
+    return [ScalingExplorer(), ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S), RooflineExplorer(),
+            TrainingCostExplorer()]
 
 
 def control_values(control: ipw.ValueWidget) -> list:
@@ -32,8 +33,11 @@ def control_values(control: ipw.ValueWidget) -> list:
     if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
         vals = np.linspace(control.min, control.max, 6)
         return [type(control.value)(v) for v in vals]
-    if isinstance(control, ipw.Dropdown):
-        return [v for _, v in control.options]
+    if isinstance(control, ipw.SelectionSlider):
+        opts = [v for _, v in control._options_full] if hasattr(control, "_options_full") else list(control.options)
+        return [opts[0], opts[len(opts) // 2], opts[-1]]
+    if isinstance(control, (ipw.Dropdown, ipw.ToggleButtons)):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
     if isinstance(control, ipw.Checkbox):
         return [not control.value, control.value]
     raise AssertionError(f"no test values for {type(control).__name__}")
@@ -132,3 +136,88 @@ def test_trend_projection_moves_with_year():
     early = ex.sources["target"].data["central"][0]
     ex.controls["year"].value = 2035
     assert ex.sources["target"].data["central"][0] > early
+
+
+def test_roofline_matches_model_for_every_accelerator():
+    ex = RooflineExplorer(batch_size=1)
+    for name, acc in hardware.load_accelerators().items():
+        ex.controls["accelerator"].value = name
+        r = ex.result
+        assert r["ridge_flop_per_byte"] == pytest.approx(acc.peak_flop_per_s / acc.memory_bytes_per_s, rel=1e-9)
+        # Decoding one sequence streams every weight for ~2 FLOP: memory-bound on every chip (roofline).
+        assert not r["decode_compute_bound"]
+        assert r["decode_attainable"] == pytest.approx(r["decode_intensity"] * acc.memory_bytes_per_s, rel=1e-9)
+    roof = ex.sources["roof"].data
+    assert max(roof["attainable"]) == pytest.approx(ex.result["peak_flop_per_s"], rel=1e-9)
+
+
+def test_roofline_batching_raises_decode_intensity():
+    ex = RooflineExplorer(batch_size=1)
+    low = ex.result["decode_intensity"]
+    ex.controls["batch_size"].value = 256
+    assert ex.result["decode_intensity"] > 100 * low
+
+
+def test_training_cost_readout_matches_model():
+    ex = TrainingCostExplorer(n_params=70e9, n_tokens=1.4e12, n_accelerators=4096)
+    h100 = hardware.get_accelerator("NVIDIA H100 SXM")
+    flop = scaling.training_flop(70e9, 1.4e12)
+    hours = training.accelerator_hours(flop, h100.peak_flop_per_s, training.DEFAULT_MFU)
+    assert ex.result["estimate"].accelerator_hours == pytest.approx(hours, rel=1e-9)
+    rent = ex.controls["rent_usd_per_hour"].value
+    assert ex.result["rent_usd"] == pytest.approx(hours * rent, rel=1e-9)
+    bars = ex.sources["bars"].data
+    assert bars["rental"][0] == pytest.approx(ex.result["rent_usd"], rel=1e-9)
+    own_total = sum(bars[c][1] for c in ("accelerators", "servers & network", "energy", "operations"))
+    assert own_total == pytest.approx(ex.result["tco_usd"], rel=1e-9)
+    text = re.sub(r"<[^>]+>", "", ex.readout.value)
+    assert f"{hours:,.3g}" in text
+
+
+def test_training_cost_more_accelerators_fewer_days_same_hours():
+    ex = TrainingCostExplorer(n_accelerators=1024)
+    days, hours = ex.result["estimate"].wall_clock_days, ex.result["estimate"].accelerator_hours
+    ex.controls["n_accelerators"].value = 8192
+    assert ex.result["estimate"].wall_clock_days == pytest.approx(days / 8, rel=1e-9)
+    assert ex.result["estimate"].accelerator_hours == pytest.approx(hours, rel=1e-9)
+    assert np.all(np.diff(ex.sources["days"].data["days"]) < 0)
+
+
+def test_training_cost_break_even_marker_sits_on_the_rental_line():
+    ex = TrainingCostExplorer()
+    ex.controls["rent_usd_per_hour"].value = 3.0
+    be = ex.sources["break_even"].data
+    if ex.result["break_even"].owning_can_win:
+        assert be["usd_per_hour"][0] == pytest.approx(3.0)
+        assert 0 < be["utilisation"][0] <= 1
+    ex.controls["rent_usd_per_hour"].value = 0.5  # below any owned cost: owning never wins
+    assert not ex.result["break_even"].owning_can_win
+    assert len(ex.sources["break_even"].data["utilisation"]) == 0
+    assert "renting is cheaper" in ex.readout.value
+
+
+def test_training_cost_accelerator_brings_its_catalogue_price():
+    ex = TrainingCostExplorer()
+    priced = [a for a in hardware.load_accelerators().values() if a.price_usd]
+    for acc in priced:
+        ex.controls["accelerator"].value = acc.name
+        assert ex.controls["price_kusd"].value == pytest.approx(acc.price_usd / 1e3, abs=0.5)
+
+
+def test_training_cost_from_scaling_hands_over_the_optimum():
+    sc = ScalingExplorer(compute_flop=1e24)
+    ex = TrainingCostExplorer.from_scaling(sc)
+    assert ex.result["training_flop"] == pytest.approx(1e24, rel=0.02)  # sliders round N and D to their step
+
+
+def test_tables_render_every_row():
+    from widgets import accelerators_table, runs_table
+
+    cat = hardware.load_accelerators()
+    html_acc = accelerators_table(cat).data
+    for name in cat:
+        assert name in html_acc
+    assert "not published" in html_acc  # chips without a published power or price say so
+    runs = trends.load_training_runs()
+    html_runs = runs_table(runs).data
+    assert all(name.replace("&", "&amp;") in html_runs for name in runs.name)

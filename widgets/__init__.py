@@ -10,8 +10,13 @@ economics of its own. Display one by leaving it as a cell's last expression::
 
 from ._base import Explorer, setup_notebook
 from .exercises import check
+from .roofline import RooflineExplorer
 from .scaling import ScalingExplorer
-from .tables import runs_table
+from .tables import accelerators_table, runs_table
+from .training_cost import TrainingCostExplorer
 from .trends import ComputeTrendExplorer
 
-__all__ = ["Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "runs_table"]
+__all__ = [
+    "Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "RooflineExplorer",
+    "TrainingCostExplorer", "runs_table", "accelerators_table",
+]

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from compute_econ import hardware, scaling, training, trends
+from compute_econ import costs, hardware, scaling, training, trends
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,33 @@ def _effective_epochs_4() -> float:
     return float(scaling.effective_data_tokens(u, 4.0) / u)
 
 
+def _h100():
+    return hardware.get_accelerator("NVIDIA H100 SXM")
+
+
+def _h100_ridge() -> float:
+    h = _h100()
+    return float(hardware.ridge_point_flop_per_byte(h.peak_flop_per_s, h.memory_bytes_per_s))
+
+
+def _llama_mfu() -> float:
+    # Llama 3.1 405B: 3.8e25 FLOP, 30.84M H100-hours (Llama 3 paper §3.3; model card).
+    return float(training.implied_mfu(3.8e25, _h100().peak_flop_per_s, accelerator_hours=30.84e6))
+
+
+def _mw_100k_h100() -> float:
+    return float(training.cluster_power_watts(100_000, _h100().board_watts)) / 1e6
+
+
+def _gpt3_rent_usd() -> float:
+    hours = training.accelerator_hours(3.14e23, _h100().peak_flop_per_s, 0.4)
+    return float(costs.rental_cost_usd(hours, 3.49))
+
+
+def _break_even_2_50() -> float:
+    return float(costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50).utilisation)
+
+
 EXERCISES: dict[str, Exercise] = {
     # -- lesson 00 ------------------------------------------------------------
     "00-gpt3-flop": Exercise(
@@ -148,6 +175,39 @@ EXERCISES: dict[str, Exercise] = {
         _effective_epochs_4, 0.03,
         "Use `effective_data_tokens(unique_tokens, epochs)` and divide by the unique tokens.",
         "T tokens per T unique",
+    ),
+    # -- lesson 02 ------------------------------------------------------------
+    "02-h100-ridge": Exercise(
+        "What is the ridge point of an H100 at BF16, in FLOP per byte?",
+        _h100_ridge, 0.05,
+        "The ridge is where peak FLOP/s equals intensity × bandwidth: divide the dense BF16 peak by the "
+        "memory bandwidth (both in the catalogue row).",
+        "FLOP/byte",
+    ),
+    "02-llama-mfu": Exercise(
+        "What MFU do 30.84M H100-hours for 3.8e25 FLOP imply?",
+        _llama_mfu, 0.05,
+        "MFU = FLOP needed ÷ (peak FLOP/s × seconds held); convert hours to seconds. `training.implied_mfu` does it.",
+        "fraction",
+    ),
+    "02-100k-mw": Exercise(
+        "How many MW of site power do 100,000 H100s need at full load (default overhead and PUE)?",
+        _mw_100k_h100, 0.05,
+        "Board watts × (1 + server overhead) × PUE × number of GPUs; `training.cluster_power_watts` does it. Answer in MW.",
+        "MW",
+    ),
+    "02-gpt3-rent": Exercise(
+        "What does renting H100s at $3.49/GPU-hour cost for GPT-3's 3.14e23 FLOP at 40% MFU?",
+        _gpt3_rent_usd, 0.05,
+        "First accelerator-hours = FLOP ÷ (peak × MFU) ÷ 3600, then multiply by the hourly price.",
+        "USD",
+    ),
+    "02-break-even": Exercise(
+        "Above what utilisation does owning an H100 (default assumptions) beat renting at $2.50/hour?",
+        _break_even_2_50, 0.03,
+        "Use `costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50)`, or find where the owned-cost curve "
+        "crosses the rental line in the explorer.",
+        "fraction",
     ),
 }
 

@@ -7,6 +7,7 @@ import html
 import numpy as np
 from IPython.display import HTML
 
+from compute_econ.hardware import Accelerator
 from compute_econ.trends import TrainingRuns
 
 from ._format import count, sci
@@ -32,4 +33,34 @@ def runs_table(runs: TrainingRuns) -> HTML:
         + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         "<p style='font-size:85%'>Hover over <i>reported/estimate</i> for the source of each row; "
         "the full citations are in <code>compute_econ/data/training_runs.csv</code>.</p>"
+    )
+
+
+def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
+    """The accelerator catalogue as HTML: dense peaks, memory, interconnect, power, price (estimates marked)."""
+    cols = ("accelerator", "year", "BF16 TFLOP/s", "FP8 TFLOP/s", "HBM GB", "HBM TB/s", "scale-up GB/s",
+            "board W", "price (USD)")
+    head = "".join(f"<th>{h}</th>" for h in cols)
+    rows = []
+    for a in sorted(accelerators.values(), key=lambda a: (a.release_year, a.name)):
+        fp8 = f"{a.peak_flop_per_s_fp8 / 1e12:,.0f}" if a.peak_flop_per_s_fp8 else "—"
+        link = f"{a.interconnect_bytes_per_s / 1e9:,.0f}" if a.interconnect_bytes_per_s else "—"
+        watts = f"{a.board_watts:,.0f}" if a.board_watts else "not published"
+        if a.price_usd:
+            price = f"{a.price_usd:,.0f}" + (" (est.)" if a.price_is_estimate else "")
+        else:
+            price = "not published"
+        rows.append(
+            "<tr>"
+            f'<td title="{html.escape(a.source)}">{html.escape(a.name)}</td><td>{a.release_year}</td>'
+            f"<td>{a.peak_flop_per_s / 1e12:,.0f}</td><td>{fp8}</td><td>{a.memory_bytes / 1e9:,.0f}</td>"
+            f"<td>{a.memory_bytes_per_s / 1e12:.2f}</td><td>{link}</td><td>{watts}</td>"
+            f'<td title="{html.escape(a.price_source)}">{price}</td>'
+            "</tr>"
+        )
+    return HTML(
+        '<table class="ce-table" style="font-size:90%"><thead><tr>' + head + "</tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table><p style='font-size:85%'>Dense peaks (no sparsity). Hover over a name "
+        "for its datasheet, over a price for its source; notes and full citations are in "
+        "<code>compute_econ/data/accelerators.csv</code>.</p>"
     )

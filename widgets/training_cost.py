@@ -112,7 +112,8 @@ class TrainingCostExplorer(Explorer):
 
         style = {"description_width": "150px"}
         wide = ipw.Layout(width="400px")
-        acc_names = list(hardware.load_accelerators())
+        # Only chips with a published board power: energy and owning need it (TPUs and Trainium2 have none).
+        acc_names = [name for name, a in hardware.load_accelerators().items() if a.board_watts]
         n_params = ipw.FloatLogSlider(value=self._initial["n_params"], base=10, min=8, max=13, step=0.05,
                                       description="parameters N", readout_format=".2e", style=style, layout=wide)
         n_params.add_class(PRIMARY_SLIDER_CLASS)
