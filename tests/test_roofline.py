@@ -1,0 +1,166 @@
+"""Accelerator catalogue, roofline and MFU (compute_econ.hardware)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compute_econ import hardware as hw
+
+CSV_HEADER = ",".join(hw.ACCELERATOR_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "name, bf16, fp8, mem_gb, bw_tb_s, watts",
+    [
+        # NVIDIA H100 datasheet, SXM column: 1,979 BF16 / 3,958 FP8 TFLOPS "with sparsity" (dense = half).
+        ("NVIDIA H100 SXM", 989.4e12, 1978.9e12, 80, 3.35, 700),
+        # NVIDIA A100 datasheet, 80GB SXM: 312 TFLOPS BF16 dense, no FP8.
+        ("NVIDIA A100 SXM", 312e12, None, 80, 2.039, 400),
+        # AMD Instinct MI300X datasheet: 1,307.4 BF16 / 2,614.9 FP8 TFLOPS dense, 192 GB HBM3, 5.3 TB/s, 750 W.
+        ("AMD MI300X", 1307.4e12, 2614.9e12, 192, 5.3, 750),
+        # Google Cloud TPU v5p docs: 459 TFLOPs bf16, 95 GB HBM2e, 2,765 GBps; no published power.
+        ("Google TPU v5p", 459e12, None, 95, 2.765, None),
+        # AWS Neuron docs, Trainium2: 667 BF16 / 1,299 FP8 TFLOPS dense, 96 GiB, 3 TB/s.
+        ("AWS Trainium2", 667e12, 1299e12, 103.1, 3.0, None),
+    ],
+)
+def test_catalogue_matches_datasheets(name, bf16, fp8, mem_gb, bw_tb_s, watts):
+    a = hw.get_accelerator(name)
+    assert a.peak_flop_per_s == pytest.approx(bf16, rel=1e-4)
+    assert a.peak_flop_per_s_fp8 == (None if fp8 is None else pytest.approx(fp8, rel=1e-4))
+    assert a.memory_bytes == pytest.approx(mem_gb * 1e9, rel=1e-3)
+    assert a.memory_bytes_per_s == pytest.approx(bw_tb_s * 1e12, rel=1e-3)
+    assert a.board_watts == (None if watts is None else pytest.approx(watts))
+
+
+def test_catalogue_covers_the_issue_list_and_every_row_is_sourced():
+    cat = hw.load_accelerators()
+    for name in ("NVIDIA A100 SXM", "NVIDIA H100 SXM", "NVIDIA H200", "NVIDIA B200", "NVIDIA GB200 (per GPU)",
+                 "AMD MI300X", "AMD MI325X", "Google TPU v5p", "Google TPU v6e", "AWS Trainium2"):
+        assert name in cat
+    for a in cat.values():
+        assert len(a.source) > 30
+        if a.price_usd is not None:
+            assert a.price_source and a.price_year
+        # Dense peaks: FP8, where present, is twice BF16 on every chip listed (datasheets).
+        if a.peak_flop_per_s_fp8:
+            assert a.peak_flop_per_s_fp8 == pytest.approx(2 * a.peak_flop_per_s, rel=0.03)
+    assert hw.H100_SXM is cat["NVIDIA H100 SXM"] or hw.H100_SXM == cat["NVIDIA H100 SXM"]
+    assert "estimate" in cat["NVIDIA GB200 (per GPU)"].note.lower()
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("X,V,2024,1e15,,80e9,3e12,,700,,,,src,,", None),  # a good row parses
+        ("X,V,2024,,,80e9,3e12,,700,,,,src,,", "peak_flop_per_s_bf16"),  # missing required field
+        ("X,V,2024,1e15,,80e9,3e12,,-700,,,,src,,", "board_watts"),  # negative power
+        ("X,V,2024,1e15,,80e9,fast,,700,,,,src,,", "memory_bytes_per_s"),  # not a number
+        ("X,V,2024,1e15,,80e9,3e12,,700,30000,,true,src,,", "price_year"),  # price without its year
+        ("X,V,2024,1e15,,80e9,3e12,,700,,,,,,", "source"),  # no source
+    ],
+)
+def test_loader_validates_every_row(tmp_path, row, message):
+    f = tmp_path / "acc.csv"
+    f.write_text(CSV_HEADER + "\n" + row + "\n")
+    if message is None:
+        assert "X" in hw.load_accelerators(f)
+    else:
+        with pytest.raises(ValueError, match=message) as exc:
+            hw.load_accelerators(f)
+        assert "line 2" in str(exc.value) and "(X)" in str(exc.value)
+
+
+def test_loader_rejects_duplicates_and_bad_header(tmp_path):
+    f = tmp_path / "acc.csv"
+    good = "X,V,2024,1e15,,80e9,3e12,,700,,,,src,,"
+    f.write_text(CSV_HEADER + "\n" + good + "\n" + good + "\n")
+    with pytest.raises(ValueError, match="duplicate"):
+        hw.load_accelerators(f)
+    f.write_text("name,peak\nX,1\n")
+    with pytest.raises(ValueError, match="header"):
+        hw.load_accelerators(f)
+
+
+def test_get_accelerator_and_precision_errors():
+    with pytest.raises(ValueError, match="accelerator must be one of"):
+        hw.get_accelerator("H100")
+    with pytest.raises(ValueError, match="no FP8"):
+        hw.peak_flop_per_s_for(hw.A100_SXM, "fp8")
+    with pytest.raises(ValueError, match="precision"):
+        hw.peak_flop_per_s_for(hw.H100_SXM, "fp4")
+
+
+def test_h100_ridge_point():
+    """989.4e12 FLOP/s over 3.35e12 bytes/s (H100 SXM datasheet): ~295 FLOP/byte."""
+    assert hw.ridge_point_flop_per_byte(hw.H100_SXM.peak_flop_per_s, hw.H100_SXM.memory_bytes_per_s) == pytest.approx(
+        295.3, abs=0.1)
+
+
+def test_roofline_two_regimes_and_continuity():
+    P, W = 1e15, 2e12
+    ridge = P / W
+    assert hw.attainable_flop_per_s(ridge / 10, P, W) == pytest.approx(ridge / 10 * W)
+    assert hw.attainable_flop_per_s(ridge * 10, P, W) == pytest.approx(P)
+    eps = 1e-9
+    assert hw.attainable_flop_per_s(ridge * (1 - eps), P, W) == pytest.approx(P, rel=1e-8)
+    assert not hw.is_compute_bound(ridge / 2, P, W) and hw.is_compute_bound(ridge * 2, P, W)
+
+
+def test_decode_at_batch_one_is_memory_bound_and_big_matmul_compute_bound_on_every_chip():
+    for a in hw.load_accelerators().values():
+        assert not hw.is_compute_bound(hw.decode_intensity(1), a.peak_flop_per_s, a.memory_bytes_per_s)
+        assert hw.is_compute_bound(hw.matmul_intensity(8192, 8192, 8192), a.peak_flop_per_s, a.memory_bytes_per_s)
+
+
+def test_intensity_closed_forms():
+    # Square matmul at 2 bytes: 2n^3 / (2 * 3n^2) = n/3.
+    for n in (64, 1024, 8192):
+        assert hw.matmul_intensity(n, n, n) == pytest.approx(n / 3)
+    assert hw.decode_intensity(64) == pytest.approx(64.0)  # 2B/b at BF16
+    assert hw.decode_intensity(64, bytes_per_param=1) == pytest.approx(128.0)  # FP8 weights
+    assert hw.attention_intensity(4096, 128) == pytest.approx(2048.0)  # s/b
+
+
+def test_mfu_palm():
+    """PaLM 540B (Chowdhery et al. 2022, Table 3 / §4.1): 46.2 % MFU on TPU v4 (275 TFLOP/s peak BF16);
+    the model FLOP/s that implies, divided back by the peak, recovers 46.2 %."""
+    peak = 275e12 * 6144  # 6,144 TPU v4 chips
+    achieved = 0.462 * peak
+    tokens_per_s = achieved / (6 * 540e9)
+    assert hw.mfu(hw.model_flop_per_s(540e9, tokens_per_s), peak) == pytest.approx(0.462)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+def test_roofline_bad_input(bad):
+    with pytest.raises(ValueError, match="intensity_flop_per_byte"):
+        hw.attainable_flop_per_s(bad, 1e15, 1e12)
+    with pytest.raises(ValueError, match="batch_size"):
+        hw.decode_intensity(bad)
+
+
+positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False)
+peaks = st.floats(min_value=1e9, max_value=1e17, allow_nan=False)
+bws = st.floats(min_value=1e8, max_value=1e14, allow_nan=False)
+
+
+@given(positive, positive, peaks, bws)
+def test_attainable_bounded_and_monotone(i1, i2, P, W):
+    lo, hi = sorted((i1, i2))
+    a_lo, a_hi = hw.attainable_flop_per_s(lo, P, W), hw.attainable_flop_per_s(hi, P, W)
+    assert a_lo <= a_hi * (1 + 1e-12)
+    for i, a in ((lo, a_lo), (hi, a_hi)):
+        assert 0 < a <= P * (1 + 1e-12) and a <= i * W * (1 + 1e-12)
+        assert math.isfinite(a)
+    assert hw.attainable_flop_per_s(hi, P * 2, W) >= a_hi and hw.attainable_flop_per_s(hi, P, W * 2) >= a_hi
+
+
+@given(st.integers(1, 65536), st.integers(1, 65536), st.integers(1, 65536), st.integers(1, 4096))
+def test_intensities_positive_finite(m, k, n, b):
+    for v in (hw.matmul_intensity(m, k, n), hw.decode_intensity(b), hw.attention_intensity(m, 128)):
+        assert np.isfinite(v) and v > 0
