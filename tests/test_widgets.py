@@ -171,7 +171,7 @@ def test_training_cost_readout_matches_model():
     own_total = sum(bars[c][1] for c in ("accelerators", "servers & network", "energy", "operations"))
     assert own_total == pytest.approx(ex.result["tco_usd"], rel=1e-9)
     text = re.sub(r"<[^>]+>", "", ex.readout.value)
-    assert f"{hours:,.3g}" in text
+    assert f"{hours:,.0f} accelerator-hours" in text
 
 
 def test_training_cost_more_accelerators_fewer_days_same_hours():

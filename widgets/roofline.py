@@ -50,7 +50,8 @@ class RooflineExplorer(Explorer):
     def _build(self) -> None:
         self.sources = {
             "roof": ColumnDataSource(data=dict(intensity=[], attainable=[])),
-            "ops": ColumnDataSource(data=dict(name=[], intensity=[], attainable=[], bound=[], color=[], size=[])),
+            "ops": ColumnDataSource(data=dict(name=[], intensity=[], attainable=[], bound=[], color=[], size=[],
+                                             dy=[])),
         }
         s = self.sources
         p = figure(
@@ -65,7 +66,7 @@ class RooflineExplorer(Explorer):
         p.add_layout(self._ridge)
         pts = p.scatter("intensity", "attainable", source=s["ops"], size="size", color="color", alpha=0.9)
         p.add_layout(LabelSet(x="intensity", y="attainable", text="name", source=s["ops"], x_offset=7,
-                              y_offset=-4, text_font_size="9pt"))
+                              y_offset="dy", text_font_size="9pt"))
         p.add_tools(HoverTool(renderers=[pts], tooltips=[
             ("operation", "@name"), ("FLOP/byte", "@intensity{0.0}"), ("attainable", "@attainable{0.00e} FLOP/s"),
             ("limited by", "@bound"),
@@ -126,6 +127,7 @@ class RooflineExplorer(Explorer):
             bound=["compute" if cb else "memory bandwidth" for cb in compute_bound],
             color=["#e76f51", "#2a9d8f"] + ["#c81d25" if h else "#9c6644" for h in highlight[2:]],
             size=[12, 12] + [15 if h else 9 for h in highlight[2:]],
+            dy=[14, -16] + [-4] * len(batches),  # matmul above the roof, attention below it, decode beside
         )
         self._ridge.location = ridge
         i = 2 + int(np.flatnonzero(batches == batch)[0])

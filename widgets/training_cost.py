@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Span
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, NumeralTickFormatter, Span
 from bokeh.plotting import figure
 
 from compute_econ import costs, hardware, scaling, training
@@ -30,7 +30,7 @@ CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
 UTILISATION = np.linspace(0.05, 1.0, 96)
 COMPONENTS = ("accelerators", "servers & network", "energy", "operations", "rental")
 COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#8d99ae")
-BARS = ("rent", "own (TCO at utilisation)", "own (amortised, Cottier)")
+BARS = ("rent", "own: TCO", "own: amortised")  # TCO at the chosen utilisation; amortised as Cottier et al. 2024
 #: Default rental price: Lambda's on-demand H100 list price, January 2024 (compute_econ.costs.H100_LAMBDA_2024).
 DEFAULT_RENT = costs.H100_LAMBDA_2024
 #: Default ownership assumptions: compute_econ.costs.H100_OWNERSHIP (sources and estimates documented there).
@@ -80,26 +80,30 @@ class TrainingCostExplorer(Explorer):
             "break_even": ColumnDataSource(data=dict(utilisation=[], usd_per_hour=[])),
         }
         s = self.sources
-        bars = figure(title="Cost of this run, three ways (USD)", x_range=FactorRange(*BARS), width=380, height=360,
-                      tools="save", y_axis_label="USD")
+        bars = figure(title="Cost of this run, three ways", x_range=FactorRange(*BARS), width=330, height=360,
+                      tools="save", y_axis_label="USD", toolbar_location="above")
         stack = bars.vbar_stack(list(COMPONENTS), x="bar", width=0.6, source=s["bars"], color=list(COLOURS),
                                 legend_label=list(COMPONENTS))
         bars.add_tools(HoverTool(renderers=stack, tooltips=[("", "$name: @$name{$0.0a}")]))
-        bars.yaxis.formatter.use_scientific = False
+        bars.yaxis.formatter = NumeralTickFormatter(format="$0.0a")
         bars.y_range.start = 0
+        self._bars_range = bars.y_range
         bars.legend.location = "top_left"
         bars.legend.label_text_font_size = "8pt"
-        bars.xaxis.major_label_text_font_size = "8pt"
+        bars.legend.background_fill_alpha = 0.6
+        bars.legend.spacing = 0
+        bars.legend.padding = 4
 
         days = figure(title="Calendar days against cluster size", x_axis_type="log", y_axis_type="log",
-                      width=330, height=360, x_axis_label="accelerators", y_axis_label="days",
-                      tools="pan,wheel_zoom,reset,save")
+                      width=290, height=360, x_axis_label="accelerators", y_axis_label="days",
+                      tools="pan,wheel_zoom,reset,save", toolbar_location="above")
         days.line("n", "days", source=s["days"], line_width=2, color="#264653")
         days.scatter("n", "days", source=s["mine"], size=12, color="#c81d25", marker="star")
 
-        own = figure(title="Owned accelerator-hour vs rental price", width=360, height=360,
+        own = figure(title="Owned hour vs rental price", width=300, height=360,
                      x_axis_label="utilisation (share of hours busy)", y_axis_label="USD per accelerator-hour",
-                     y_axis_type="log", tools="pan,wheel_zoom,reset,save", x_range=(0, 1.02))
+                     y_axis_type="log", tools="pan,wheel_zoom,reset,save", x_range=(0, 1.02),
+                     toolbar_location="above")
         own.line("utilisation", "usd_per_hour", source=s["owned"], line_width=2, color="#264653",
                  legend_label="own")
         self._rent_line = Span(location=1.0, dimension="width", line_color="#8d99ae", line_width=2,
@@ -200,6 +204,8 @@ class TrainingCostExplorer(Explorer):
             s["break_even"].data = dict(utilisation=[], usd_per_hour=[])
             verdict = "at this rental price <b>renting is cheaper even at 100 % utilisation</b>"
         self._rent_line.location = v["rent_usd_per_hour"]
+        # Head-room above the tallest bar for the legend.
+        self._bars_range.end = 2.1 * max(rent_usd, tco.total_usd * hours, amort.total_usd)
         acquisition = costs.hardware_acquisition_cost_usd(n, own)
         tco_total = tco.total_usd * hours
         self.result = dict(estimate=est, rent_usd=rent_usd, tco_usd=tco_total, amortised_usd=amort.total_usd,
@@ -207,7 +213,7 @@ class TrainingCostExplorer(Explorer):
         self.readout.value = (
             f"<b>{sci(flop)} FLOP</b> ({count(v['n_params'])} parameters × {count(v['n_tokens'])} tokens × 6) "
             f"on {n:,} × {acc.name} at {v['mfu']:.0%} MFU: <b>{duration_days(est.wall_clock_days)}</b>, "
-            f"<b>{hours:,.3g}</b> accelerator-hours.<br>"
+            f"<b>{hours:,.0f}</b> accelerator-hours.<br>"
             f"Power ≈ <b>{est.power_mw:,.1f} MW</b> on average, energy <b>{est.energy_mwh:,.4g} MWh</b> "
             f"(electricity {_usd(est.electricity_usd)}, {est.t_co2e:,.3g} t CO₂).<br>"
             f"Cost: rent <b>{_usd(rent_usd)}</b> · own (TCO) <b>{_usd(tco_total)}</b> · amortised hardware + energy "
