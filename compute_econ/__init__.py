@@ -4,14 +4,15 @@ Modules, one per area (see DESIGN.md):
 
 * :mod:`compute_econ.scaling` - training FLOP, loss fits, compute-optimal allocation
 * :mod:`compute_econ.trends` - notable training runs and the growth of compute
-* :mod:`compute_econ.hardware` - accelerators, and measuring the learner's own machine
-* :mod:`compute_econ.training` - FLOP to accelerator-hours and wall-clock time
+* :mod:`compute_econ.hardware` - accelerator catalogue, roofline, MFU, and the learner's own machine
+* :mod:`compute_econ.training` - FLOP to accelerator-hours, wall-clock time, power, energy
+* :mod:`compute_econ.costs` - renting vs owning, break-even utilisation, the cost of a run
 
 Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import hardware, scaling, training, trends
+from . import costs, hardware, scaling, training, trends
 
-__all__ = ["hardware", "scaling", "training", "trends"]
+__all__ = ["costs", "hardware", "scaling", "training", "trends"]
 __version__ = "0.1.0"

@@ -21,6 +21,6 @@ def test_compute_econ_public_modules():
     """The package's documented surface (DESIGN.md: one module per area) is importable from the top."""
     import compute_econ
 
-    for name in ("scaling", "trends", "hardware", "training"):
+    for name in ("scaling", "trends", "hardware", "training", "costs"):
         assert name in compute_econ.__all__
         assert hasattr(compute_econ, name)
