@@ -379,10 +379,17 @@ def student_t_quantile(p: float, df: float) -> float:
     """
     p = float(in_range("p", p, 0.0, 1.0, low_inclusive=False, high_inclusive=False))
     df = float(positive("df", df))
+    return _student_t_quantile(p, df)
+
+
+@functools.lru_cache(maxsize=1024)
+def _student_t_quantile(p: float, df: float) -> float:
+    """The bisection behind :func:`student_t_quantile`, memoised: an explorer asks for the
+    same (level, degrees of freedom) on every slider move, and each solve takes ~1 ms."""
     if p == 0.5:
         return 0.0
     if p < 0.5:
-        return -student_t_quantile(1.0 - p, df)
+        return -_student_t_quantile(1.0 - p, df)
     lo, hi = 0.0, 1.0
     while _t_cdf(hi, df) < p:
         hi *= 2.0
