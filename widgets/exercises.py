@@ -123,6 +123,11 @@ def _break_even_2_50() -> float:
     return float(costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50).utilisation)
 
 
+# -- lesson 03 helpers (keep lesson 03's expected-answer functions here) --------
+
+# -- lesson 04 helpers (keep lesson 04's expected-answer functions here) --------
+
+
 EXERCISES: dict[str, Exercise] = {
     # -- lesson 00 ------------------------------------------------------------
     "00-gpt3-flop": Exercise(
@@ -209,6 +214,8 @@ EXERCISES: dict[str, Exercise] = {
         "crosses the rental line in the explorer.",
         "fraction",
     ),
+    # -- lesson 03 ------------------------------------------------------------
+    # -- lesson 04 ------------------------------------------------------------
 }
 
 

@@ -1,0 +1,1 @@
+"""compute_econ.supply: why compute is scarce (placeholder; filled at integration)."""
