@@ -1,0 +1,690 @@
+"""Price under scarcity, and who gets the compute when the price does not clear.
+
+A market for renting accelerators. Quantities are **H100-equivalent
+accelerators rented over a period** (equivalently accelerator-hours per hour);
+prices are **USD per accelerator-hour**, so price x quantity is spending in USD
+per hour.
+
+* Demand: several buyer types (:class:`BuyerType`), each with constant price
+  elasticity, ``q_i(p) = q0_i (p / p0_i)^eps_i`` below an optional choke price
+  (a reservation price at and above which that buyer rents nothing).
+* Supply: a capacity-capped curve (:class:`SupplyCurve`): nothing below the
+  marginal cost, up to ``capacity`` at or above it (perfectly elastic, then
+  vertical).
+* :func:`clear_market`: the lowest price at which demand fits into supply
+  (bisection in log price); who is priced out; unsold capacity.
+* :func:`ration`: when a price cap (or a sticky list price) sits below the
+  clearing price, requests exceed capacity and someone must wait: proportional
+  rationing or priority for long-term-contract holders, with the waiting time
+  this implies.
+
+Defaults (:data:`DEFAULT_BUYERS`, :data:`DEFAULT_SUPPLY`): reference price from
+:data:`compute_econ.costs.H100_LAMBDA_2024`, capacity of the order of Epoch AI's
+installed-base estimate, marginal cost from
+:data:`compute_econ.costs.H100_OWNERSHIP`. Published estimates of the price
+elasticity of demand for AI compute were not found: every elasticity, choke
+price and the split between buyer types is an illustrative estimate, marked so
+in each buyer's ``note``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from compute_econ import costs
+from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
+
+__all__ = [
+    "QUANTITY_UNIT",
+    "FRAC_PRICED_OUT",
+    "RATIONING_RULES",
+    "WAIT_CAP_PERIODS",
+    "BISECTION_STEPS",
+    "BuyerType",
+    "SupplyCurve",
+    "demand",
+    "supply",
+    "clearing_price_usd_per_hour",
+    "MarketResult",
+    "clear_market",
+    "PriceChange",
+    "compare_markets",
+    "new_frontier_lab",
+    "add_capacity",
+    "RationingResult",
+    "ration",
+    "REFERENCE_RENTAL",
+    "INSTALLED_H100_EQUIVALENTS",
+    "DEFAULT_BUYERS",
+    "DEFAULT_SUPPLY",
+]
+
+#: Unit of every quantity in this module.
+QUANTITY_UNIT = "H100-equivalent accelerators rented over the period (= accelerator-hours per hour)"
+
+#: A buyer is *priced out* when it rents nothing, or less than this fraction of its
+#: reference quantity (what it would rent at its reference price). A modelling choice.
+FRAC_PRICED_OUT = 0.1
+
+#: Allocation rules :func:`ration` knows.
+RATIONING_RULES = ("proportional", "contract_priority")
+
+#: Waiting times are reported up to this many periods; a buyer that is never served
+#: gets this value and ``never_served=True`` (finite on purpose, so plots stay finite).
+WAIT_CAP_PERIODS = 1e6
+
+#: Bisection steps in log price: the bracket shrinks by 2**-60, far below float precision.
+BISECTION_STEPS = 60
+
+
+# --------------------------------------------------------------------------- demand
+
+
+@dataclass(frozen=True)
+class BuyerType:
+    """One type of buyer of accelerator time, with constant-elasticity demand.
+
+    .. math:: q(p) = q_0 (p / p_0)^{\\varepsilon} \\text{ for } p < p_{max}, \\quad 0 \\text{ for } p \\ge p_{max}
+
+    Attributes
+    ----------
+    name : str
+        Label (unique within a market).
+    reference_quantity : float
+        ``q0``: accelerators rented at the reference price, H100-equivalents (> 0).
+    reference_usd_per_hour : float
+        ``p0``: the reference price, USD per accelerator-hour (> 0).
+    elasticity : float
+        ``eps``: constant price elasticity of demand, < 0 (-0.5: a 10 % higher price cuts the
+        quantity by about 5 %).
+    max_usd_per_hour : float or None
+        Choke (reservation) price, USD per accelerator-hour: at or above it this buyer rents
+        nothing. Must exceed the reference price. None: no choke, demand only shrinks.
+    has_contract : bool
+        Holds a long-term contract (served first under ``contract_priority`` rationing).
+    source : str
+        Where the figures come from.
+    note : str
+        What is an estimate, and why.
+    """
+
+    name: str
+    reference_quantity: float
+    reference_usd_per_hour: float
+    elasticity: float
+    max_usd_per_hour: float | None = None
+    has_contract: bool = False
+    source: str = "what-if"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        positive("reference_quantity", self.reference_quantity, "accelerators")
+        positive("reference_usd_per_hour", self.reference_usd_per_hour, "USD/hour")
+        in_range("elasticity", self.elasticity, -math.inf, 0.0, low_inclusive=False, high_inclusive=False)
+        if self.max_usd_per_hour is not None:
+            positive("max_usd_per_hour", self.max_usd_per_hour, "USD/hour")
+            if self.max_usd_per_hour <= self.reference_usd_per_hour:
+                raise ValueError(
+                    f"max_usd_per_hour must be > reference_usd_per_hour ({self.reference_usd_per_hour!r}) "
+                    f"(valid range: ({self.reference_usd_per_hour!r}, inf) or None), got {self.max_usd_per_hour!r}"
+                )
+
+    @property
+    def choke_usd_per_hour(self) -> float:
+        """The choke price, USD per accelerator-hour (``inf`` if there is none)."""
+        return math.inf if self.max_usd_per_hour is None else float(self.max_usd_per_hour)
+
+
+def _check_buyers(buyers) -> tuple[BuyerType, ...]:
+    buyers = tuple(buyers)
+    if not buyers:
+        raise ValueError("buyers must hold at least one BuyerType (valid: a non-empty sequence), got none")
+    for b in buyers:
+        if not isinstance(b, BuyerType):
+            raise ValueError(f"buyers must be BuyerType instances, got {b!r}")
+    names = [b.name for b in buyers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"buyers must have unique names, got {names!r}")
+    return buyers
+
+
+def _columns(buyers: tuple[BuyerType, ...], ndim: int):
+    """Buyer parameters as arrays shaped (n_buyers, 1, ..., 1) to broadcast against ``ndim`` price axes."""
+    shape = (len(buyers),) + (1,) * ndim
+    q0 = np.array([b.reference_quantity for b in buyers]).reshape(shape)
+    p0 = np.array([b.reference_usd_per_hour for b in buyers]).reshape(shape)
+    eps = np.array([b.elasticity for b in buyers]).reshape(shape)
+    choke = np.array([b.choke_usd_per_hour for b in buyers]).reshape(shape)
+    return q0, p0, eps, choke
+
+
+def _demand(buyers: tuple[BuyerType, ...], p: np.ndarray) -> np.ndarray:
+    """Per-buyer demand, shape (n_buyers, *p.shape); ``p`` already validated (> 0)."""
+    q0, p0, eps, choke = _columns(buyers, p.ndim)
+    return np.where(p < choke, q0 * np.exp(eps * np.log(p / p0)), 0.0)
+
+
+def demand(buyers, usd_per_hour: ArrayLike) -> tuple[np.ndarray, float | np.ndarray]:
+    """Accelerators each buyer type rents at a price, and the total.
+
+    Parameters
+    ----------
+    buyers : sequence of BuyerType
+        The buyer types (unique names).
+    usd_per_hour : array_like
+        Price(s), USD per accelerator-hour, > 0.
+
+    Returns
+    -------
+    per_buyer : numpy.ndarray
+        Shape ``(n_buyers, *np.shape(usd_per_hour))``, H100-equivalent accelerators.
+    total : float or numpy.ndarray
+        Sum over buyers, shape of ``usd_per_hour``.
+
+    References
+    ----------
+    Constant-elasticity (isoelastic) demand, e.g. Varian, *Intermediate Microeconomics*, ch. 15
+    (price elasticity of demand).
+    """
+    buyers = _check_buyers(buyers)
+    p = positive("usd_per_hour", usd_per_hour, "USD/hour")
+    per_buyer = _demand(buyers, p)
+    return per_buyer, scalar_or_array(per_buyer.sum(axis=0))
+
+
+# --------------------------------------------------------------------------- supply
+
+
+@dataclass(frozen=True)
+class SupplyCurve:
+    """Accelerators offered for rent: none below marginal cost, up to ``capacity`` at or above it.
+
+    The simplest capacity-capped supply curve: perfectly elastic at the marginal cost,
+    then vertical at the capacity (short run: no more accelerators exist).
+
+    Attributes
+    ----------
+    capacity : float
+        Accelerators that exist to rent, H100-equivalents, > 0.
+    marginal_cost_usd_per_hour : float
+        Price floor, USD per accelerator-hour, > 0: below it nothing is offered.
+    source : str
+        Where the figures come from; says which are estimates.
+    """
+
+    capacity: float
+    marginal_cost_usd_per_hour: float
+    source: str = "what-if"
+
+    def __post_init__(self) -> None:
+        positive("capacity", self.capacity, "accelerators")
+        positive("marginal_cost_usd_per_hour", self.marginal_cost_usd_per_hour, "USD/hour")
+
+
+def supply(curve: SupplyCurve, usd_per_hour: ArrayLike) -> float | np.ndarray:
+    """Accelerators offered at a price: 0 below marginal cost, ``capacity`` at or above it.
+
+    Parameters
+    ----------
+    curve : SupplyCurve
+    usd_per_hour : array_like
+        Price(s), USD per accelerator-hour, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        H100-equivalent accelerators, shape of ``usd_per_hour``.
+
+    References
+    ----------
+    Short-run supply with a capacity constraint (reverse-L supply), e.g. Varian,
+    *Intermediate Microeconomics*, ch. 23 (industry supply).
+    """
+    p = positive("usd_per_hour", usd_per_hour, "USD/hour")
+    return scalar_or_array(np.where(p >= curve.marginal_cost_usd_per_hour, curve.capacity, 0.0))
+
+
+# --------------------------------------------------------------------------- clearing
+
+
+def clearing_price_usd_per_hour(buyers, capacity: ArrayLike, marginal_cost_usd_per_hour: ArrayLike
+                                ) -> float | np.ndarray:
+    """The lowest price at which total demand fits into capacity (never below marginal cost).
+
+    If demand at marginal cost already fits, the price is the marginal cost (with spare
+    capacity). Otherwise bisection in log price finds where total demand falls to the
+    capacity; at a choke price, where a buyer drops out and demand jumps down, the price
+    stops at that choke price and some capacity is left unsold.
+
+    Parameters
+    ----------
+    buyers : sequence of BuyerType
+    capacity : array_like
+        Accelerators available, H100-equivalents, > 0.
+    marginal_cost_usd_per_hour : array_like
+        Supply's price floor, USD per accelerator-hour, > 0 (broadcasts with ``capacity``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        USD per accelerator-hour, the broadcast shape of the inputs.
+
+    References
+    ----------
+    Competitive equilibrium with a capacity constraint (price rises until demand equals the
+    fixed supply), e.g. Varian, *Intermediate Microeconomics*, ch. 16 (equilibrium).
+    """
+    buyers = _check_buyers(buyers)
+    cap = positive("capacity", capacity, "accelerators")
+    mc = positive("marginal_cost_usd_per_hour", marginal_cost_usd_per_hour, "USD/hour")
+    cap, mc = np.broadcast_arrays(cap, mc)
+    q0, p0, eps, choke = _columns(buyers, cap.ndim)
+    # Upper bracket: a price at which every buyer wants at most capacity / n, so the total fits.
+    log_hi_each = np.log(p0) + np.log(cap / (len(buyers) * q0)) / eps
+    log_hi_each = np.minimum(log_hi_each, np.log(choke))
+    log_lo = np.log(mc)
+    log_hi = np.maximum(log_hi_each.max(axis=0), log_lo)
+    fits_at_cost = _demand(buyers, mc).sum(axis=0) <= cap
+    for _ in range(BISECTION_STEPS):
+        mid = 0.5 * (log_lo + log_hi)
+        fits = _demand(buyers, np.exp(mid)).sum(axis=0) <= cap
+        log_hi = np.where(fits, mid, log_hi)
+        log_lo = np.where(fits, log_lo, mid)
+    # A choke price inside the final bracket is where demand jumped below capacity: the price is
+    # that choke price exactly (exp(log(c)) can round below c, where the buyer still rents).
+    lo, hi = np.exp(log_lo) * (1 - 1e-12), np.exp(log_hi) * (1 + 1e-12)
+    jump = np.where((choke >= lo) & (choke <= hi), choke, np.inf).min(axis=0)
+    price = np.where(fits_at_cost, mc, np.where(np.isfinite(jump), jump, np.exp(log_hi)))
+    return scalar_or_array(price)
+
+
+@dataclass(frozen=True, eq=False)
+class MarketResult:
+    """A cleared market: the price, who rents how much, who is priced out.
+
+    Attributes
+    ----------
+    names : tuple[str, ...]
+        Buyer names, in the order of the arrays.
+    usd_per_hour : float
+        Clearing price, USD per accelerator-hour.
+    quantity : numpy.ndarray
+        Accelerators rented by each buyer, H100-equivalents.
+    reference_quantity : numpy.ndarray
+        What each buyer would rent at its reference price (for comparison).
+    priced_out : numpy.ndarray of bool
+        Rents nothing, or less than :data:`FRAC_PRICED_OUT` of its reference quantity.
+    capacity : float
+        Accelerators available.
+    marginal_cost_usd_per_hour : float
+        Supply's price floor.
+    """
+
+    names: tuple[str, ...]
+    usd_per_hour: float
+    quantity: np.ndarray
+    reference_quantity: np.ndarray
+    priced_out: np.ndarray
+    capacity: float
+    marginal_cost_usd_per_hour: float
+
+    @property
+    def total_quantity(self) -> float:
+        """Accelerators rented in total."""
+        return float(self.quantity.sum())
+
+    @property
+    def unsold_capacity(self) -> float:
+        """Accelerators nobody rents at the clearing price (>= 0)."""
+        return max(self.capacity - self.total_quantity, 0.0)
+
+    @property
+    def at_marginal_cost(self) -> bool:
+        """True if the price sits at the floor: capacity is not scarce."""
+        return self.usd_per_hour <= self.marginal_cost_usd_per_hour
+
+    @property
+    def spending_usd_per_hour(self) -> np.ndarray:
+        """What each buyer pays, USD per hour (price x accelerators)."""
+        return self.usd_per_hour * self.quantity
+
+    @property
+    def total_spending_usd_per_year(self) -> float:
+        """What all buyers pay, USD per year (:data:`compute_econ.costs.HOURS_PER_YEAR` hours)."""
+        return float(self.spending_usd_per_hour.sum()) * costs.HOURS_PER_YEAR
+
+    @property
+    def priced_out_names(self) -> tuple[str, ...]:
+        """Names of the buyers priced out."""
+        return tuple(n for n, out in zip(self.names, self.priced_out) if out)
+
+    def __str__(self) -> str:
+        out = ", ".join(self.priced_out_names) or "nobody"
+        return (f"clears at ${self.usd_per_hour:.2f}/accelerator-hour; {self.total_quantity:,.0f} of "
+                f"{self.capacity:,.0f} accelerators rented; priced out: {out}")
+
+
+def _priced_out(buyers: tuple[BuyerType, ...], quantity: np.ndarray) -> np.ndarray:
+    q0 = np.array([b.reference_quantity for b in buyers])
+    return (quantity <= 0) | (quantity < FRAC_PRICED_OUT * q0)
+
+
+def clear_market(buyers, curve: SupplyCurve) -> MarketResult:
+    """Clear the market: the price, each buyer's accelerators, who is priced out, unsold capacity.
+
+    Parameters
+    ----------
+    buyers : sequence of BuyerType
+        Demand (unique names).
+    curve : SupplyCurve
+        Capacity and marginal cost.
+
+    Returns
+    -------
+    MarketResult
+
+    References
+    ----------
+    Competitive equilibrium with a capacity constraint, e.g. Varian, *Intermediate
+    Microeconomics*, ch. 16; see :func:`clearing_price_usd_per_hour`.
+
+    Examples
+    --------
+    >>> r = clear_market(DEFAULT_BUYERS, DEFAULT_SUPPLY)
+    >>> round(r.usd_per_hour, 2)  # calibrated to clear at the Lambda H100 price
+    3.49
+    """
+    buyers = _check_buyers(buyers)
+    p = clearing_price_usd_per_hour(buyers, curve.capacity, curve.marginal_cost_usd_per_hour)
+    q = _demand(buyers, np.asarray(p))
+    return MarketResult(
+        names=tuple(b.name for b in buyers), usd_per_hour=float(p), quantity=q,
+        reference_quantity=np.array([b.reference_quantity for b in buyers]), priced_out=_priced_out(buyers, q),
+        capacity=float(curve.capacity), marginal_cost_usd_per_hour=float(curve.marginal_cost_usd_per_hour),
+    )
+
+
+# --------------------------------------------------------------------------- comparative statics
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """What a change in demand or capacity did to the market.
+
+    Attributes
+    ----------
+    before_usd_per_hour, after_usd_per_hour : float
+        Clearing prices, USD per accelerator-hour.
+    newly_priced_out : tuple[str, ...]
+        Buyers priced out after but not before.
+    no_longer_priced_out : tuple[str, ...]
+        Buyers priced out before but not after.
+    """
+
+    before_usd_per_hour: float
+    after_usd_per_hour: float
+    newly_priced_out: tuple[str, ...]
+    no_longer_priced_out: tuple[str, ...]
+
+    @property
+    def frac_price_change(self) -> float:
+        """Relative change of the price (0.25 = 25 % higher)."""
+        return self.after_usd_per_hour / self.before_usd_per_hour - 1.0
+
+
+def compare_markets(before: MarketResult, after: MarketResult) -> PriceChange:
+    """The price change between two cleared markets and who became (or stopped being) priced out.
+
+    Buyers are matched by name; a buyer present in only one market (a new frontier lab)
+    counts as priced out only where it is present.
+    """
+    out_before, out_after = set(before.priced_out_names), set(after.priced_out_names)
+    return PriceChange(
+        before_usd_per_hour=before.usd_per_hour, after_usd_per_hour=after.usd_per_hour,
+        newly_priced_out=tuple(n for n in after.names if n in out_after and n not in out_before),
+        no_longer_priced_out=tuple(n for n in before.names if n in out_before and n not in out_after),
+    )
+
+
+def new_frontier_lab(reference_quantity: float, name: str = "new frontier lab") -> BuyerType:
+    """A new frontier lab's demand: the default frontier labs' elasticity and contract, a given size.
+
+    Parameters
+    ----------
+    reference_quantity : float
+        Accelerators it wants at the reference price, H100-equivalents, > 0.
+    name : str
+        Its label.
+
+    Examples
+    --------
+    >>> before = clear_market(DEFAULT_BUYERS, DEFAULT_SUPPLY)
+    >>> after = clear_market(DEFAULT_BUYERS + (new_frontier_lab(1e6),), DEFAULT_SUPPLY)
+    >>> after.usd_per_hour > before.usd_per_hour
+    True
+    """
+    template = DEFAULT_BUYERS[0]
+    return replace(template, name=name, reference_quantity=reference_quantity,
+                   note="what-if size; elasticity and contract as " + template.name)
+
+
+def add_capacity(curve: SupplyCurve, extra_capacity: float) -> SupplyCurve:
+    """The supply curve with ``extra_capacity`` more accelerators (a new fab's output), same marginal cost.
+
+    Parameters
+    ----------
+    curve : SupplyCurve
+    extra_capacity : float
+        Accelerators added, H100-equivalents, >= 0.
+    """
+    extra = float(non_negative("extra_capacity", extra_capacity, "accelerators"))
+    return replace(curve, capacity=curve.capacity + extra, source=f"{curve.source} + {extra:,.0f} added (what-if)")
+
+
+# --------------------------------------------------------------------------- rationing
+
+
+@dataclass(frozen=True, eq=False)
+class RationingResult:
+    """Who gets what when the price is held below the clearing price.
+
+    Attributes
+    ----------
+    names : tuple[str, ...]
+        Buyer names, in the order of the arrays.
+    rule : str
+        ``"proportional"`` or ``"contract_priority"``.
+    usd_per_hour : float
+        The price charged (the cap), USD per accelerator-hour.
+    capacity : float
+        Accelerators available.
+    requested : numpy.ndarray
+        What each buyer asks for at that price.
+    allocated : numpy.ndarray
+        What each buyer gets; ``0 <= allocated <= requested``, sum ``<= capacity``.
+    frac_served : numpy.ndarray
+        ``allocated / requested`` in [0, 1]; 1 for a buyer who asks for nothing.
+    waiting_periods : numpy.ndarray
+        Extra time, in periods, to finish a job of ``job_periods``: a buyer served a fraction
+        ``f`` of its request each period needs ``1/f`` times as long, so it waits
+        ``(1/f - 1) * job_periods``. Capped at :data:`WAIT_CAP_PERIODS` (the value for a
+        buyer who is never served).
+    never_served : numpy.ndarray of bool
+        Asks for accelerators and gets none.
+    priced_out : numpy.ndarray of bool
+        Asks for nothing or less than :data:`FRAC_PRICED_OUT` of its reference quantity at this price.
+    job_periods : float
+        Length of a job at full service, periods.
+    """
+
+    names: tuple[str, ...]
+    rule: str
+    usd_per_hour: float
+    capacity: float
+    requested: np.ndarray
+    allocated: np.ndarray
+    frac_served: np.ndarray
+    waiting_periods: np.ndarray
+    never_served: np.ndarray
+    priced_out: np.ndarray
+    job_periods: float = 1.0
+
+    @property
+    def unmet(self) -> np.ndarray:
+        """Requested minus allocated, per buyer (>= 0)."""
+        return self.requested - self.allocated
+
+    @property
+    def total_allocated(self) -> float:
+        return float(self.allocated.sum())
+
+    @property
+    def shortage(self) -> float:
+        """Total requests minus capacity (0 if requests fit)."""
+        return max(float(self.requested.sum()) - self.capacity, 0.0)
+
+
+def _pro_rata(requested: np.ndarray, capacity: float) -> np.ndarray:
+    """Everyone gets the same fraction of its request, the largest that fits (at most 1)."""
+    total = requested.sum()
+    frac = 1.0 if total <= capacity else capacity / total
+    return requested * frac
+
+
+def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportional",
+           job_periods: float = 1.0) -> RationingResult:
+    """Allocate ``capacity`` among buyers' requests at a price that does not clear the market.
+
+    * ``"proportional"``: everyone gets the same fraction of what it asks for at that price.
+    * ``"contract_priority"``: long-term-contract holders (``has_contract``) are served in
+      full first (pro rata among them if even they exceed capacity); the rest share what is
+      left pro rata.
+
+    All capacity is assumed to be offered at the capped price (providers keep renting at
+    their list price); a cap below marginal cost would, in the long run, shrink supply, which
+    this function does not model. If the price is at or above the clearing price, requests
+    fit and everyone is served in full.
+
+    Parameters
+    ----------
+    buyers : sequence of BuyerType
+    capacity : float
+        Accelerators available, H100-equivalents, >= 0.
+    usd_per_hour : float
+        The price charged (a cap or list price), USD per accelerator-hour, > 0.
+    rule : str
+        One of :data:`RATIONING_RULES`.
+    job_periods : float
+        Length of a buyer's job at full service, periods (> 0), for the waiting time.
+
+    Returns
+    -------
+    RationingResult
+
+    References
+    ----------
+    Proportional rationing and priority rules for allocating a scarce good: Moulin,
+    *Fair Division and Collective Welfare* (MIT Press, 2003), ch. 2 (the proportional rule)
+    and ch. 3 (priority); waiting time as the queueing cost of non-price rationing,
+    Barzel 1974, "A Theory of Rationing by Waiting", J. Law & Econ. 17(1).
+    """
+    buyers = _check_buyers(buyers)
+    cap = float(non_negative("capacity", capacity, "accelerators"))
+    p = float(positive("usd_per_hour", usd_per_hour, "USD/hour"))
+    job = float(positive("job_periods", job_periods, "periods"))
+    if rule not in RATIONING_RULES:
+        raise ValueError(f"rule must be one of {RATIONING_RULES!r}, got {rule!r}")
+    requested = _demand(buyers, np.asarray(p))
+    if rule == "proportional":
+        allocated = _pro_rata(requested, cap)
+    else:
+        contract = np.array([b.has_contract for b in buyers])
+        allocated = np.zeros_like(requested)
+        allocated[contract] = _pro_rata(requested[contract], cap)
+        left = max(cap - allocated[contract].sum(), 0.0)
+        allocated[~contract] = _pro_rata(requested[~contract], left)
+    allocated = np.minimum(allocated, requested)  # guard against rounding above the request
+    asked = requested > 0
+    frac = np.where(asked, allocated / np.where(asked, requested, 1.0), 1.0)
+    never = asked & (allocated <= 0)
+    with np.errstate(divide="ignore", over="ignore"):
+        wait = np.where(frac > 0, (1.0 / np.where(frac > 0, frac, 1.0) - 1.0) * job, WAIT_CAP_PERIODS)
+    wait = np.minimum(wait, WAIT_CAP_PERIODS)
+    return RationingResult(
+        names=tuple(b.name for b in buyers), rule=rule, usd_per_hour=p, capacity=cap, requested=requested,
+        allocated=allocated, frac_served=frac, waiting_periods=wait, never_served=never,
+        priced_out=_priced_out(buyers, requested), job_periods=job,
+    )
+
+
+# --------------------------------------------------------------------------- defaults
+
+#: Reference rental price: Lambda's on-demand H100 SXM, $3.49 per GPU-hour, January 2024
+#: (:data:`compute_econ.costs.H100_LAMBDA_2024`, with its source).
+REFERENCE_RENTAL = costs.H100_LAMBDA_2024
+_P0 = REFERENCE_RENTAL.on_demand_usd_per_hour
+
+#: About 4 million H100-equivalents of NVIDIA data-centre GPU compute installed (4e21 FLOP/s):
+#: Epoch AI, "The stock of computing power from NVIDIA chips is doubling every 10 months"
+#: (Emberson & Owen, data insight, 2025-02-13). NVIDIA only; TPUs and other chips excluded.
+#: Used as the order of magnitude of rentable capacity: an estimate.
+INSTALLED_H100_EQUIVALENTS = 4.0e6
+
+_SHARE_NOTE = (
+    "Share of the installed base at the reference price: illustrative estimate; private buyers together 80 % "
+    "and public (government + academia) 20 %, after Epoch AI's estimate that the private sector held ~80 % of "
+    "AI supercomputer performance in 2025 (Pilz et al. 2025, 'Trends in AI Supercomputers', arXiv:2504.16026; "
+    "Epoch data insight 2025-06-05); the split within each group is unsourced. "
+)
+_ELASTICITY_NOTE = (
+    "Elasticity and choke price: illustrative estimates, no published estimate for AI compute found. Jiang, Lee "
+    "& Zomaya ('Price Elasticity of the Enterprise Computing Resource Market', IEEE) find server rental "
+    "inelastic and public cloud modestly elastic, qualitatively consistent with the ordering used here. "
+)
+_SOURCE = (f"Quantity: share x {INSTALLED_H100_EQUIVALENTS:,.0f} H100-equivalents (Epoch AI 2025-02-13, estimate). "
+           f"Reference price: {REFERENCE_RENTAL.name}, ${_P0:.2f}/h ({REFERENCE_RENTAL.price_year}).")
+
+
+def _buyer(name: str, share: float, elasticity: float, why: str, max_usd_per_hour: float | None = None,
+           has_contract: bool = False) -> BuyerType:
+    return BuyerType(name=name, reference_quantity=share * INSTALLED_H100_EQUIVALENTS, reference_usd_per_hour=_P0,
+                     elasticity=elasticity, max_usd_per_hour=max_usd_per_hour, has_contract=has_contract,
+                     source=_SOURCE, note=_SHARE_NOTE + _ELASTICITY_NOTE + why)
+
+
+#: Default buyer types. Shares sum to 1, so at the reference price total demand equals
+#: :data:`INSTALLED_H100_EQUIVALENTS` and the default market clears at the Lambda price.
+#: Every elasticity and choke price is an illustrative estimate (see each ``note``).
+DEFAULT_BUYERS: tuple[BuyerType, ...] = (
+    _buyer("frontier labs", 0.30, -0.3, "Inelastic: compute is the core input of a scaling race; multi-year "
+           "contracts.", has_contract=True),
+    _buyer("hyperscalers & big tech", 0.30, -0.5, "Inelastic: own data centres and internal products; "
+           "capacity reserved ahead.", has_contract=True),
+    _buyer("AI start-ups", 0.10, -1.5, "Elastic: can train smaller models or buy API access; choke $8/h is "
+           "illustrative.", max_usd_per_hour=8.0),
+    _buyer("enterprises", 0.10, -1.2, "Elastic: can buy API access instead; choke = AWS p5 on-demand list "
+           "price 2023 (compute_econ.costs.H100_AWS_P5_2023), the highest sourced list price, as an "
+           "illustrative ceiling.", max_usd_per_hour=costs.H100_AWS_P5_2023.on_demand_usd_per_hour),
+    _buyer("universities", 0.07, -1.0, "Unit elastic: a fixed grant budget buys budget/price accelerators; "
+           "choke $6/h is illustrative.", max_usd_per_hour=6.0),
+    _buyer("governments & sovereign AI", 0.13, -0.7, "Fairly inelastic: strategic programmes with "
+           "appropriated budgets."),
+)
+
+#: Default supply: capacity = :data:`INSTALLED_H100_EQUIVALENTS` (estimate); marginal cost = the
+#: cost of an owned H100-hour at full utilisation, :func:`compute_econ.costs.owned_cost_per_accelerator_hour`
+#: with :data:`compute_econ.costs.H100_OWNERSHIP` (about $1.99/h, 2023 USD): below it, renting out
+#: loses money for an owner over the hardware's life.
+DEFAULT_SUPPLY = SupplyCurve(
+    capacity=INSTALLED_H100_EQUIVALENTS,
+    marginal_cost_usd_per_hour=float(costs.owned_cost_per_accelerator_hour(costs.H100_OWNERSHIP, 1.0)),
+    source=("Capacity: ~4M H100-equivalents installed, Epoch AI data insight 2025-02-13 (estimate, NVIDIA only). "
+            "Marginal cost: owned H100-hour at 100 % utilisation from compute_econ.costs.H100_OWNERSHIP "
+            "(sources and estimates there)."),
+)
