@@ -1,0 +1,488 @@
+"""compute_econ.market: concentration (HHI, CR4, the 2023 Merger Guidelines), sourced shares,
+the contract-vs-spot Monte Carlo and dependence on few providers.
+
+Published values: the DOJ's HHI example, the guidelines' thresholds at their boundaries, the
+shares in data/market_shares.csv against their reports. Closed forms: 10,000/n for n equal
+firms, 2 s_i s_j x 10^4 for a merger, p^n for losing every provider, the expected cost of a
+geometric random walk. Properties (hypothesis) as the issue names them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from compute_econ import costs
+from compute_econ import market as m
+from compute_econ.market import (
+    CHUNK_PATHS,
+    ContractTerms,
+    SpotMarket,
+    assess_merger,
+    concentration_level,
+    cr4,
+    cr_k,
+    expected_frac_compute_lost,
+    hhi,
+    hhi_fringe_bounds,
+    load_market_shares,
+    merge_shares,
+    merger_delta_hhi,
+    p_lose_access,
+    presumed_anticompetitive,
+    simulate_contract_vs_spot,
+)
+
+DOJ_EXAMPLE = [0.30, 0.30, 0.20, 0.20]
+
+
+# --------------------------------------------------------------------------- HHI and CR4
+
+
+def test_hhi_doj_example_is_2600():
+    """DOJ Antitrust Division, 'Herfindahl-Hirschman Index': shares 30, 30, 20, 20 % give HHI 2,600."""
+    assert hhi(DOJ_EXAMPLE) == pytest.approx(2600.0, abs=1e-9)
+
+
+def test_hhi_monopoly_and_rows():
+    assert hhi([1.0]) == pytest.approx(1e4)
+    rows = hhi([[1.0, 0.0], [0.5, 0.5]])
+    np.testing.assert_allclose(rows, [1e4, 5e3])
+
+
+@pytest.mark.parametrize("bad, needle", [
+    ([0.5, 0.4], "sum of 0.9"),
+    ([0.7, 0.4, -0.1], "-0.1"),
+    ([1.2, -0.2], "1.2"),
+    ([0.5, float("nan")], "nan"),
+])
+def test_hhi_rejects_bad_shares_naming_parameter_and_value(bad, needle):
+    with pytest.raises(ValueError, match="frac_shares") as exc:
+        hhi(bad)
+    assert needle in str(exc.value)
+    assert "[0, 1]" in str(exc.value) or "sum to 1" in str(exc.value)
+
+
+def test_hhi_rejects_scalar_empty_and_3d():
+    for bad in (0.5, [], np.ones((1, 1, 1))):
+        with pytest.raises(ValueError, match="frac_shares"):
+            hhi(bad)
+
+
+def test_cr4_by_hand():
+    assert cr4(DOJ_EXAMPLE) == pytest.approx(1.0)
+    assert cr4([0.30, 0.25, 0.20, 0.15, 0.10]) == pytest.approx(0.90)
+    assert cr_k([0.1, 0.6, 0.3], k=1) == pytest.approx(0.6)  # unsorted input
+    assert cr_k([0.6, 0.4], k=4) == pytest.approx(1.0)  # fewer firms than k
+    np.testing.assert_allclose(cr_k([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]], k=2), [0.8, 0.8])
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True])
+def test_cr_k_rejects_bad_k(k):
+    with pytest.raises(ValueError, match="k must be an integer"):
+        cr_k(DOJ_EXAMPLE, k=k)
+
+
+# --------------------------------------------------------------------------- guideline thresholds
+
+
+@pytest.mark.parametrize("value, label", [
+    (0.0, "unconcentrated"),
+    (999.99, "unconcentrated"),
+    (1000.0, "moderately concentrated"),
+    (1800.0, "moderately concentrated"),  # "greater than 1,800" is highly concentrated
+    (1800.01, "highly concentrated"),
+    (1e4, "highly concentrated"),
+])
+def test_concentration_level_boundaries_2023_guidelines_section_2_1(value, label):
+    """2023 Merger Guidelines s. 2.1: HHI > 1,800 highly concentrated; DOJ HHI page: 1,000-1,800 moderately."""
+    assert concentration_level(value) == label
+
+
+def test_concentration_level_vectorised_and_validated():
+    assert list(concentration_level([500.0, 1500.0, 2500.0])) == [
+        "unconcentrated", "moderately concentrated", "highly concentrated"]
+    with pytest.raises(ValueError, match="hhi_value"):
+        concentration_level(-1.0)
+    with pytest.raises(ValueError, match="hhi_value"):
+        concentration_level(10001.0)
+
+
+@pytest.mark.parametrize("post, delta, share, presumed", [
+    (1800.0, 101.0, 0.0, False),    # HHI exactly 1,800 is not "greater than"
+    (1800.01, 101.0, 0.0, True),
+    (5000.0, 100.0, 0.9, False),    # change exactly 100 is not "greater than"
+    (5000.0, 100.01, 0.0, True),
+    (1000.0, 150.0, 0.30, False),   # share exactly 30 % is not "greater than"
+    (1000.0, 150.0, 0.3001, True),  # share indicator alone, below 1,800
+    (1000.0, 99.0, 0.9, False),
+])
+def test_presumption_thresholds_at_their_boundaries(post, delta, share, presumed):
+    """2023 Merger Guidelines s. 2.1: (HHI > 1,800 or merged share > 30 %) and change in HHI > 100."""
+    assert presumed_anticompetitive(post, delta, share) is presumed
+
+
+def test_presumption_vectorised():
+    out = presumed_anticompetitive([1900.0, 1900.0], [150.0, 50.0])
+    assert out.tolist() == [True, False]
+
+
+# --------------------------------------------------------------------------- mergers
+
+
+def test_merger_delta_is_twice_the_product_of_shares():
+    assert merger_delta_hhi(DOJ_EXAMPLE, 0, 2) == pytest.approx(2 * 30 * 20)
+    np.testing.assert_allclose(merger_delta_hhi([[0.5, 0.5], [0.9, 0.1]], 0, 1), [5000.0, 1800.0])
+
+
+def test_merge_shares_combines_the_pair():
+    np.testing.assert_allclose(merge_shares(DOJ_EXAMPLE, 3, 1), [0.3, 0.5, 0.2])
+
+
+@pytest.mark.parametrize("i, j", [(0, 0), (0, 4), (-5, 1), (0.0, 1)])
+def test_merger_rejects_bad_indices(i, j):
+    with pytest.raises(ValueError, match="i|j"):
+        merger_delta_hhi(DOJ_EXAMPLE, i, j)
+
+
+def test_assess_merger_share_indicator_alone():
+    """A 28 % firm buying a 4 % firm in a moderately concentrated market: delta 224, share 32 % -> presumed."""
+    shares = [0.28, 0.04] + [0.04] * 17
+    a = assess_merger(shares, 0, 1)
+    assert a.hhi_pre == pytest.approx(784 + 16 + 17 * 16)
+    assert a.delta_hhi == pytest.approx(224.0)
+    assert a.hhi_post < 1800 and a.level_post == "moderately concentrated"
+    assert a.frac_merged_share == pytest.approx(0.32)
+    assert a.presumed_anticompetitive
+
+
+def test_assess_merger_unconcentrated_small_merger_not_presumed():
+    a = assess_merger([0.05] * 20, 3, 7)  # HHI 500, delta 50
+    assert (a.hhi_pre, a.delta_hhi) == (pytest.approx(500.0), pytest.approx(50.0))
+    assert not a.presumed_anticompetitive
+
+
+def test_assess_merger_doj_example_two_largest():
+    a = assess_merger(DOJ_EXAMPLE, 0, 1)
+    assert (a.hhi_post, a.delta_hhi) == (pytest.approx(4400.0), pytest.approx(1800.0))
+    assert a.presumed_anticompetitive and a.level_pre == "highly concentrated"
+
+
+# --------------------------------------------------------------------------- fringe
+
+
+def test_fringe_bounds_by_hand():
+    # named 50 % and 30 %, fringe 20 %: tiny firms -> 3,400; at most one 20 % firm (<= 30 %) -> 3,800
+    assert hhi_fringe_bounds([0.5, 0.3]) == (pytest.approx(3400.0), pytest.approx(3800.0))
+    # fringe 40 %, no fringe firm above the smallest named (10 %): four 10 % firms -> 2,600 + 400
+    assert hhi_fringe_bounds([0.5, 0.1]) == (pytest.approx(2600.0), pytest.approx(3000.0))
+    # no fringe: both bounds are the HHI
+    assert hhi_fringe_bounds(DOJ_EXAMPLE) == (pytest.approx(2600.0), pytest.approx(2600.0))
+
+
+def test_fringe_bounds_reject_inconsistent_shares():
+    with pytest.raises(ValueError, match="sum to 1"):
+        hhi_fringe_bounds([0.5, 0.3], frac_fringe=0.5)
+    with pytest.raises(ValueError, match="named_frac_shares"):
+        hhi_fringe_bounds([0.8, 0.4])
+
+
+@settings(max_examples=150, deadline=None)
+@given(named=st.lists(st.floats(0.001, 1.0), min_size=1, max_size=8), fringe=st.floats(0.0, 0.9))
+def test_fringe_bounds_bracket_and_are_below_others_as_one_firm(named, fringe):
+    s = np.asarray(named) / np.sum(named) * (1.0 - fringe)
+    low, high = hhi_fringe_bounds(s)
+    as_one = hhi(np.append(s, 1.0 - s.sum()))
+    assert low <= high + 1e-9 and high <= as_one + 1e-9
+    assert low == pytest.approx(1e4 * np.sum(s**2))
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def random_shares(draw_weights):
+    w = np.asarray(draw_weights, dtype=float)
+    return w / w.sum()
+
+
+weights = st.lists(st.floats(0.0, 1.0), min_size=1, max_size=12).filter(lambda w: sum(w) > 1e-3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=weights)
+def test_hhi_between_0_and_10000_and_cr4_bounds(w):
+    s = random_shares(w)
+    h = hhi(s)
+    assert 0.0 <= h <= 1e4 + 1e-6
+    assert h >= 1e4 / s.size - 1e-6  # equal shares minimise HHI for n firms
+    c = cr4(s)
+    assert 0.0 <= c <= 1.0 + 1e-12
+    assert c >= s.max() - 1e-12
+
+
+@settings(max_examples=50, deadline=None)
+@given(n=st.integers(1, 500))
+def test_hhi_of_n_equal_firms_is_10000_over_n(n):
+    assert hhi(np.full(n, 1.0 / n)) == pytest.approx(1e4 / n, rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=st.lists(st.floats(0.0, 1.0), min_size=2, max_size=12).filter(lambda w: sum(w) > 1e-3),
+       data=st.data())
+def test_merger_never_lowers_hhi_and_delta_matches_recomputation(w, data):
+    s = random_shares(w)
+    i = data.draw(st.integers(0, s.size - 1))
+    j = data.draw(st.integers(0, s.size - 1))
+    assume(i != j)
+    delta = merger_delta_hhi(s, i, j)
+    post = hhi(merge_shares(s, i, j))
+    assert delta >= 0 and post >= hhi(s) - 1e-9
+    assert post - hhi(s) == pytest.approx(delta, abs=1e-6)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def test_every_market_sums_to_one_has_source_and_estimates_flagged():
+    markets = load_market_shares()
+    assert set(markets) == {"cloud infrastructure", "data-centre GPUs", "HBM memory", "foundry", "EUV lithography"}
+    for ms in markets.values():
+        assert ms.frac_shares.sum() == pytest.approx(1.0, abs=1e-9)
+        assert ms.source.strip() and ms.source != "same as first row"
+        assert list(ms.named_frac_shares) == sorted(ms.named_frac_shares, reverse=True)
+    assert not markets["EUV lithography"].is_estimate
+    assert all(markets[k].is_estimate for k in markets if k != "EUV lithography")
+
+
+def test_published_shares_match_their_reports():
+    """Synergy Q3 2024 (AWS 31, Microsoft 20, Google 12 %); TechInsights 2023 (NVIDIA 98 % of DC GPU revenue);
+    TrendForce Apr 2023 (HBM 2023: SK hynix 53, Samsung 38, Micron 9 %); TrendForce 4Q24 (TSMC 67.1 %); ASML sole EUV."""
+    d = load_market_shares()
+    share = {k: dict(zip(v.firms, v.frac_shares)) for k, v in d.items()}
+    assert [share["cloud infrastructure"][f] for f in ("Amazon", "Microsoft", "Google")] == [0.31, 0.20, 0.12]
+    assert share["data-centre GPUs"]["NVIDIA"] == 0.98
+    assert [share["HBM memory"][f] for f in ("SK hynix", "Samsung", "Micron")] == [0.53, 0.38, 0.09]
+    assert share["foundry"]["TSMC"] == 0.671
+    assert hhi(d["EUV lithography"].frac_shares) == pytest.approx(1e4)
+
+
+def test_cloud_hhi_bounds_by_hand():
+    """Synergy Q3 2024 named shares: sum of squares 0.1546; the 22 % fringe as eleven 2 % firms adds 0.0044."""
+    cloud = load_market_shares()["cloud infrastructure"]
+    low, high = cloud.hhi_bounds()
+    assert (low, high) == (pytest.approx(1546.0), pytest.approx(1590.0))
+    assert concentration_level(high) == "moderately concentrated"
+    assert concentration_level(hhi(cloud.frac_shares)) == "highly concentrated"  # "others" as one firm overstates
+    assert cloud.frac_others == pytest.approx(0.22)
+
+
+HEADER = ",".join(m.MARKET_SHARES_COLUMNS)
+
+
+@pytest.mark.parametrize("rows, needle", [
+    (["x,A,0.6,2024,2024,true,src,", "x,B,0.3,2024,2024,true,src,"], "sum to 1"),
+    (["x,A,1.2,2024,2024,true,src,", "x,others,-0.2,2024,2024,true,src,"], "in \\[0, 1\\]"),
+    (["x,A,abc,2024,2024,true,src,"], "must be a number"),
+    (["x,others,0.5,2024,2024,true,src,", "x,A,0.5,2024,2024,true,src,"], "must come last"),
+    (["x,A,0.5,2024,2024,true,src,", "x,A,0.5,2024,2024,true,src,"], "twice"),
+    (["x,A,1.0,2024,2024,true,,"], "source"),
+    (["x,A,1.0,2024,2024,yes,src,"], "is_estimate"),
+])
+def test_loader_rejects_bad_rows(tmp_path, rows, needle):
+    p = tmp_path / "shares.csv"
+    p.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=needle):
+        load_market_shares(p)
+
+
+def test_loader_rejects_bad_header(tmp_path):
+    p = tmp_path / "shares.csv"
+    p.write_text("market,firm,share\nx,A,1.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="header"):
+        load_market_shares(p)
+
+
+# --------------------------------------------------------------------------- contract vs spot
+
+Q = 1000.0
+CALM = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.0, drift_per_year=0.0, p_no_capacity=0.0)
+
+
+def test_defaults_reuse_the_kit_rental_constants():
+    assert m.DEFAULT_SPOT.start_usd_per_hour == costs.H100_LAMBDA_2024.on_demand_usd_per_hour
+    assert m.DEFAULT_CONTRACT.usd_per_accelerator_hour == costs.H100_LAMBDA_2024.committed_usd_per_hour
+    assert m.DEFAULT_CONTRACT.n_periods == 36
+    assert m.DEFAULT_SPOT.drift_per_year == -costs.DEPRECIATION_PER_YEAR
+
+
+def test_same_seed_identical_different_seed_differs():
+    a = simulate_contract_vs_spot(n_paths=3000, seed=7)
+    b = simulate_contract_vs_spot(n_paths=3000, seed=7)
+    c = simulate_contract_vs_spot(n_paths=3000, seed=8)
+    np.testing.assert_array_equal(a.spot.cost_usd, b.spot.cost_usd)
+    np.testing.assert_array_equal(a.contract.shortfall_accelerator_hours, b.contract.shortfall_accelerator_hours)
+    assert not np.array_equal(a.spot.cost_usd, c.spot.cost_usd)
+
+
+def test_no_uncertainty_gives_closed_form_costs():
+    contract = ContractTerms(usd_per_accelerator_hour=1.5, n_periods=12)
+    r = simulate_contract_vs_spot(contract, CALM, Q, n_periods=30, n_paths=10, seed=1)
+    np.testing.assert_allclose(r.spot.cost_usd, Q * 30 * 2.0)
+    np.testing.assert_allclose(r.contract.cost_usd, Q * 12 * 1.5 + Q * 18 * 2.0)
+    assert r.spot.p_any_shortfall == 0.0 and r.contract.p_any_shortfall == 0.0
+
+
+def test_contract_has_no_shortfall_during_the_contract():
+    spot = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.8, p_no_capacity=0.5)
+    covered = simulate_contract_vs_spot(ContractTerms(1.5, n_periods=24), spot, Q, n_periods=24, n_paths=2000)
+    assert np.all(covered.contract.shortfall_accelerator_hours == 0)
+    assert covered.spot.p_any_shortfall > 0.99
+    # a 12-month contract in a 24-month horizon: shortfall only in the 12 months after it
+    half = simulate_contract_vs_spot(ContractTerms(1.5, n_periods=12), spot, Q, n_periods=24, n_paths=2000)
+    assert half.contract.shortfall_accelerator_hours.max() <= Q * 12
+    assert half.contract.shortfall_accelerator_hours.max() > 0
+
+
+def test_take_or_pay_over_and_under_commitment():
+    over = simulate_contract_vs_spot(ContractTerms(1.5, n_periods=10, frac_of_demand=1.5), CALM, Q, n_periods=10,
+                                     n_paths=5)
+    np.testing.assert_allclose(over.contract.cost_usd, 1.5 * Q * 10 * 1.5)  # pays for unused hours
+    outage = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.0, p_no_capacity=1.0)
+    under = simulate_contract_vs_spot(ContractTerms(1.5, n_periods=10, frac_of_demand=0.4), outage, Q, n_periods=10,
+                                      n_paths=5)
+    np.testing.assert_allclose(under.contract.shortfall_accelerator_hours, 0.6 * Q * 10)
+    np.testing.assert_allclose(under.contract.cost_usd, 0.4 * Q * 10 * 1.5)
+    np.testing.assert_allclose(under.spot.frac_unmet, 1.0)
+
+
+def test_mean_spot_cost_matches_geometric_random_walk_expectation():
+    """E[P_t] = P0 exp(mu t) whatever sigma; expected cost = Q (1 - p) sum_t P0 exp(mu t dt)."""
+    spot = SpotMarket(start_usd_per_hour=3.0, volatility_per_year=0.6, drift_per_year=-0.3, p_no_capacity=0.1)
+    T = 36
+    r = simulate_contract_vs_spot(ContractTerms(1.0, 0), spot, Q, n_periods=T, n_paths=40_000, seed=3)
+    want = Q * 0.9 * np.sum(3.0 * np.exp(-0.3 * np.arange(T) / 12))
+    se = r.spot.cost_usd.std() / np.sqrt(r.n_paths)
+    assert abs(r.spot.mean_cost_usd - want) < 4 * se
+    assert r.spot.p_any_shortfall == pytest.approx(1 - 0.9**T, abs=0.01)
+    assert r.spot.mean_frac_unmet == pytest.approx(0.1, abs=0.005)
+
+
+def test_more_volatility_widens_spot_cost_distribution():
+    spreads = []
+    for sigma in (0.1, 0.5, 1.0):
+        spot = SpotMarket(start_usd_per_hour=3.0, volatility_per_year=sigma)
+        p = simulate_contract_vs_spot(m.DEFAULT_CONTRACT, spot, Q, n_periods=36, n_paths=5000, seed=0)
+        spreads.append(p.spot.cost_percentiles_usd[95] - p.spot.cost_percentiles_usd[5])
+    assert spreads[0] < spreads[1] < spreads[2]
+
+
+def test_progress_called_after_each_chunk():
+    calls = []
+    n = 2 * CHUNK_PATHS + 7
+    simulate_contract_vs_spot(n_paths=n, n_periods=6, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(CHUNK_PATHS, n), (2 * CHUNK_PATHS, n), (n, n)]
+
+
+def test_results_are_read_only():
+    r = simulate_contract_vs_spot(n_paths=100)
+    with pytest.raises(ValueError):
+        r.spot.cost_usd[0] = 0.0
+
+
+@pytest.mark.parametrize("kwargs, needle", [
+    (dict(accelerator_hours_per_period=-1.0), "accelerator_hours_per_period"),
+    (dict(n_periods=0), "n_periods"),
+    (dict(n_paths=0), "n_paths"),
+    (dict(n_paths=10.5), "n_paths"),
+    (dict(progress="bar"), "progress"),
+])
+def test_simulate_rejects_bad_input(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        simulate_contract_vs_spot(**kwargs)
+
+
+@pytest.mark.parametrize("make, needle", [
+    (lambda: ContractTerms(-1.0, 12), "usd_per_accelerator_hour"),
+    (lambda: ContractTerms(1.0, -1), "n_periods"),
+    (lambda: ContractTerms(1.0, 12, frac_of_demand=2.5), "frac_of_demand"),
+    (lambda: SpotMarket(0.0, 0.5), "start_usd_per_hour"),
+    (lambda: SpotMarket(2.0, -0.1), "volatility_per_year"),
+    (lambda: SpotMarket(2.0, 0.5, p_no_capacity=1.5), "p_no_capacity"),
+    (lambda: SpotMarket(2.0, 0.5, drift_per_year=float("nan")), "drift_per_year"),
+])
+def test_terms_reject_bad_values(make, needle):
+    with pytest.raises(ValueError, match=needle):
+        make()
+
+
+@settings(max_examples=40, deadline=None)
+@given(price=st.floats(0.0, 20.0), L=st.integers(0, 60), frac=st.floats(0.0, 2.0), start=st.floats(0.1, 20.0),
+       sigma=st.floats(0.0, 3.0), mu=st.floats(-3.0, 3.0), p=st.floats(0.0, 1.0), T=st.integers(1, 60),
+       seed=st.integers(0, 2**32 - 1))
+def test_costs_non_negative_finite_shortfall_bounded(price, L, frac, start, sigma, mu, p, T, seed):
+    r = simulate_contract_vs_spot(ContractTerms(price, L, frac), SpotMarket(start, sigma, mu, p), Q, n_periods=T,
+                                  n_paths=50, seed=seed)
+    for s in (r.contract, r.spot):
+        assert np.all(np.isfinite(s.cost_usd)) and np.all(s.cost_usd >= 0)
+        assert np.all(s.shortfall_accelerator_hours >= 0)
+        assert np.all(s.shortfall_accelerator_hours <= Q * T + 1e-6)
+        assert 0.0 <= s.p_any_shortfall <= 1.0
+    if frac >= 1.0 and L >= T:
+        assert np.all(r.contract.shortfall_accelerator_hours == 0)
+
+
+# --------------------------------------------------------------------------- dependence on providers
+
+
+def test_lose_access_hand_cases():
+    assert p_lose_access(0.1, 1) == pytest.approx(0.1)
+    np.testing.assert_allclose(p_lose_access(0.1, [1, 2, 3, 4]), 0.1 ** np.arange(1, 5))
+    assert p_lose_access(0.1, 3, p_common_shock=0.05) == pytest.approx(0.05 + 0.95 * 0.001)
+    # at least half of 4 providers: 1 - P(K=0) - P(K=1) = 1 - 0.9^4 - 4 (0.1) 0.9^3
+    assert p_lose_access(0.1, 4, frac_lost=0.5) == pytest.approx(1 - 0.9**4 - 4 * 0.1 * 0.9**3)
+    assert p_lose_access(0.0, 5) == 0.0 and p_lose_access(1.0, 5) == 1.0
+    assert p_lose_access(0.3, 5, frac_lost=0.01) == pytest.approx(1 - 0.7**5)  # any provider lost
+
+
+def test_lose_access_matches_monte_carlo():
+    rng = np.random.default_rng(0)
+    draws, n, p, q, f = 200_000, 5, 0.2, 0.1, 0.4
+    shock = rng.random(draws) < q
+    failed = (rng.random((draws, n)) < p).sum(axis=1)
+    frac = np.where(shock, 1.0, failed / n)
+    for frac_lost in (f, 1.0):
+        mc = np.mean(frac >= frac_lost - 1e-12)
+        se = np.sqrt(mc * (1 - mc) / draws)
+        assert abs(p_lose_access(p, n, q, frac_lost) - mc) < 4 * se
+    assert expected_frac_compute_lost(p, n, q) == pytest.approx(frac.mean(), abs=4 * frac.std() / np.sqrt(draws))
+
+
+def test_expected_loss_does_not_depend_on_n():
+    np.testing.assert_allclose(expected_frac_compute_lost(0.1, [1, 2, 10], 0.05), 0.05 + 0.95 * 0.1)
+
+
+def test_lose_access_large_n_finite():
+    v = p_lose_access(0.5, np.arange(1, 301), frac_lost=0.5)
+    assert np.all(np.isfinite(v)) and np.all((v >= 0) & (v <= 1))
+
+
+@pytest.mark.parametrize("kwargs, needle", [
+    (dict(p_provider_loss=1.2, n_providers=2), "p_provider_loss"),
+    (dict(p_provider_loss=0.1, n_providers=0), "n_providers"),
+    (dict(p_provider_loss=0.1, n_providers=1.5), "n_providers"),
+    (dict(p_provider_loss=0.1, n_providers=2, p_common_shock=-0.1), "p_common_shock"),
+    (dict(p_provider_loss=0.1, n_providers=2, frac_lost=0.0), "frac_lost"),
+])
+def test_lose_access_rejects_bad_input(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        p_lose_access(**kwargs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(p=st.floats(0.0, 1.0), q=st.floats(0.0, 1.0), n=st.integers(1, 60))
+def test_more_providers_never_raise_the_chance_of_losing_everything(p, q, n):
+    more = p_lose_access(p, [n, n + 1], q)
+    assert more[1] <= more[0] + 1e-12
+    assert more[1] >= q - 1e-12  # the common shock is not diversifiable
