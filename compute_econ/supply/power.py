@@ -435,6 +435,7 @@ class ConstraintScenario:
     trend_base_flop: float = 3.8e25
     trend_growth_per_year: float = 4.1
     ranges: Mapping[str, tuple[float, float]] = field(
+        repr=False,
         default_factory=lambda: MappingProxyType({
             "run_seconds": (5.18e6, 2.33e7),
             "mfu": (0.2, 0.6),
