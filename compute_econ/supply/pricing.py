@@ -340,6 +340,11 @@ class MarketResult:
         return float(self.quantity.sum())
 
     @property
+    def frac_of_reference(self) -> np.ndarray:
+        """What each buyer rents as a fraction of what it would rent at its reference price."""
+        return self.quantity / self.reference_quantity
+
+    @property
     def unsold_capacity(self) -> float:
         """Accelerators nobody rents at the clearing price (>= 0)."""
         return max(self.capacity - self.total_quantity, 0.0)
@@ -542,12 +547,18 @@ class RationingResult:
 
     @property
     def total_allocated(self) -> float:
+        """Accelerators handed out in total."""
         return float(self.allocated.sum())
+
+    @property
+    def total_requested(self) -> float:
+        """Accelerators asked for in total at this price."""
+        return float(self.requested.sum())
 
     @property
     def shortage(self) -> float:
         """Total requests minus capacity (0 if requests fit)."""
-        return max(float(self.requested.sum()) - self.capacity, 0.0)
+        return max(self.total_requested - self.capacity, 0.0)
 
 
 def _pro_rata(requested: np.ndarray, capacity: float) -> np.ndarray:

@@ -1,0 +1,248 @@
+"""ScarcityMarketExplorer: the rental price of accelerators under scarcity, and who gets them.
+
+Run in a notebook::
+
+    from widgets.scarcity import ScarcityMarketExplorer
+    ScarcityMarketExplorer()
+
+Controls: the accelerators that exist (capacity), a new frontier lab's demand, a new
+fab's added capacity, and how the market allocates: by price, or, with the price held
+at a cap below the clearing price, by proportional rationing or by priority for
+long-term contracts. Two plots: supply and demand (the clearing point, the cap and the
+shortage it leaves), and for each buyer type what it asks for against what it gets,
+priced-out buyers in grey. All economics is in :mod:`compute_econ.supply.pricing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import ipywidgets as ipw
+import numpy as np
+from bokeh.layouts import row
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, LogTicker, NumeralTickFormatter
+from bokeh.plotting import figure
+from bokeh.transform import dodge
+
+from compute_econ.supply import pricing
+
+from ._base import PRIMARY_SLIDER_CLASS, Explorer
+
+MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
+         ("contract priority", "contract_priority"))
+MODE_LABEL = {mode: label for label, mode in MODES}
+JOB_DAYS = 30.0  # an example job of 30 days at full service; ration() then reports waits in days
+N_PRICES = 160
+MIN_PLOT_USD_PER_HOUR = 1.5  # bottom of the price axis: below the default marginal cost ($1.99)
+# Okabe-Ito colours (colour-blind safe).
+BLUE, SKY, VERMILION, GREEN, PINK, GREY = "#0072B2", "#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#999999"
+LIGHT_GREY = "#DDDDDD"
+
+
+def _usd_per_year(x: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(x) >= scale:
+            return f"${x / scale:,.1f}{suffix}"
+    return f"${x:,.0f}"
+
+
+def _names(names) -> str:
+    return ", ".join(names) if names else "nobody"
+
+
+class ScarcityMarketExplorer(Explorer):
+    """Capacity, a new lab, a new fab and the allocation rule in; price and who gets what out.
+
+    Parameters
+    ----------
+    capacity_m : float
+        Accelerators that exist to rent, millions of H100-equivalents (default: Epoch AI's ~4M estimate).
+    new_lab_m : float
+        A new frontier lab's demand at the reference price, millions (0 = none).
+    new_fab_m : float
+        Capacity a new fab adds, millions.
+    mode : str
+        ``"clear"``, ``"proportional"`` or ``"contract_priority"``.
+    price_cap_usd_per_hour : float
+        The price held below the clearing price in the rationing modes, USD per accelerator-hour.
+    """
+
+    def __init__(self, capacity_m: float = pricing.INSTALLED_H100_EQUIVALENTS / 1e6, new_lab_m: float = 0.0,
+                 new_fab_m: float = 0.0, mode: str = "clear", price_cap_usd_per_hour: float = 3.0):
+        self._initial = dict(capacity_m=capacity_m, new_lab_m=new_lab_m, new_fab_m=new_fab_m, mode=mode,
+                             price_cap=price_cap_usd_per_hour)
+        super().__init__()
+
+    # -- data, plots, controls ----------------------------------------------------
+    def _build(self) -> None:
+        self.sources = {
+            "demand": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "demand_before": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "supply": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "point": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "cap": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "shortage": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
+            "bars": ColumnDataSource(data=dict(name=[], requested_m=[], allocated_m=[], colour=[], asked_colour=[],
+                                               frac=[])),
+        }
+        s = self.sources
+        sd = figure(title="Supply and demand for accelerator rental", width=420, height=380, y_axis_type="log",
+                    x_axis_label="accelerators (millions of H100-equivalents)",
+                    y_axis_label="price (USD per accelerator-hour)", tools="pan,wheel_zoom,reset,save",
+                    toolbar_location="above")
+        sd.line("quantity_m", "usd_per_hour", source=s["demand_before"], color=SKY, line_width=2, line_dash="dashed",
+                legend_label="demand without new lab")
+        sd.line("quantity_m", "usd_per_hour", source=s["demand"], color=BLUE, line_width=3, legend_label="demand")
+        sd.line("quantity_m", "usd_per_hour", source=s["supply"], color=VERMILION, line_width=3,
+                legend_label="supply")
+        sd.line("quantity_m", "usd_per_hour", source=s["cap"], color=GREEN, line_width=2, line_dash="dotdash",
+                legend_label="price cap")
+        sd.line("quantity_m", "usd_per_hour", source=s["shortage"], color=PINK, line_width=7, alpha=0.8,
+                legend_label="shortage at the cap")
+        pt = sd.scatter("quantity_m", "usd_per_hour", source=s["point"], size=16, marker="star", color="black",
+                        legend_label="market outcome")
+        sd.add_tools(HoverTool(renderers=[pt], tooltips=[("price", "$@usd_per_hour{0.00}/h"),
+                                                         ("rented", "@quantity_m{0.00} M")]))
+        sd.x_range.start = 0
+        sd.yaxis.ticker = LogTicker(mantissas=[1, 2, 3, 5])
+        sd.yaxis.formatter = NumeralTickFormatter(format="$0[.]0")
+        sd.legend.location = "top_right"
+        sd.legend.label_text_font_size = "8pt"
+        sd.legend.background_fill_alpha = 0.7
+        sd.legend.spacing = 0
+        sd.legend.padding = 4
+        self._sd_y = sd.y_range
+
+        # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
+        bars = figure(title="Who gets the compute", y_range=FactorRange(), width=420, height=380,
+                      x_axis_label="accelerators (millions)", tools="save", toolbar_location="above")
+        asked = bars.hbar(y=dodge("name", 0.18, range=bars.y_range), right="requested_m", height=0.34,
+                          source=s["bars"], fill_color="asked_colour", line_color="asked_colour")
+        got = bars.hbar(y=dodge("name", -0.18, range=bars.y_range), right="allocated_m", height=0.34,
+                        source=s["bars"], fill_color="colour", line_color="colour")
+        bars.add_tools(HoverTool(renderers=[asked, got], tooltips=[
+            ("buyer", "@name"), ("asks for", "@requested_m{0.00} M"), ("gets", "@allocated_m{0.00} M"),
+            ("share served", "@frac{0%}")]))
+        bars.x_range.start = 0
+        self._bars = bars
+        self._figures = (sd, bars)
+
+        style = {"description_width": "170px"}
+        wide = ipw.Layout(width="440px")
+        capacity = ipw.FloatSlider(value=self._initial["capacity_m"], min=1.0, max=12.0, step=0.1,
+                                   description="capacity (M accelerators)", style=style, layout=wide)
+        capacity.add_class(PRIMARY_SLIDER_CLASS)
+        lab = ipw.FloatSlider(value=self._initial["new_lab_m"], min=0.0, max=4.0, step=0.1,
+                              description="new frontier lab (M wanted)", style=style, layout=wide)
+        fab = ipw.FloatSlider(value=self._initial["new_fab_m"], min=0.0, max=4.0, step=0.1,
+                              description="new fab adds (M accelerators)", style=style, layout=wide)
+        mode = ipw.ToggleButtons(options=list(MODES), value=self._initial["mode"], description="allocation",
+                                 style={"button_width": "165px", "description_width": "70px"})
+        cap = ipw.FloatSlider(value=self._initial["price_cap"], min=2.0, max=10.0, step=0.05, readout_format="$.2f",
+                              description="price cap ($/accel.-hour)", style=style, layout=wide)
+        self.controls = {"capacity_m": capacity, "new_lab_m": lab, "new_fab_m": fab, "mode": mode,
+                         "price_cap_usd_per_hour": cap}
+
+    # -- callback ---------------------------------------------------------------------
+    def _compute(self) -> None:
+        v = {k: c.value for k, c in self.controls.items()}
+        today = replace(pricing.DEFAULT_SUPPLY, capacity=v["capacity_m"] * 1e6)
+        curve = pricing.add_capacity(today, v["new_fab_m"] * 1e6)
+        buyers = pricing.DEFAULT_BUYERS
+        if v["new_lab_m"] > 0:
+            buyers = buyers + (pricing.new_frontier_lab(v["new_lab_m"] * 1e6),)
+        market = pricing.clear_market(buyers, curve)
+        baseline = pricing.clear_market(pricing.DEFAULT_BUYERS, today)
+        change = pricing.compare_markets(baseline, market)
+        mode, cap_price = v["mode"], v["price_cap_usd_per_hour"]
+        rule = "proportional" if mode == "clear" else mode
+        rationed = pricing.ration(buyers, curve.capacity, cap_price, rule, job_periods=JOB_DAYS)
+
+        top = max(20.0, 2.5 * max(market.usd_per_hour, cap_price))
+        prices = np.geomspace(MIN_PLOT_USD_PER_HOUR, top, N_PRICES)
+        _, total = pricing.demand(buyers, prices)
+        _, total_before = pricing.demand(pricing.DEFAULT_BUYERS, prices)
+        mc, K = curve.marginal_cost_usd_per_hour, curve.capacity / 1e6
+        s = self.sources
+        s["demand"].data = dict(quantity_m=total / 1e6, usd_per_hour=prices)
+        s["demand_before"].data = dict(quantity_m=total_before / 1e6, usd_per_hour=prices)
+        s["supply"].data = dict(quantity_m=np.array([0.0, K, K]), usd_per_hour=np.array([mc, mc, top]))
+        s["cap"].data = dict(quantity_m=np.array([0.0, max(K, rationed.total_requested / 1e6) * 1.05]),
+                             usd_per_hour=np.array([cap_price, cap_price]))
+        self._sd_y.start, self._sd_y.end = MIN_PLOT_USD_PER_HOUR, top
+
+        if mode == "clear":
+            s["shortage"].data = dict(quantity_m=[], usd_per_hour=[])
+            s["point"].data = dict(quantity_m=[market.total_quantity / 1e6], usd_per_hour=[market.usd_per_hour])
+            requested, allocated, out = market.reference_quantity, market.quantity, market.priced_out
+            frac = market.frac_of_reference
+            self._bars.title.text = (f"Light: asks at ${pricing.REFERENCE_RENTAL.on_demand_usd_per_hour:.2f}/h; "
+                                     f"dark: gets at ${market.usd_per_hour:.2f}/h")
+        else:
+            short = rationed.shortage > 0
+            s["shortage"].data = dict(quantity_m=np.array([K, rationed.total_requested / 1e6]) if short else [],
+                                      usd_per_hour=np.array([cap_price, cap_price]) if short else [])
+            s["point"].data = dict(quantity_m=[rationed.total_allocated / 1e6], usd_per_hour=[cap_price])
+            requested, allocated, out = rationed.requested, rationed.allocated, rationed.priced_out
+            frac = rationed.frac_served
+            self._bars.title.text = f"Light: asks; dark: gets at the ${cap_price:.2f}/h cap"
+        names = list(market.names)
+        self._bars.y_range.factors = names[::-1]
+        s["bars"].data = dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
+                              colour=[GREY if o else BLUE for o in out],
+                              asked_colour=[LIGHT_GREY if o else SKY for o in out], frac=frac)
+
+        self.result = dict(market=market, baseline=baseline, change=change, rationing=None if mode == "clear"
+                           else rationed, mode=mode)
+        self.readout.value = self._text(market, baseline, change, rationed, mode, cap_price, v)
+
+    @staticmethod
+    def _text(market, baseline, change, rationed, mode, cap_price, v) -> str:
+        price = market.usd_per_hour
+        lines = []
+        scarce = "capacity is not scarce: price at marginal cost" if market.at_marginal_cost else "capacity binds"
+        lines.append(
+            f"Market-clearing price <b>${price:.2f}</b> per accelerator-hour ({scarce}); "
+            f"{market.total_quantity / 1e6:.2f} M of {market.capacity / 1e6:.2f} M accelerators rented"
+            + (f", {market.unsold_capacity / 1e6:.2f} M unsold" if market.unsold_capacity > 1e-6 * market.capacity
+               else "")
+            + f"; buyers spend {_usd_per_year(market.total_spending_usd_per_year)} a year."
+        )
+        if v["new_lab_m"] > 0 or v["new_fab_m"] > 0:
+            lines.append(
+                f"New lab ({v['new_lab_m']:.1f} M) and fab (+{v['new_fab_m']:.1f} M) move the price from "
+                f"${change.before_usd_per_hour:.2f} to ${change.after_usd_per_hour:.2f} "
+                f"({change.frac_price_change:+.0%}); newly priced out: <b>{_names(change.newly_priced_out)}</b>"
+                + (f"; back in: {_names(change.no_longer_priced_out)}" if change.no_longer_priced_out else "") + "."
+            )
+        if mode == "clear":
+            lines.append(f"Priced out (renting under {pricing.FRAC_PRICED_OUT:.0%} of what it wants at the "
+                         f"reference price): <b>{_names(market.priced_out_names)}</b>.")
+            if rationed.shortage > 0:
+                lines.append(f"A cap at ${cap_price:.2f}/h would leave {rationed.shortage / 1e6:.2f} M accelerators of "
+                             f"requests unmet: pick a rationing mode to see who waits.")
+            else:
+                lines.append(f"A cap at ${cap_price:.2f}/h is at or above the clearing price: nobody would be rationed.")
+            return "<br>".join(lines)
+        if rationed.shortage <= 0:
+            lines.append(f"The ${cap_price:.2f}/h cap is at or above the clearing price: every request is met.")
+            return "<br>".join(lines)
+        lines.append(f"Price held at <b>${cap_price:.2f}</b>, {MODE_LABEL[mode]}: requests {rationed.total_requested / 1e6:.2f} M vs "
+                     f"{rationed.capacity / 1e6:.2f} M accelerators, shortage <b>{rationed.shortage / 1e6:.2f} M</b>. "
+                     f"Share served, and extra wait for a {JOB_DAYS:.0f}-day job:")
+        cells = []
+        for i, name in enumerate(rationed.names):
+            if rationed.never_served[i]:
+                wait = "<b>never served</b>"
+            elif rationed.requested[i] <= 0:
+                wait = "asks for nothing at this price"
+            else:
+                wait = f"{rationed.frac_served[i]:.0%} served, waits {rationed.waiting_periods[i]:,.0f} days"
+            cells.append(f"<li>{name}: {wait}</li>")
+        return "<br>".join(lines) + "<ul style='margin:0'>" + "".join(cells) + "</ul>"
+
+    def _layout(self) -> ipw.Box:
+        c = self.controls
+        left = ipw.VBox([c["capacity_m"], c["new_lab_m"], c["new_fab_m"]])
+        right = ipw.VBox([c["mode"], c["price_cap_usd_per_hour"]])
+        return ipw.VBox([ipw.HBox([left, right]), self.readout, self._plot(row(*self._figures))])
