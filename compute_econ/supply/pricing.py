@@ -189,7 +189,7 @@ def demand(buyers, usd_per_hour: ArrayLike) -> tuple[np.ndarray, float | np.ndar
 
     References
     ----------
-    Constant-elasticity (isoelastic) demand, e.g. Varian, *Intermediate Microeconomics*, ch. 15
+    Constant-elasticity (isoelastic) demand, e.g. Varian, *Intermediate Microeconomics* (8th ed.), ch. 15
     (price elasticity of demand).
     """
     buyers = _check_buyers(buyers)
@@ -244,7 +244,7 @@ def supply(curve: SupplyCurve, usd_per_hour: ArrayLike) -> float | np.ndarray:
     References
     ----------
     Short-run supply with a capacity constraint (reverse-L supply), e.g. Varian,
-    *Intermediate Microeconomics*, ch. 23 (industry supply).
+    *Intermediate Microeconomics* (8th ed.), ch. 23 (industry supply).
     """
     p = positive("usd_per_hour", usd_per_hour, "USD/hour")
     return scalar_or_array(np.where(p >= curve.marginal_cost_usd_per_hour, curve.capacity, 0.0))
@@ -278,7 +278,7 @@ def clearing_price_usd_per_hour(buyers, capacity: ArrayLike, marginal_cost_usd_p
     References
     ----------
     Competitive equilibrium with a capacity constraint (price rises until demand equals the
-    fixed supply), e.g. Varian, *Intermediate Microeconomics*, ch. 16 (equilibrium).
+    fixed supply), e.g. Varian, *Intermediate Microeconomics* (8th ed.), ch. 16 (equilibrium).
     """
     buyers = _check_buyers(buyers)
     cap = positive("capacity", capacity, "accelerators")
@@ -397,7 +397,7 @@ def clear_market(buyers, curve: SupplyCurve) -> MarketResult:
     References
     ----------
     Competitive equilibrium with a capacity constraint, e.g. Varian, *Intermediate
-    Microeconomics*, ch. 16; see :func:`clearing_price_usd_per_hour`.
+    Microeconomics* (8th ed.), ch. 16; see :func:`clearing_price_usd_per_hour`.
 
     Examples
     --------
@@ -600,9 +600,9 @@ def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportion
 
     References
     ----------
-    Proportional rationing and priority rules for allocating a scarce good: Moulin,
-    *Fair Division and Collective Welfare* (MIT Press, 2003), ch. 2 (the proportional rule)
-    and ch. 3 (priority); waiting time as the queueing cost of non-price rationing,
+    The proportional rule and priority rules for dividing a short supply among claims:
+    Thomson 2003, "Axiomatic and game-theoretic analysis of bankruptcy and taxation problems:
+    a survey", Mathematical Social Sciences 45(3) (proportional and priority rules); waiting time as the queueing cost of non-price rationing,
     Barzel 1974, "A Theory of Rationing by Waiting", J. Law & Econ. 17(1).
     """
     buyers = _check_buyers(buyers)
