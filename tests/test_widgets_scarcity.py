@@ -32,7 +32,8 @@ def test_explorer_contract():
     test_widgets.test_browser_contract_classes(ex)
 
 
-@pytest.mark.parametrize("capacity_m, lab_m, fab_m", [(4.0, 0.0, 0.0), (2.5, 1.5, 0.0), (1.0, 4.0, 2.0), (6.0, 0.5, 3.0)])
+@pytest.mark.parametrize("capacity_m, lab_m, fab_m",
+                         [(4.0, 0.0, 0.0), (2.5, 1.5, 0.0), (1.0, 4.0, 2.0), (6.0, 0.5, 3.0)])
 def test_readout_price_equals_the_model(capacity_m, lab_m, fab_m):
     ex = ScarcityMarketExplorer(capacity_m=capacity_m, new_lab_m=lab_m, new_fab_m=fab_m)
     buyers = pricing.DEFAULT_BUYERS + ((pricing.new_frontier_lab(lab_m * 1e6),) if lab_m else ())

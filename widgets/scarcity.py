@@ -222,12 +222,14 @@ class ScarcityMarketExplorer(Explorer):
                 lines.append(f"A cap at ${cap_price:.2f}/h would leave {rationed.shortage / 1e6:.2f} M accelerators of "
                              f"requests unmet: pick a rationing mode to see who waits.")
             else:
-                lines.append(f"A cap at ${cap_price:.2f}/h is at or above the clearing price: nobody would be rationed.")
+                lines.append(f"A cap at ${cap_price:.2f}/h is at or above the clearing price: "
+                             "nobody would be rationed.")
             return "<br>".join(lines)
         if rationed.shortage <= 0:
             lines.append(f"The ${cap_price:.2f}/h cap is at or above the clearing price: every request is met.")
             return "<br>".join(lines)
-        lines.append(f"Price held at <b>${cap_price:.2f}</b>, {MODE_LABEL[mode]}: requests {rationed.total_requested / 1e6:.2f} M vs "
+        lines.append(f"Price held at <b>${cap_price:.2f}</b>, {MODE_LABEL[mode]}: "
+                     f"requests {rationed.total_requested / 1e6:.2f} M vs "
                      f"{rationed.capacity / 1e6:.2f} M accelerators, shortage <b>{rationed.shortage / 1e6:.2f} M</b>. "
                      f"Share served, and extra wait for a {JOB_DAYS:.0f}-day job:")
         cells = []

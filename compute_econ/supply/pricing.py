@@ -602,8 +602,8 @@ def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportion
     ----------
     The proportional rule and priority rules for dividing a short supply among claims:
     Thomson 2003, "Axiomatic and game-theoretic analysis of bankruptcy and taxation problems:
-    a survey", Mathematical Social Sciences 45(3) (proportional and priority rules); waiting time as the queueing cost of non-price rationing,
-    Barzel 1974, "A Theory of Rationing by Waiting", J. Law & Econ. 17(1).
+    a survey", Mathematical Social Sciences 45(3). Waiting time as the cost of non-price
+    rationing: Barzel 1974, "A Theory of Rationing by Waiting", J. Law & Econ. 17(1).
     """
     buyers = _check_buyers(buyers)
     cap = float(non_negative("capacity", capacity, "accelerators"))
