@@ -7,12 +7,14 @@ Modules, one per area (see DESIGN.md):
 * :mod:`compute_econ.hardware` - accelerator catalogue, roofline, MFU, and the learner's own machine
 * :mod:`compute_econ.training` - FLOP to accelerator-hours, wall-clock time, power, energy
 * :mod:`compute_econ.costs` - renting vs owning, break-even utilisation, the cost of a run
+* :mod:`compute_econ.supply` - bottlenecks (chips, packaging, HBM, power), build-out lead times, price and rationing under scarcity
+* :mod:`compute_econ.market` - concentration (HHI, CR4), long-term contracts vs spot, dependence on few providers
 
 Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import costs, hardware, scaling, training, trends
+from . import costs, hardware, market, scaling, supply, training, trends
 
-__all__ = ["costs", "hardware", "scaling", "training", "trends"]
+__all__ = ["costs", "hardware", "market", "scaling", "supply", "training", "trends"]
 __version__ = "0.1.0"
