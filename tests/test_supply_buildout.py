@@ -20,7 +20,7 @@ def run(**changes):
 # ----------------------------------------------------------------------------- published values
 def test_us_data_centre_load_from_lbnl_2024():
     """LBNL 2024 United States Data Center Energy Usage Report: 176 TWh in 2023 -> ~20.1 GW average load."""
-    assert bo.US_DATA_CENTRE_LOAD_2023_MW == pytest.approx(176e6 / 8760)
+    assert bo.US_DATA_CENTRE_LOAD_2023_MW == pytest.approx(176e6 / 8760, rel=1e-3)  # 8,760-8,766 h a year
     assert 20_000 < bo.US_DATA_CENTRE_LOAD_2023_MW < 20_200
 
 

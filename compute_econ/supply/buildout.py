@@ -29,9 +29,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ._validate import in_range, non_negative, positive
+from compute_econ.training import HOURS_PER_YEAR
 
 __all__ = [
-    "HOURS_PER_YEAR",
     "US_DATA_CENTRE_TWH_2023",
     "US_DATA_CENTRE_LOAD_2023_MW",
     "US_DATA_CENTRE_TWH_2028_LOW",
@@ -50,11 +50,10 @@ __all__ = [
     "simulate_build_out",
 ]
 
-HOURS_PER_YEAR = 8760.0
 #: US data-centre electricity use in 2023, TWh (LBNL 2024 United States Data Center Energy Usage Report,
 #: Shehabi et al., Dec 2024: 176 TWh, 4.4 % of US electricity).
 US_DATA_CENTRE_TWH_2023 = 176.0
-#: The same as an average load, MW: 176 TWh / 8,760 h ~ 20,100 MW.
+#: The same as an average load, MW: 176 TWh / 8,766 h (compute_econ.training.HOURS_PER_YEAR) ~ 20,080 MW.
 US_DATA_CENTRE_LOAD_2023_MW = US_DATA_CENTRE_TWH_2023 * 1e6 / HOURS_PER_YEAR
 #: LBNL 2024 report's 2028 scenarios, TWh (6.7-12 % of US electricity).
 US_DATA_CENTRE_TWH_2028_LOW = 325.0
