@@ -51,10 +51,12 @@ __all__ = [
     "presumed_anticompetitive",
     "MergerAssessment",
     "assess_merger",
+    "set_share",
     "hhi_fringe_bounds",
     "MarketShares",
     "load_market_shares",
     "MARKET_SHARES_COLUMNS",
+    "OTHERS",
     "ContractTerms",
     "SpotMarket",
     "StrategyOutcome",
@@ -62,6 +64,7 @@ __all__ = [
     "DEFAULT_CONTRACT",
     "DEFAULT_SPOT",
     "DEFAULT_ACCELERATOR_HOURS_PER_MONTH",
+    "HOURS_PER_MONTH",
     "DEFAULT_N_PATHS",
     "CHUNK_PATHS",
     "simulate_contract_vs_spot",
@@ -96,8 +99,8 @@ SHARE_SUM_TOLERANCE = 1e-6
 # --------------------------------------------------------------------------- concentration
 
 
-def _frac_shares(frac_shares: ArrayLike) -> np.ndarray:
-    """Validate market shares: each in [0, 1], each market (last axis) summing to 1."""
+def _frac_shares(frac_shares: ArrayLike, frac_fringe: ArrayLike = 0.0) -> np.ndarray:
+    """Validate market shares: each in [0, 1], each market (last axis) plus its fringe summing to 1."""
     s = as_float_array("frac_shares", frac_shares, "[0, 1], summing to 1")
     if s.ndim == 0 or s.shape[-1] == 0:
         raise ValueError(f"frac_shares must be a non-empty 1-D array (one market) or 2-D (one market per row), "
@@ -105,7 +108,7 @@ def _frac_shares(frac_shares: ArrayLike) -> np.ndarray:
     if s.ndim > 2:
         raise ValueError(f"frac_shares must be 1-D or 2-D (one market per row), got {s.ndim} dimensions")
     in_range("frac_shares", s, 0.0, 1.0)
-    total = s.sum(axis=-1)
+    total = s.sum(axis=-1) + in_range("frac_fringe", frac_fringe, 0.0, 1.0)
     bad = np.abs(total - 1.0) > SHARE_SUM_TOLERANCE
     if np.any(bad):
         raise ValueError(f"frac_shares must sum to 1 (within {SHARE_SUM_TOLERANCE:g}; add an 'others' share for "
@@ -144,23 +147,27 @@ def hhi(frac_shares: ArrayLike) -> float | np.ndarray:
     return scalar_or_array(1e4 * np.sum(s * s, axis=-1))
 
 
-def cr_k(frac_shares: ArrayLike, k: int = 4) -> float | np.ndarray:
+def cr_k(frac_shares: ArrayLike, k: int = 4, frac_fringe: ArrayLike = 0.0) -> float | np.ndarray:
     """k-firm concentration ratio: the combined share of the ``k`` largest firms, in [0, 1].
 
     Parameters
     ----------
     frac_shares : array_like
         Market shares as fractions (as for :func:`hhi`); 2-D is one market per row.
-        An "others" entry counts as one firm.
+        An "others" entry here counts as one firm: pass it as ``frac_fringe`` instead.
     k : int
-        Number of largest firms, >= 1. With fewer than ``k`` firms, CR_k is 1.
+        Number of largest firms, >= 1. With fewer than ``k`` firms (and no fringe), CR_k is 1.
+    frac_fringe : array_like
+        Combined share of an unnamed fringe of small firms, in [0, 1], not counted among the
+        ``k`` largest (exact when ``k`` named firms are each larger than any fringe firm;
+        otherwise a lower bound). ``frac_shares`` plus ``frac_fringe`` must sum to 1.
 
     References
     ----------
     Concentration ratios: e.g. US Census Bureau, Economic Census concentration ratios (CR4);
     OpenStax Principles of Economics 3e, Section 11.1 ("four-firm concentration ratio").
     """
-    s = _frac_shares(frac_shares)
+    s = _frac_shares(frac_shares, frac_fringe)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be an integer >= 1 (valid range: [1, inf)), got {k!r}")
     top = -np.sort(-s, axis=-1)[..., :k]
@@ -283,46 +290,101 @@ def presumed_anticompetitive(
 class MergerAssessment:
     """A merger of two firms through the 2023 Merger Guidelines' HHI screen (Section 2.1).
 
+    HHIs count an unnamed fringe (``frac_fringe``) as many tiny firms (contributing ~0); the
+    ``*_upper`` fields count it as concentrated as it can be (:func:`hhi_fringe_bounds`).
+    Without a fringe the two agree.
+
     Attributes
     ----------
-    hhi_pre, hhi_post, delta_hhi : float
-        HHI before and after, and the change (0-10,000 scale).
+    hhi_pre, hhi_post : float
+        HHI before and after (0-10,000), fringe as tiny firms.
+    hhi_pre_upper, hhi_post_upper : float
+        The same with the fringe at its upper bound (the fringe is not part of the merger).
+    delta_hhi : float
+        Change in HHI, 2 s_i s_j x 10,000 (the fringe does not change it).
     frac_merged_share : float
         The merged firm's share, in [0, 1].
     level_pre, level_post : str
-        :func:`concentration_level` before and after.
+        :func:`concentration_level` of ``hhi_pre`` and ``hhi_post``.
     presumed_anticompetitive : bool
-        Whether the structural presumption applies (:func:`presumed_anticompetitive`).
+        The structural presumption (:func:`presumed_anticompetitive`) with ``hhi_post``.
+    presumed_at_upper : bool
+        The presumption with ``hhi_post_upper`` (differs only when the fringe's split matters).
     """
 
     hhi_pre: float
     hhi_post: float
+    hhi_pre_upper: float
+    hhi_post_upper: float
     delta_hhi: float
     frac_merged_share: float
     level_pre: str
     level_post: str
     presumed_anticompetitive: bool
+    presumed_at_upper: bool
 
 
-def assess_merger(frac_shares: ArrayLike, i: int, j: int) -> MergerAssessment:
+def assess_merger(frac_shares: ArrayLike, i: int, j: int, frac_fringe: float = 0.0) -> MergerAssessment:
     """HHI before/after, the change and the guidelines' presumption for a merger of firms ``i`` and ``j`` (one market).
+
+    Parameters
+    ----------
+    frac_shares : array_like
+        Shares of the named firms (1-D), fractions in [0, 1].
+    i, j : int
+        The merging firms (indices into ``frac_shares``, different).
+    frac_fringe : float
+        Combined share of an unnamed fringe ("others"), in [0, 1]; ``frac_shares`` plus
+        ``frac_fringe`` must sum to 1.
 
     References
     ----------
     US DOJ & FTC, Merger Guidelines (2023), Section 2.1.
     """
-    s = _frac_shares(frac_shares)
+    s = _frac_shares(frac_shares, frac_fringe)
     if s.ndim != 1:
         raise ValueError(f"frac_shares must be one market (1-D) for assess_merger, got shape {s.shape}")
-    pre = float(hhi(s))
-    delta = float(merger_delta_hhi(s, i, j))
-    post = pre + delta
-    merged = float(s[i] + s[j])
+    i, j = _merging_pair(s, i, j)
+    pre, pre_upper = hhi_fringe_bounds(s, frac_fringe)
+    delta = 2e4 * float(s[i] * s[j])
+    post, post_upper = min(pre + delta, 1e4), min(pre_upper + delta, 1e4)
+    merged = min(float(s[i] + s[j]), 1.0)
     return MergerAssessment(
-        hhi_pre=pre, hhi_post=post, delta_hhi=delta, frac_merged_share=merged,
-        level_pre=concentration_level(pre), level_post=concentration_level(min(post, 1e4)),
-        presumed_anticompetitive=presumed_anticompetitive(min(post, 1e4), delta, merged),
+        hhi_pre=pre, hhi_post=post, hhi_pre_upper=pre_upper, hhi_post_upper=post_upper, delta_hhi=delta,
+        frac_merged_share=merged, level_pre=concentration_level(pre), level_post=concentration_level(post),
+        presumed_anticompetitive=presumed_anticompetitive(post, delta, merged),
+        presumed_at_upper=presumed_anticompetitive(post_upper, delta, merged),
     )
+
+
+def set_share(frac_shares: ArrayLike, i: int, frac_share: float) -> np.ndarray:
+    """Shares with firm ``i`` at ``frac_share`` and every other firm rescaled in proportion (a what-if).
+
+    The other firms keep their shares relative to each other and together hold
+    ``1 - frac_share``; if they held nothing, they split it equally.
+
+    Parameters
+    ----------
+    frac_shares : array_like
+        One market's shares (1-D), summing to 1.
+    i : int
+        The firm whose share is set.
+    frac_share : float
+        Its new share, in [0, 1] (below 1 needs at least one other firm).
+    """
+    s = _frac_shares(frac_shares)
+    if s.ndim != 1:
+        raise ValueError(f"frac_shares must be one market (1-D), got shape {s.shape}")
+    i = _firm_index("i", i, s.size)
+    new = float(in_range("frac_share", frac_share, 0.0, 1.0))
+    rest = np.delete(s, i)
+    if rest.size == 0:
+        if new < 1.0:
+            raise ValueError(f"frac_share must be 1 for a single-firm market (valid range: [1, 1]), got {new!r}")
+        return s.copy()
+    total = rest.sum()
+    rest = rest * ((1.0 - new) / total) if total > 0 else np.full(rest.size, (1.0 - new) / rest.size)
+    return np.insert(rest, i, new)
 
 
 def hhi_fringe_bounds(named_frac_shares: ArrayLike, frac_fringe: ArrayLike | None = None) -> tuple[float, float]:
@@ -509,7 +571,7 @@ HOURS_PER_MONTH = costs.HOURS_PER_YEAR / 12.0
 DEFAULT_ACCELERATOR_HOURS_PER_MONTH = 1000 * HOURS_PER_MONTH
 
 #: Default Monte Carlo sample: keeps one explorer update well under 100 ms.
-DEFAULT_N_PATHS = 10_000
+DEFAULT_N_PATHS = 20_000
 
 #: Paths simulated per chunk (memory stays bounded; ``progress`` is called after each chunk).
 #: Results depend on the seed and on this chunk size, so it is fixed.
@@ -689,6 +751,11 @@ class ContractVsSpotResult:
     n_periods: int
     n_paths: int
     seed: int | None
+
+    @property
+    def p_contract_cheaper(self) -> float:
+        """Share of paths on which the contract costs less than spot (same paths for both)."""
+        return float(np.mean(self.contract.cost_usd < self.spot.cost_usd))
 
 
 def simulate_contract_vs_spot(

@@ -32,6 +32,7 @@ from compute_econ.market import (
     merger_delta_hhi,
     p_lose_access,
     presumed_anticompetitive,
+    set_share,
     simulate_contract_vs_spot,
 )
 
@@ -77,6 +78,15 @@ def test_cr4_by_hand():
     assert cr_k([0.1, 0.6, 0.3], k=1) == pytest.approx(0.6)  # unsorted input
     assert cr_k([0.6, 0.4], k=4) == pytest.approx(1.0)  # fewer firms than k
     np.testing.assert_allclose(cr_k([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]], k=2), [0.8, 0.8])
+
+
+def test_cr4_with_fringe_leaves_others_out():
+    """Synergy Q3 2024 cloud: the four largest named firms hold 31 + 20 + 12 + 4 = 67 %; the 22 % fringe is not one firm."""
+    cloud = load_market_shares()["cloud infrastructure"]
+    assert cr4(cloud.frac_shares) == pytest.approx(0.31 + 0.22 + 0.20 + 0.12)  # "others" counted as a firm
+    assert cr_k(cloud.named_frac_shares, 4, frac_fringe=cloud.frac_others) == pytest.approx(0.67)
+    with pytest.raises(ValueError, match="sum to 1"):
+        cr_k(cloud.named_frac_shares, 4)
 
 
 @pytest.mark.parametrize("k", [0, -1, 2.5, True])
@@ -170,6 +180,28 @@ def test_assess_merger_doj_example_two_largest():
     assert a.presumed_anticompetitive and a.level_pre == "highly concentrated"
 
 
+def test_assess_merger_with_fringe_keeps_delta_and_brackets_hhi():
+    cloud = load_market_shares()["cloud infrastructure"]
+    a = assess_merger(cloud.named_frac_shares, 1, 2, frac_fringe=cloud.frac_others)  # Microsoft + Google
+    assert a.delta_hhi == pytest.approx(2 * 20 * 12)
+    assert (a.hhi_pre, a.hhi_pre_upper) == (pytest.approx(1546.0), pytest.approx(1590.0))
+    assert a.hhi_post == pytest.approx(1546.0 + 480.0) and a.hhi_post_upper == pytest.approx(1590.0 + 480.0)
+    assert a.presumed_anticompetitive and a.presumed_at_upper
+    small = assess_merger(cloud.named_frac_shares, 2, 4, frac_fringe=cloud.frac_others)  # Google + Oracle: 72
+    assert small.delta_hhi == pytest.approx(72.0) and not small.presumed_anticompetitive
+
+
+def test_set_share_rescales_the_others_in_proportion():
+    out = set_share([0.5, 0.3, 0.2], 0, 0.8)
+    np.testing.assert_allclose(out, [0.8, 0.12, 0.08])
+    np.testing.assert_allclose(set_share([1.0, 0.0, 0.0], 0, 0.4), [0.4, 0.3, 0.3])  # others held nothing
+    np.testing.assert_allclose(set_share([0.2, 0.8], 1, 1.0), [0.0, 1.0])
+    with pytest.raises(ValueError, match="frac_share"):
+        set_share([1.0], 0, 0.5)
+    with pytest.raises(ValueError, match="frac_share"):
+        set_share([0.5, 0.5], 0, 1.5)
+
+
 # --------------------------------------------------------------------------- fringe
 
 
@@ -194,7 +226,7 @@ def test_fringe_bounds_reject_inconsistent_shares():
 def test_fringe_bounds_bracket_and_are_below_others_as_one_firm(named, fringe):
     s = np.asarray(named) / np.sum(named) * (1.0 - fringe)
     low, high = hhi_fringe_bounds(s)
-    as_one = hhi(np.append(s, 1.0 - s.sum()))
+    as_one = hhi(np.append(s, max(1.0 - s.sum(), 0.0)))
     assert low <= high + 1e-9 and high <= as_one + 1e-9
     assert low == pytest.approx(1e4 * np.sum(s**2))
 
@@ -332,6 +364,7 @@ def test_no_uncertainty_gives_closed_form_costs():
     np.testing.assert_allclose(r.spot.cost_usd, Q * 30 * 2.0)
     np.testing.assert_allclose(r.contract.cost_usd, Q * 12 * 1.5 + Q * 18 * 2.0)
     assert r.spot.p_any_shortfall == 0.0 and r.contract.p_any_shortfall == 0.0
+    assert r.p_contract_cheaper == 1.0
 
 
 def test_contract_has_no_shortfall_during_the_contract():

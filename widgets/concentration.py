@@ -1,0 +1,198 @@
+"""ConcentrationExplorer: market shares in, HHI and CR4 out, against the US merger-guideline thresholds.
+
+Run in a notebook::
+
+    from widgets.concentration import ConcentrationExplorer
+    ConcentrationExplorer()
+
+Choose a market of the AI supply chain (cloud, data-centre GPUs, HBM, foundry,
+EUV lithography; shares from ``compute_econ/data/market_shares.csv``), move
+the leader's share (the other firms rescale in proportion), and merge two
+firms. A bar chart shows the shares, largest first, with the merging firms
+highlighted; a gauge shows HHI before and after the merger against the 2023
+Merger Guidelines' 1,800 line. The readout gives HHI, CR4, the change in HHI
+(2 s_i s_j x 10,000) and whether the guidelines presume the merger
+anticompetitive. Where a source lumps small firms as "others", they are
+treated as a fringe of tiny firms, with the upper bound of HHI shown too.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import numpy as np
+from bokeh.layouts import row
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Label, NumeralTickFormatter, Span
+from bokeh.plotting import figure
+
+from compute_econ import market
+
+from ._base import PRIMARY_SLIDER_CLASS, Explorer
+
+COLOUR_FIRM, COLOUR_MERGING, COLOUR_OTHERS = "#0072B2", "#E69F00", "#999999"  # Okabe-Ito, colour-blind safe
+GAUGE_ROWS = ("after merger", "before")
+NO_MERGER = "(none)"
+
+
+def _markets_by_concentration() -> dict[str, market.MarketShares]:
+    """The shipped markets, most concentrated first (the last, least concentrated, is the default)."""
+    markets = market.load_market_shares()
+    return dict(sorted(markets.items(), key=lambda kv: -kv[1].hhi_bounds()[1]))
+
+
+class ConcentrationExplorer(Explorer):
+    """Market, leader's share and a merger in; shares, HHI, CR4 and the guidelines' verdict out.
+
+    Parameters
+    ----------
+    market_name : str
+        A market in ``compute_econ.market.load_market_shares()`` (default "cloud infrastructure").
+    merge : (str, str), optional
+        Two firms of that market to merge (default: its second and third largest).
+    """
+
+    def __init__(self, market_name: str = "cloud infrastructure", merge: tuple[str, str] | None = None):
+        self._markets = _markets_by_concentration()
+        if market_name not in self._markets:
+            raise ValueError(f"market_name must be one of {list(self._markets)}, got {market_name!r}")
+        self._initial = dict(market=market_name, merge=merge)
+        self._syncing = False
+        super().__init__()
+
+    # -- data, plots, controls ----------------------------------------------------
+    def _build(self) -> None:
+        self.sources = {
+            "shares": ColumnDataSource(data=dict(firm=[], frac_share=[], color=[], merging=[])),
+            "gauge": ColumnDataSource(data=dict(row=list(GAUGE_ROWS), hhi=[0.0, 0.0], hhi_upper=[0.0, 0.0],
+                                                color=[COLOUR_MERGING, COLOUR_FIRM])),
+        }
+        s = self.sources
+        bars = figure(title="Market shares", x_range=FactorRange(), width=500, height=380, tools="save",
+                      toolbar_location="above", y_axis_label="share of the market", y_range=(0, 1.05))
+        bars.vbar(x="firm", top="frac_share", width=0.7, color="color", source=s["shares"])
+        bars.add_tools(HoverTool(tooltips=[("firm", "@firm"), ("share", "@frac_share{0.0%}")]))
+        bars.yaxis.formatter = NumeralTickFormatter(format="0%")
+        bars.xaxis.major_label_orientation = 0.8
+        self._bars = bars
+
+        gauge = figure(title="HHI vs the 2023 guidelines", y_range=FactorRange(*GAUGE_ROWS),
+                       x_range=(0, 10_500), width=320, height=380, tools="save", toolbar_location="above",
+                       x_axis_label="HHI (whisker: upper bound)")
+        gauge.hbar(y="row", left=0, right="hhi", height=0.5, color="color", source=s["gauge"])
+        gauge.segment(x0="hhi", y0="row", x1="hhi_upper", y1="row", line_width=3, color="black", source=s["gauge"])
+        gauge.add_tools(HoverTool(tooltips=[("HHI", "@hhi{0,0}"), ("upper bound", "@hhi_upper{0,0}")]))
+        for level, dash, text, y in ((market.HHI_HIGHLY_CONCENTRATED, "solid", "1,800: highly concentrated", 1.85),
+                                     (market.HHI_MODERATELY_CONCENTRATED, "dashed", "1,000", 0.08)):
+            gauge.add_layout(Span(location=level, dimension="height", line_color="#D55E00", line_width=2,
+                                  line_dash=dash))
+            gauge.add_layout(Label(x=level, y=y, text=text, x_offset=3, text_font_size="8pt",
+                                   text_color="#D55E00"))
+        gauge.xaxis.formatter = NumeralTickFormatter(format="0,0")
+        self._gauge_range = gauge.x_range
+        self._figures = (bars, gauge)
+
+        ms = self._markets[self._initial["market"]]
+        style = {"description_width": "150px"}
+        wide = ipw.Layout(width="420px")
+        named = self._named_firms(ms)
+        a, b = self._initial["merge"] or (named[1] if len(named) > 1 else named[0],
+                                          named[2] if len(named) > 2 else NO_MERGER)
+        lead = ipw.FloatSlider(value=float(ms.frac_shares[0]), min=0.05, max=1.0, step=0.01, readout_format=".0%",
+                               description=f"leader's share ({ms.firms[0]})", style=style, layout=wide)
+        lead.add_class(PRIMARY_SLIDER_CLASS)
+        self.controls = {
+            "market": ipw.Dropdown(options=list(self._markets), value=ms.market, description="market", style=style,
+                                   layout=wide),
+            "lead_share": lead,
+            "merge_a": ipw.Dropdown(options=named, value=a, description="merge firm", style=style, layout=wide),
+            "merge_b": ipw.Dropdown(options=[NO_MERGER, *named], value=b, description="with", style=style,
+                                    layout=wide),
+        }
+        self.controls["market"].observe(self._on_market, names="value")
+
+    @staticmethod
+    def _named_firms(ms: market.MarketShares) -> list[str]:
+        return [f for f in ms.firms if f != market.OTHERS]
+
+    def _on_market(self, change: dict) -> None:
+        """A new market brings its firms and its leader's published share; one update follows."""
+        ms = self._markets[change["new"]]
+        named = self._named_firms(ms)
+        c = self.controls
+        self._syncing = True
+        try:
+            c["lead_share"].description = f"leader's share ({ms.firms[0]})"
+            c["lead_share"].value = float(ms.frac_shares[0])
+            c["merge_a"].options = named
+            c["merge_a"].value = named[1] if len(named) > 1 else named[0]
+            c["merge_b"].options = [NO_MERGER, *named]
+            c["merge_b"].value = named[2] if len(named) > 2 else NO_MERGER
+        finally:
+            self._syncing = False
+
+    def _on_change(self, change: dict) -> None:
+        if not self._syncing:
+            self.update()
+
+    # -- callback ---------------------------------------------------------------------
+    def _compute(self) -> None:
+        v = {k: c.value for k, c in self.controls.items()}
+        ms = self._markets[v["market"]]
+        shares = market.set_share(ms.frac_shares, 0, v["lead_share"])
+        has_others = ms.firms[-1] == market.OTHERS
+        named_firms = list(ms.firms[:-1] if has_others else ms.firms)
+        named = shares[:-1] if has_others else shares
+        fringe = float(shares[-1]) if has_others else 0.0
+        merging = v["merge_b"] != NO_MERGER and v["merge_a"] != v["merge_b"]
+        i = named_firms.index(v["merge_a"])
+        j = named_firms.index(v["merge_b"]) if merging else None
+        pre_low, pre_high = market.hhi_fringe_bounds(named, fringe)
+        crk = market.cr_k(named, 4, frac_fringe=fringe)
+
+        order = np.argsort(-named, kind="stable")
+        firms = [named_firms[k] for k in order] + ([market.OTHERS] if has_others else [])
+        values = np.append(named[order], fringe) if has_others else named[order]
+        in_merger = [k in (i, j) and merging for k in order] + ([False] if has_others else [])
+        colors = [COLOUR_MERGING if m else COLOUR_FIRM for m in in_merger]
+        if has_others:
+            colors[-1] = COLOUR_OTHERS
+        self._bars.x_range.factors = firms
+        self._bars.title.text = (f"Shares: {ms.market}, {ms.period}{' (estimate)' if ms.is_estimate else ''}; "
+                                 f"orange: merging")
+        self.sources["shares"].data = dict(firm=firms, frac_share=values, color=colors,
+                                           merging=np.array(in_merger, dtype=float))
+
+        level = market.concentration_level(pre_low)
+        text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
+                f"{ms.firms[0]} at {shares[0]:.0%}: HHI <b>{pre_low:,.0f}</b>")
+        if pre_high - pre_low >= 0.5:
+            text += (f" to {pre_high:,.0f} (lower: the {fringe:.0%} 'others' as many tiny firms; upper: as firms the size "
+                     f"of the smallest named one)")
+        text += f", <b>{level}</b>; CR4 <b>{crk:.0%}</b>."
+        if merging:
+            a = market.assess_merger(named, i, j, frac_fringe=fringe)
+            post, post_high = a.hhi_post, a.hhi_post_upper
+            if a.presumed_anticompetitive:
+                verdict = "<b>presumed to substantially lessen competition</b>"
+            elif a.presumed_at_upper:
+                verdict = "presumed anticompetitive only if the 'others' are few and large"
+            else:
+                verdict = "<b>not</b> presumed anticompetitive by the HHI screen"
+            text += (f"<br>Merger of {v['merge_a']} and {v['merge_b']}: ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
+                     f"10,000 = <b>{a.delta_hhi:,.0f}</b>, HHI after <b>{post:,.0f}</b>, merged share "
+                     f"{a.frac_merged_share:.0%}: {verdict} (2023 Merger Guidelines §2.1: ΔHHI > 100 and HHI > 1,800 "
+                     f"or share > 30 %).")
+        else:
+            a, post, post_high = None, pre_low, pre_high
+            text += "<br>Choose two different firms to merge."
+        self.sources["gauge"].data = dict(row=list(GAUGE_ROWS), hhi=[post, pre_low], hhi_upper=[post_high, pre_high],
+                                          color=[COLOUR_MERGING, COLOUR_FIRM])
+        # Zoom to the bars, always keeping the 1,800 line in view (full scale is 0-10,000).
+        self._gauge_range.end = min(10_500.0, max(2.5 * market.HHI_HIGHLY_CONCENTRATED, 1.15 * post_high))
+        self.result = dict(market=ms, frac_shares=shares, hhi=pre_low, hhi_upper=pre_high, cr4=crk, level=level,
+                           merger=a)
+        self.readout.value = text
+
+    def _layout(self) -> ipw.Box:
+        c = self.controls
+        controls = ipw.HBox([ipw.VBox([c["market"], c["lead_share"]]), ipw.VBox([c["merge_a"], c["merge_b"]])])
+        return ipw.VBox([controls, self.readout, self._plot(row(*self._figures))])
