@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from compute_econ import costs, hardware, scaling, training, trends
-from widgets import ComputeTrendExplorer, RooflineExplorer, ScalingExplorer, TrainingCostExplorer
+from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer, ContractVsSpotExplorer,
+                     RooflineExplorer, ScalingExplorer, ScarcityMarketExplorer, SupplyChainExplorer,
+                     TrainingCostExplorer)
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 
 LOCAL_FLOP_PER_S = 1e11  # a fixed machine for tests: measuring it would make results vary
@@ -22,7 +24,8 @@ LOCAL_FLOP_PER_S = 1e11  # a fixed machine for tests: measuring it would make re
 
 def make_explorers():
     return [ScalingExplorer(), ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S), RooflineExplorer(),
-            TrainingCostExplorer()]
+            TrainingCostExplorer(), SupplyChainExplorer(), BuildOutExplorer(), ScarcityMarketExplorer(),
+            ContractVsSpotExplorer(), ConcentrationExplorer()]
 
 
 def control_values(control: ipw.ValueWidget) -> list:

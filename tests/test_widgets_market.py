@@ -1,4 +1,4 @@
-"""ContractVsSpotExplorer and ConcentrationExplorer: the widget contract over every control, and
+"""ContractVsSpotExplorer and ConcentrationExplorer (the shared contract is in test_widgets.py):
 readouts that match compute_econ.market."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import pytest
-import test_widgets as contract_tests
 
 from compute_econ import market
 from widgets.concentration import ConcentrationExplorer
@@ -16,12 +15,6 @@ from widgets.contract_vs_spot import PROGRESS_ABOVE_PATH_PERIODS, ContractVsSpot
 
 def text(explorer) -> str:
     return re.sub(r"<[^>]+>", "", explorer.readout.value)
-
-
-@pytest.mark.parametrize("make", [ContractVsSpotExplorer, ConcentrationExplorer], ids=lambda c: c.__name__)
-def test_widget_contract(make):
-    contract_tests.test_every_control_over_its_range_keeps_data_finite_and_changes_it(make())
-    contract_tests.test_browser_contract_classes(make())
 
 
 # --------------------------------------------------------------------------- contract vs spot

@@ -26,12 +26,6 @@ def text(ex) -> str:
     return re.sub(r"<[^>]+>", "", ex.readout.value)
 
 
-def test_explorer_contract():
-    ex = ScarcityMarketExplorer()
-    test_widgets.test_every_control_over_its_range_keeps_data_finite_and_changes_it(ex)
-    test_widgets.test_browser_contract_classes(ex)
-
-
 @pytest.mark.parametrize("capacity_m, lab_m, fab_m",
                          [(4.0, 0.0, 0.0), (2.5, 1.5, 0.0), (1.0, 4.0, 2.0), (6.0, 0.5, 3.0)])
 def test_readout_price_equals_the_model(capacity_m, lab_m, fab_m):

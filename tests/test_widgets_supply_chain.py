@@ -8,7 +8,6 @@ import re
 import numpy as np
 import pytest
 
-import test_widgets as contract
 from compute_econ.supply import buildout, chain
 from widgets.build_out import BuildOutExplorer
 from widgets.supply_chain import SupplyChainExplorer
@@ -17,24 +16,6 @@ from widgets.supply_chain import SupplyChainExplorer
 def text(explorer) -> str:
     return re.sub(r"<[^>]+>", "", explorer.readout.value)
 
-
-def make_explorers():
-    return [SupplyChainExplorer(), BuildOutExplorer()]
-
-
-@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
-def test_contract_every_control_over_its_range(explorer):
-    contract.test_every_control_over_its_range_keeps_data_finite_and_changes_it(explorer)
-    contract.test_browser_contract_classes(explorer)
-
-
-@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
-def test_update_is_well_under_a_frame(explorer):
-    times = []
-    for _ in range(20):
-        explorer.update()
-        times.append(explorer.last_update_s)
-    assert np.median(times) < 0.016
 
 
 # ----------------------------------------------------------------------------- supply chain

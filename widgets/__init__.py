@@ -9,14 +9,20 @@ economics of its own. Display one by leaving it as a cell's last expression::
 """
 
 from ._base import Explorer, setup_notebook
+from .build_out import BuildOutExplorer
+from .concentration import ConcentrationExplorer
+from .contract_vs_spot import ContractVsSpotExplorer
 from .exercises import check
 from .roofline import RooflineExplorer
 from .scaling import ScalingExplorer
+from .scarcity import ScarcityMarketExplorer
+from .supply_chain import SupplyChainExplorer
 from .tables import accelerators_table, runs_table
 from .training_cost import TrainingCostExplorer
 from .trends import ComputeTrendExplorer
 
 __all__ = [
     "Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "RooflineExplorer",
-    "TrainingCostExplorer", "runs_table", "accelerators_table",
+    "TrainingCostExplorer", "SupplyChainExplorer", "BuildOutExplorer", "ScarcityMarketExplorer",
+    "ContractVsSpotExplorer", "ConcentrationExplorer", "runs_table", "accelerators_table",
 ]
