@@ -44,7 +44,8 @@ from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
 from compute_econ import costs, hardware, market, scaling, supply, training, trends  # noqa: E402
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
-                     ContractVsSpotExplorer, RooflineExplorer, ScalingExplorer, ScarcityMarketExplorer,
+                     ContractVsSpotExplorer, RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer,
+                     ScarcityMarketExplorer,
                      SupplyChainExplorer, TrainingCostExplorer)
 from widgets.scaling import DECADES_FLOP, HALF_WIDTH_DECADES, N_POINTS  # noqa: E402
 
@@ -241,6 +242,21 @@ def naive_concentration_update(lead_share: float) -> BokehModel:
     return BokehModel(row(b, g))
 
 
+def naive_scaling_limits_update(growth: float) -> BokehModel:
+    """Per change: each constraint year by year with scalar model calls, the minimum by hand, a new figure."""
+    from dataclasses import replace
+
+    sc = replace(supply.SEVILLA_2024, dc_power_growth_per_year=growth)
+    years = list(range(2024, 2036))
+    fns = (supply.power_limited_flop, supply.chip_limited_flop, supply.data_limited_flop, supply.latency_limited_flop)
+    lines = [[float(fn(y, sc)) for y in years] for fn in fns]
+    p = figure(y_axis_type="log", width=820, height=430)
+    for ys in lines:
+        p.line(years, ys)
+    p.line(years, [min(v) for v in zip(*lines)], line_width=5)
+    return BokehModel(p)
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -313,6 +329,14 @@ def bench_scarcity(n_changes: int) -> dict:
                          naive_scarcity_update, n_changes)
 
 
+def bench_scaling_limits(n_changes: int) -> dict:
+    values = np.round(np.linspace(1.05, 1.5, n_changes), 2)
+    np.random.default_rng(6).shuffle(values)
+    values = np.where(np.arange(n_changes) % 2 == 0, values, 1.15)
+    return _bench_slider("ScalingLimitsExplorer: power-growth slider", ScalingLimitsExplorer(),
+                         "dc_power_growth_per_year", values, naive_scaling_limits_update, n_changes)
+
+
 def bench_concentration(n_changes: int) -> dict:
     values = np.round(np.linspace(0.05, 1.0, n_changes), 2)
     np.random.default_rng(4).shuffle(values)
@@ -372,7 +396,7 @@ def main() -> int:
 
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
-           bench_build_out(n), bench_scarcity(n), bench_concentration(n)], TARGET_MEDIAN_MS, TARGET_SPEEDUP)
+           bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n)], TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nMonte Carlo explorer (issue #4: reported separately)\n")
     table([bench_contract_vs_spot(max(20, n // 10))], TARGET_MONTE_CARLO_MS, None)
 

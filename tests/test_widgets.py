@@ -15,7 +15,7 @@ import pytest
 
 from compute_econ import costs, hardware, scaling, training, trends
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer, ContractVsSpotExplorer,
-                     RooflineExplorer, ScalingExplorer, ScarcityMarketExplorer, SupplyChainExplorer,
+                     RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, SupplyChainExplorer,
                      TrainingCostExplorer)
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 
@@ -25,7 +25,8 @@ LOCAL_FLOP_PER_S = 1e11  # a fixed machine for tests: measuring it would make re
 def make_explorers():
     return [ScalingExplorer(), ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S), RooflineExplorer(),
             TrainingCostExplorer(), SupplyChainExplorer(), BuildOutExplorer(), ScarcityMarketExplorer(),
-            ContractVsSpotExplorer(), ConcentrationExplorer()]
+            ContractVsSpotExplorer(), ConcentrationExplorer(),
+            ScalingLimitsExplorer()]
 
 
 def control_values(control: ipw.ValueWidget) -> list:
@@ -224,3 +225,28 @@ def test_tables_render_every_row():
     runs = trends.load_training_runs()
     html_runs = runs_table(runs).data
     assert all(name.replace("&", "&amp;") in html_runs for name in runs.name)
+
+
+def test_scaling_limits_readout_matches_sevilla_model():
+    """At the paper's medians the explorer shows what supply.largest_run_by_year computes for 2030."""
+    from compute_econ import supply
+
+    ex = ScalingLimitsExplorer(year=2030)
+    want = supply.largest_run_by_year([2030])
+    star = ex.sources["year"].data
+    assert star["flop"][0] == pytest.approx(want.largest_flop[0], rel=1e-9)
+    assert star["binding"][0] == "power"
+    text = re.sub(r"<[^>]+>", "", ex.readout.value)
+    assert "limited by power" in text
+
+
+def test_scaling_limits_faster_power_growth_lifts_only_the_power_ceiling():
+    ex = ScalingLimitsExplorer(year=2030)
+    before = {k: np.array(v) for k, v in ex.sources["lines"].data.items()}
+    ex.controls["dc_power_growth_per_year"].value = 1.4
+    after = ex.sources["lines"].data
+    assert np.all(np.array(after["power"])[1:] > before["power"][1:])
+    for name in ("chip_production", "data", "latency"):
+        np.testing.assert_allclose(after[name], before[name])
+    # With power plentiful, chips bind in 2030 instead.
+    assert ex.sources["year"].data["binding"][0] == "chip production"

@@ -15,6 +15,7 @@ from .contract_vs_spot import ContractVsSpotExplorer
 from .exercises import check
 from .roofline import RooflineExplorer
 from .scaling import ScalingExplorer
+from .scaling_limits import ScalingLimitsExplorer
 from .scarcity import ScarcityMarketExplorer
 from .supply_chain import SupplyChainExplorer
 from .tables import accelerators_table, runs_table
@@ -24,5 +25,5 @@ from .trends import ComputeTrendExplorer
 __all__ = [
     "Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "RooflineExplorer",
     "TrainingCostExplorer", "SupplyChainExplorer", "BuildOutExplorer", "ScarcityMarketExplorer",
-    "ContractVsSpotExplorer", "ConcentrationExplorer", "runs_table", "accelerators_table",
+    "ContractVsSpotExplorer", "ConcentrationExplorer", "ScalingLimitsExplorer", "runs_table", "accelerators_table",
 ]
