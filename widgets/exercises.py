@@ -124,6 +124,38 @@ def _break_even_2_50() -> float:
 
 
 # -- lesson 03 helpers (keep lesson 03's expected-answer functions here) --------
+# (imported here, not at the top, so lesson 03's block stays self-contained)
+from compute_econ import supply  # noqa: E402
+
+
+def _doubled_cowos_2024q1() -> float:
+    inputs = supply.scale_capacity(supply.DEFAULT_INPUTS, "CoWoS packaging", 2.0)
+    return float(supply.deliveries(inputs, [0]).accelerators_per_quarter[0])
+
+
+def _first_binding_change_quarter_half_the_wafers() -> float:
+    inputs = supply.replace_input(supply.DEFAULT_INPUTS, "Leading-edge logic wafers", frac_to_accelerators=0.5)
+    return float(supply.deliveries(inputs, list(range(40))).binding_changes[0].quarter)
+
+
+def _shortage_years_interconnection_queue() -> float:
+    scenario = supply.BuildOutScenario(lead_time_quarters=supply.LEAD_TIME_INTERCONNECTION_QUEUE_QUARTERS)
+    return float(supply.simulate_build_out(scenario).quarters_to_catch_up) / 4.0
+
+
+def _b200s_on_1_gw() -> float:
+    return float(supply.max_accelerators_for_power(1e9, hardware.get_accelerator("NVIDIA B200")))
+
+
+def _b200_run_flop_1_gw_100_days() -> float:
+    b200 = hardware.get_accelerator("NVIDIA B200")
+    return float(supply.largest_training_run_flop(1e9, b200.peak_flop_per_s, b200, days=100, mfu=0.4))
+
+
+def _ooms_2030_power_run_over_gpt4() -> float:
+    gpt4_flop = trends.load_training_runs().row("GPT-4")["training_flop"]
+    return math.log10(float(supply.power_limited_flop(2030)) / gpt4_flop)
+
 
 # -- lesson 04 helpers (keep lesson 04's expected-answer functions here) --------
 
@@ -215,6 +247,51 @@ EXERCISES: dict[str, Exercise] = {
         "fraction",
     ),
     # -- lesson 03 ------------------------------------------------------------
+    "03-double-cowos": Exercise(
+        "If TSMC had twice the CoWoS packaging capacity in 2024 Q1 (all else as estimated), how many "
+        "H100-equivalents could have been delivered that quarter?",
+        _doubled_cowos_2024q1, 0.03,
+        "Deliveries are the minimum over the inputs. Doubling packaging lifts its line, but is it still the lowest? "
+        "Use `supply.scale_capacity` and `supply.deliveries`, or the explorer's CoWoS capacity slider.",
+        "accelerators per quarter",
+    ),
+    "03-binding-change-quarter": Exercise(
+        "If AI accelerators could take half of the leading-edge wafers instead of a quarter, in which quarter "
+        "(counting 2024 Q1 as quarter 0) would the binding input first change?",
+        _first_binding_change_quarter_half_the_wafers, 0.03,
+        "Use `supply.replace_input(supply.DEFAULT_INPUTS, \"Leading-edge logic wafers\", frac_to_accelerators=...)`, "
+        "then `supply.deliveries(inputs, range(40)).binding_changes`; or double the wafers' capacity in the explorer "
+        "and read the readout. Count quarters from 2024 Q1 (Q1 of the next year is quarter four).",
+        "quarter",
+    ),
+    "03-queue-shortage-years": Exercise(
+        "A 5 GW campus arrives in quarter four and new power takes as long as the typical interconnection queue "
+        "(LBNL's Queued Up). How many years after the shock does capacity catch up (other settings at their defaults)?",
+        _shortage_years_interconnection_queue, 0.03,
+        "Set the build-out explorer's lead time to `supply.LEAD_TIME_INTERCONNECTION_QUEUE_QUARTERS` and read how "
+        "long after the shock the shortage ends; divide quarters by four.",
+        "years",
+    ),
+    "03-b200s-per-gw": Exercise(
+        "How many NVIDIA B200s can a 1 GW site run at full load (kit defaults for server overhead and PUE)?",
+        _b200s_on_1_gw, 0.03,
+        "Divide the site's watts by the all-in watts of one B200: board power x (1 + server overhead) x PUE "
+        "(`supply.all_in_watts_per_accelerator`; the B200's row is `hardware.get_accelerator(\"NVIDIA B200\")`).",
+        "GPUs",
+    ),
+    "03-b200-gw-run-flop": Exercise(
+        "How many FLOP can those B200s do in a 100-day training run at 40% MFU (dense BF16)?",
+        _b200_run_flop_1_gw_100_days, 0.05,
+        "GPUs x peak FLOP/s x MFU x seconds in 100 days; `supply.largest_training_run_flop` does it "
+        "(note that `days` comes before `mfu`).",
+        "FLOP",
+    ),
+    "03-ooms-2030-vs-gpt4": Exercise(
+        "By how many orders of magnitude does the kit's 2030 power-limited run exceed GPT-4's training compute?",
+        _ooms_2030_power_run_over_gpt4, 0.03,
+        "Take log10 of the ratio: `supply.power_limited_flop(2030)` over GPT-4's row in `trends.load_training_runs()`.",
+        "orders of magnitude",
+    ),
     # -- lesson 04 ------------------------------------------------------------
 }
 
