@@ -158,6 +158,34 @@ def _ooms_2030_power_run_over_gpt4() -> float:
 
 
 # -- lesson 04 helpers (keep lesson 04's expected-answer functions here) --------
+# (imported here, not at the top, so lesson 04's block stays self-contained)
+from compute_econ import market  # noqa: E402
+from compute_econ.supply import pricing  # noqa: E402
+
+
+def _hbm_hhi_leader_at_40() -> float:
+    hbm = market.load_market_shares()["HBM memory"]
+    return float(market.hhi(market.set_share(hbm.frac_shares, 0, 0.40)))
+
+
+def _delta_hhi_amazon_oracle() -> float:
+    cloud = market.load_market_shares()["cloud infrastructure"]
+    i, j = cloud.firms.index("Amazon"), cloud.firms.index("Oracle")
+    return float(market.merger_delta_hhi(cloud.frac_shares, i, j))
+
+
+def _price_with_1_2m_new_lab() -> float:
+    buyers = pricing.DEFAULT_BUYERS + (pricing.new_frontier_lab(1.2e6),)
+    return float(pricing.clear_market(buyers, pricing.DEFAULT_SUPPLY).usd_per_hour)
+
+
+def _p_lose_all_3_providers() -> float:
+    # Each provider lost with probability 0.10, a common shock (e.g. export controls) with 0.01.
+    return float(market.p_lose_access(0.10, 3, p_common_shock=0.01))
+
+
+def _spot_p95_default_seed() -> float:
+    return float(market.simulate_contract_vs_spot(seed=0).spot.cost_percentiles_usd[95])
 
 
 EXERCISES: dict[str, Exercise] = {
@@ -293,6 +321,47 @@ EXERCISES: dict[str, Exercise] = {
         "orders of magnitude",
     ),
     # -- lesson 04 ------------------------------------------------------------
+    "04-hbm-hhi-leader-40": Exercise(
+        "If SK hynix's share of HBM fell to 40 % and Samsung and Micron took the rest in proportion to their "
+        "shipped shares, what would the HHI of the HBM market be?",
+        _hbm_hhi_leader_at_40, 0.01,
+        "Rescale the other two so the three shares still sum to 1 (`market.set_share(shares, 0, 0.40)`), then "
+        "square each share in percent and add them up (`market.hhi`). Or move the leader's share in the "
+        "concentration explorer with HBM selected.",
+        "HHI (0-10,000)",
+    ),
+    "04-merger-delta-hhi": Exercise(
+        "If Amazon bought Oracle's cloud business (shares unchanged), by how much would the HHI of cloud "
+        "infrastructure rise?",
+        _delta_hhi_amazon_oracle, 0.02,
+        "The change is 2 x s_i x s_j with shares in percent; `market.merger_delta_hhi(shares, i, j)` takes the "
+        "firms' positions in `cloud.firms`. Or merge them in the concentration explorer.",
+        "HHI points",
+    ),
+    "04-price-new-lab": Exercise(
+        "A new frontier lab wants 1.2 million H100-equivalents at today's price. At what rental price does the "
+        "default market clear once it arrives (no new capacity)?",
+        _price_with_1_2m_new_lab, 0.02,
+        "Add `pricing.new_frontier_lab(1.2e6)` to `pricing.DEFAULT_BUYERS` and call `pricing.clear_market` with "
+        "`pricing.DEFAULT_SUPPLY`; or set the scarcity explorer's new-lab slider to 1.2.",
+        "USD per accelerator-hour",
+    ),
+    "04-lose-all-3": Exercise(
+        "A lab spreads its compute evenly over 3 providers. Each is lost in a year with probability 0.10, "
+        "independently, and a common shock that cuts all of them at once has probability 0.01. "
+        "What is the chance of losing all access in that year?",
+        _p_lose_all_3_providers, 0.02,
+        "Either the common shock happens, or it does not and all three providers fail on their own: "
+        "q + (1 - q) p^n. `market.p_lose_access` does it.",
+        "probability",
+    ),
+    "04-spot-p95": Exercise(
+        "With the default contract and spot market and the default seed, what is the 95th percentile of the total "
+        "cost of buying only on the spot market?",
+        _spot_p95_default_seed, 0.01,
+        "Run `market.simulate_contract_vs_spot(seed=0)` and look at the spot strategy's `cost_percentiles_usd`.",
+        "USD",
+    ),
 }
 
 
