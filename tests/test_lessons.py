@@ -24,6 +24,8 @@ def test_the_lessons_exist():
     assert "00_compute_is_the_new_currency.ipynb" in names
     assert "01_scaling_laws.ipynb" in names
     assert "02_from_flop_to_dollars.ipynb" in names
+    assert "03_the_compute_supply_chain.ipynb" in names
+    assert "04_who_gets_the_compute.ipynb" in names
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -18,7 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from compute_econ import costs, hardware, scaling, training, trends
+from compute_econ import costs, hardware, market, scaling, supply, training, trends
+from compute_econ.supply import pricing
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,6 @@ def _break_even_2_50() -> float:
 
 # -- lesson 03 helpers (keep lesson 03's expected-answer functions here) --------
 # (imported here, not at the top, so lesson 03's block stays self-contained)
-from compute_econ import supply  # noqa: E402
 
 
 def _doubled_cowos_2024q1() -> float:
@@ -159,8 +159,6 @@ def _ooms_2030_power_run_over_gpt4() -> float:
 
 # -- lesson 04 helpers (keep lesson 04's expected-answer functions here) --------
 # (imported here, not at the top, so lesson 04's block stays self-contained)
-from compute_econ import market  # noqa: E402
-from compute_econ.supply import pricing  # noqa: E402
 
 
 def _hbm_hhi_leader_at_40() -> float:
