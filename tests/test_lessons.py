@@ -40,6 +40,11 @@ def test_lesson_structure(path):
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, "commit lessons without outputs"
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    # A literal dollar is written \\$ in markdown: JupyterLab's markdown renderer turns \$ into $ and
+    # MathJax then typesets the text between two such dollars in one paragraph as math (seen in the
+    # browser). \\$ reaches MathJax as \$, which it prints as $.
+    single = re.findall(r".{0,30}(?<!\\)\\\$.{0,10}", md)
+    assert not single, f"write a literal dollar as \\\\$ (not \\$): {single[:3]}"
     for heading in ("Learning objectives", "Estimated time", "Worked example", "Exercises", "Discussion", "Sources"):
         assert re.search(heading, md, re.I), f"{path.name} lacks a '{heading}' section"
     code = [c for c in nb.cells if c.cell_type == "code"]
