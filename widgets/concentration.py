@@ -91,7 +91,7 @@ class ConcentrationExplorer(Explorer):
         self._figures = (bars, gauge)
 
         ms = self._markets[self._initial["market"]]
-        style = {"description_width": "150px"}
+        style = {"description_width": "175px"}
         wide = ipw.Layout(width="420px")
         named = self._named_firms(ms)
         a, b = self._initial["merge"] or (named[1] if len(named) > 1 else named[0],

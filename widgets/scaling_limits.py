@@ -62,7 +62,7 @@ class ScalingLimitsExplorer(Explorer):
             title="The largest training run each constraint allows (central, and 10th-90th percentile band)",
             y_axis_type="log", width=820, height=430, x_range=(YEARS[0] - 0.3, YEARS[-1] + 0.3),
             y_range=(1e25, 1e34), x_axis_label="year", y_axis_label="training FLOP",
-            tools="pan,wheel_zoom,box_zoom,reset,save",
+            tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
         )
         renderers = []
         for n in names:

@@ -133,12 +133,12 @@ class ScarcityMarketExplorer(Explorer):
                                    description="capacity (M accelerators)", style=style, layout=wide)
         capacity.add_class(PRIMARY_SLIDER_CLASS)
         lab = ipw.FloatSlider(value=self._initial["new_lab_m"], min=0.0, max=4.0, step=0.1,
-                              description="new frontier lab (M wanted)", style=style, layout=wide)
+                              description="new lab (M wanted)", style=style, layout=wide)
         fab = ipw.FloatSlider(value=self._initial["new_fab_m"], min=0.0, max=4.0, step=0.1,
-                              description="new fab adds (M accelerators)", style=style, layout=wide)
+                              description="new fab (M added)", style=style, layout=wide)
         mode = ipw.ToggleButtons(options=list(MODES), value=self._initial["mode"], description="allocation",
                                  style={"button_width": "165px", "description_width": "70px"})
-        cap = ipw.FloatSlider(value=self._initial["price_cap"], min=2.0, max=10.0, step=0.05, readout_format="$.2f",
+        cap = ipw.FloatSlider(value=self._initial["price_cap"], min=2.0, max=10.0, step=0.01, readout_format="$.2f",
                               description="price cap ($/accel.-hour)", style=style, layout=wide)
         self.controls = {"capacity_m": capacity, "new_lab_m": lab, "new_fab_m": fab, "mode": mode,
                          "price_cap_usd_per_hour": cap}
