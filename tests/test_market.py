@@ -279,7 +279,8 @@ def test_merger_never_lowers_hhi_and_delta_matches_recomputation(w, data):
 
 def test_every_market_sums_to_one_has_source_and_estimates_flagged():
     markets = load_market_shares()
-    assert set(markets) == {"cloud infrastructure", "data-centre GPUs", "HBM memory", "foundry", "EUV lithography"}
+    assert set(markets) == {"cloud infrastructure", "data-centre GPUs", "HBM memory", "foundry", "EUV lithography",
+                            "H100 buyers 2023", "AI supercomputers by country"}
     for ms in markets.values():
         assert ms.frac_shares.sum() == pytest.approx(1.0, abs=1e-9)
         assert ms.source.strip() and ms.source != "same as first row"
@@ -308,6 +309,48 @@ def test_cloud_hhi_bounds_by_hand():
     assert concentration_level(high) == "moderately concentrated"
     assert concentration_level(hhi(cloud.frac_shares)) == "highly concentrated"  # "others" as one firm overstates
     assert cloud.frac_others == pytest.approx(0.22)
+
+
+H100_TOTAL_UNITS = 1.2e6  # Omdia's Q2 2023 pace (>300,000 a quarter) over a year, as reported by Tom's Hardware
+OMDIA_H100_UNITS = {"Meta": 150_000, "Microsoft": 150_000, "Google": 50_000, "Amazon": 50_000, "Oracle": 50_000,
+                    "Tencent": 50_000, "CoreWeave": 40_000, "Baidu": 30_000, "Alibaba": 25_000, "ByteDance": 20_000,
+                    "Lambda": 20_000, "Tesla": 15_000}
+
+
+def test_h100_buyers_match_omdia_units_over_the_stated_total():
+    """Omdia via Tom's Hardware (Nov 2023): Meta and Microsoft ~150,000 H100s each, Google, Amazon, Oracle, Tencent
+    50,000 each, ... Tesla 15,000 (650,000 in all); total ~1.2 million (Omdia's Q2 2023 pace, Tom's Hardware 2023)."""
+    buyers = load_market_shares()["H100 buyers 2023"]
+    share = dict(zip(buyers.firms, buyers.frac_shares))
+    assert share["Meta"] == share["Microsoft"] == 0.125  # 150,000 / 1,200,000
+    for firm, units in OMDIA_H100_UNITS.items():
+        assert share[firm] * H100_TOTAL_UNITS == pytest.approx(units, abs=0.00005 * H100_TOTAL_UNITS)  # 4-decimal rounding
+    assert buyers.frac_others * H100_TOTAL_UNITS == pytest.approx(550_000, rel=1e-3)
+    assert buyers.is_estimate and "Omdia" in buyers.source and "1.2 million" in buyers.source
+
+
+def test_h100_buyers_concentration_by_hand():
+    """Omdia 2023 H100 buyers: CR4 = 2 x 0.125 + 2 x 0.0417 = 0.3334; sum of squares of the twelve rounded shares
+    0.04108612 (HHI ~411); the 45.82 % fringe as 36 buyers of 1.25 % plus one of 0.82 % adds 0.00569224 (HHI ~468).
+    As shares of the named 650,000 only, HHI is exactly 1,400 (sum of units squared / 650,000 squared)."""
+    buyers = load_market_shares()["H100 buyers 2023"]
+    low, high = buyers.hhi_bounds()
+    assert (low, high) == (pytest.approx(410.8612), pytest.approx(467.7836))
+    assert cr_k(buyers.named_frac_shares, 4, frac_fringe=buyers.frac_others) == pytest.approx(0.3334)
+    assert concentration_level(high) == "unconcentrated"
+    units = np.array(list(OMDIA_H100_UNITS.values()), dtype=float)
+    assert hhi(units / units.sum()) == pytest.approx(1400.0)
+    assert concentration_level(hhi(units / units.sum())) == "moderately concentrated"
+
+
+def test_ai_supercomputers_by_country_match_pilz_et_al():
+    """Pilz et al. (2025), Trends in AI Supercomputers, arXiv:2504.16026, abstract: US about 75 %, China 15 % of
+    total 16-bit performance; HHI 0.75^2 + 0.15^2 = 0.585 (5,850), 5,950 with the 10 % rest of the world as one."""
+    countries = load_market_shares()["AI supercomputers by country"]
+    assert dict(zip(countries.firms, countries.frac_shares)) == {"United States": 0.75, "China": 0.15, "others": 0.10}
+    assert countries.hhi_bounds() == (pytest.approx(5850.0), pytest.approx(5950.0))
+    assert concentration_level(countries.hhi_bounds()[0]) == "highly concentrated"
+    assert countries.is_estimate and "arXiv:2504.16026" in countries.source
 
 
 HEADER = ",".join(m.MARKET_SHARES_COLUMNS)
