@@ -6,7 +6,8 @@ Run in a notebook::
     ConcentrationExplorer()
 
 Choose a market of the AI supply chain (cloud, data-centre GPUs, HBM, foundry,
-EUV lithography; shares from ``compute_econ/data/market_shares.csv``), move
+EUV lithography, and on the other side the largest H100 buyers of 2023 and AI
+supercomputers by country; shares from ``compute_econ/data/market_shares.csv``), move
 the leader's share (the other firms rescale in proportion), and merge two
 firms. A bar chart shows the shares, largest first, with the merging firms
 highlighted; a gauge shows HHI before and after the merger against the 2023
