@@ -20,7 +20,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import column, row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, CustomJSTickFormatter, FactorRange, HoverTool, NumeralTickFormatter
 from bokeh.plotting import figure
 
 from compute_econ import market
@@ -91,7 +91,8 @@ class ContractVsSpotExplorer(Explorer):
             p.segment(x0="p5", y0="y", x1="p95", y1="y", source=s[f"{name}_range"], color=COLOURS[name], line_width=3)
             p.scatter("p50", "y", source=s[f"{name}_range"], size=11, color=COLOURS[name], line_color="black")
             p.y_range.start = 0
-            p.xaxis.formatter = NumeralTickFormatter(format="$0a")
+            # "$50M", as the readout writes it (Numeral's "$0a" gives a lower-case "$50m").
+            p.xaxis.formatter = CustomJSTickFormatter(code="return '$' + (tick / 1e6).toLocaleString('en-US') + 'M';")
             p.yaxis.formatter = NumeralTickFormatter(format="0%")
             hists.append(p)
         hists[-1].xaxis.axis_label = "total cost (USD; last bin holds the top 0.5 %); bar: 5th-95th percentile, dot: median"
