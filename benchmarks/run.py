@@ -182,6 +182,8 @@ def naive_scarcity_update(capacity_m: float) -> BokehModel:
         for _ in range(60):
             mid = math.sqrt(lo * hi)
             lo, hi = (mid, hi) if total_demand(mid) > capacity_m * 1e6 else (lo, mid)
+    else:
+        hi = cost  # spare capacity: the price is the marginal cost
     prices = [1.5 * (40 / 1.5) ** (k / 159) for k in range(160)]
     curve = [total_demand(p) / 1e6 for p in prices]
     d = figure(y_axis_type="log", width=420, height=360)
@@ -299,6 +301,14 @@ def bench_training_cost(n_changes: int) -> dict:
     return dict(name="TrainingCostExplorer: parameters slider", fast=fast, naive=naive)
 
 
+def _moves(low: float, high: float, n: int, back_to: float, seed: int, decimals: int = 2) -> np.ndarray:
+    """``n`` slider positions: a shuffled grid over [low, high] alternating with ``back_to``, so every
+    sample is a real change even when the grid repeats a value."""
+    values = np.round(np.linspace(low, high, n), decimals)
+    np.random.default_rng(seed).shuffle(values)
+    return np.where(np.arange(n) % 2 == 0, values, back_to)
+
+
 def _bench_slider(name: str, explorer, control: str, values, naive, n_changes: int, n_naive: int | None = None) -> dict:
     """Time ``n_changes`` moves of one control against ``naive`` on a tenth of the values."""
     fast = _time_changes(lambda v: setattr(explorer.controls[control], "value", float(v)), values[:n_changes])
@@ -322,33 +332,25 @@ def bench_build_out(n_changes: int) -> dict:
 
 
 def bench_scarcity(n_changes: int) -> dict:
-    values = np.round(np.linspace(1.0, 12.0, n_changes), 1)
-    np.random.default_rng(3).shuffle(values)
-    values = np.where(np.arange(n_changes) % 2 == 0, values, 4.0)
+    values = _moves(1.0, 12.0, n_changes, back_to=4.0, seed=3, decimals=1)
     return _bench_slider("ScarcityMarketExplorer: capacity slider", ScarcityMarketExplorer(), "capacity_m", values,
                          naive_scarcity_update, n_changes)
 
 
 def bench_scaling_limits(n_changes: int) -> dict:
-    values = np.round(np.linspace(1.05, 1.5, n_changes), 2)
-    np.random.default_rng(6).shuffle(values)
-    values = np.where(np.arange(n_changes) % 2 == 0, values, 1.15)
+    values = _moves(1.05, 1.5, n_changes, back_to=1.15, seed=6)
     return _bench_slider("ScalingLimitsExplorer: power-growth slider", ScalingLimitsExplorer(),
                          "dc_power_growth_per_year", values, naive_scaling_limits_update, n_changes)
 
 
 def bench_concentration(n_changes: int) -> dict:
-    values = np.round(np.linspace(0.05, 1.0, n_changes), 2)
-    np.random.default_rng(4).shuffle(values)
-    values = np.where(np.arange(n_changes) % 2 == 0, values, 0.31)
+    values = _moves(0.05, 1.0, n_changes, back_to=0.31, seed=4)
     return _bench_slider("ConcentrationExplorer: largest-share slider", ConcentrationExplorer(), "lead_share",
                          values, naive_concentration_update, n_changes)
 
 
 def bench_contract_vs_spot(n_changes: int) -> dict:
-    values = np.round(np.linspace(0.0, 1.5, n_changes), 2)
-    np.random.default_rng(5).shuffle(values)
-    values = np.where(np.arange(n_changes) % 2 == 0, values, 0.5)
+    values = _moves(0.0, 1.5, n_changes, back_to=0.5, seed=5)
     return _bench_slider(f"ContractVsSpotExplorer: volatility slider ({market.DEFAULT_N_PATHS:,} paths × 48 months)",
                          ContractVsSpotExplorer(), "volatility", values, naive_contract_vs_spot_update,
                          n_changes, n_naive=3)

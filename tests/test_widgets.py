@@ -250,3 +250,13 @@ def test_scaling_limits_faster_power_growth_lifts_only_the_power_ceiling():
         np.testing.assert_allclose(after[name], before[name])
     # With power plentiful, chips bind in 2030 instead.
     assert ex.sources["year"].data["binding"][0] == "chip production"
+
+
+def test_dollar_format_used_by_the_readouts():
+    from widgets._format import usd
+
+    assert usd(950) == "$950.00"
+    assert usd(51.2e6) == "$51.2M"
+    assert usd(122.4e9) == "$122.4B"
+    assert usd(1.5e12) == "$1.5T"
+    assert usd(float("nan")) == "—"

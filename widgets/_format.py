@@ -34,6 +34,16 @@ def count(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def usd(x: float) -> str:
+    """Dollars, readable: ``$950.00``, ``$1.2k``, ``$3.4M``, ``$122.4B``, ``$1.5T``."""
+    if not math.isfinite(x):
+        return "—"
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= scale:
+            return f"${x / scale:,.1f}{suffix}"
+    return f"${x:,.2f}"
+
+
 def duration_days(days: float) -> str:
     """Days as the most readable unit: hours, days or years."""
     if not math.isfinite(days):

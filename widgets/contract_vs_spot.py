@@ -26,8 +26,7 @@ from bokeh.plotting import figure
 from compute_econ import market
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
-from ._format import count
-from .training_cost import _usd  # dollars as $1.2M (could move to _format.py)
+from ._format import count, usd
 
 STRATEGIES = ("contract", "spot")
 COLOURS = {"contract": "#0072B2", "spot": "#E69F00"}  # Okabe-Ito blue and orange (colour-blind safe)
@@ -174,8 +173,8 @@ class ContractVsSpotExplorer(Explorer):
             o = outcomes[name]
             pct = o.cost_percentiles_usd
             lines.append(
-                f'<span style="color:{COLOURS[name]}">■</span> <b>{label}</b>: mean <b>{_usd(o.mean_cost_usd)}</b>, '
-                f"5th-95th percentile {_usd(pct[5])} to {_usd(pct[95])} (median {_usd(pct[50])}); "
+                f'<span style="color:{COLOURS[name]}">■</span> <b>{label}</b>: mean <b>{usd(o.mean_cost_usd)}</b>, '
+                f"5th-95th percentile {usd(pct[5])} to {usd(pct[95])} (median {usd(pct[50])}); "
                 f"P(any month short) <b>{o.p_any_shortfall:.0%}</b>, need unmet {o.mean_frac_unmet:.1%} on average."
             )
         self.readout.value = (

@@ -27,6 +27,7 @@ from bokeh.transform import dodge
 from compute_econ.supply import pricing
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._format import usd
 
 MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
          ("contract priority", "contract_priority"))
@@ -37,13 +38,6 @@ MIN_PLOT_USD_PER_HOUR = 1.5  # bottom of the price axis: below the default margi
 # Okabe-Ito colours (colour-blind safe).
 BLUE, SKY, VERMILION, GREEN, PINK, GREY = "#0072B2", "#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#999999"
 LIGHT_GREY = "#DDDDDD"
-
-
-def _usd_per_year(x: float) -> str:
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if abs(x) >= scale:
-            return f"${x / scale:,.1f}{suffix}"
-    return f"${x:,.0f}"
 
 
 def _names(names) -> str:
@@ -206,7 +200,7 @@ class ScarcityMarketExplorer(Explorer):
             f"{market.total_quantity / 1e6:.2f} M of {market.capacity / 1e6:.2f} M accelerators rented"
             + (f", {market.unsold_capacity / 1e6:.2f} M unsold" if market.unsold_capacity > 1e-6 * market.capacity
                else "")
-            + f"; buyers spend {_usd_per_year(market.total_spending_usd_per_year)} a year."
+            + f"; buyers spend {usd(market.total_spending_usd_per_year)} a year."
         )
         if v["new_lab_m"] > 0 or v["new_fab_m"] > 0:
             lines.append(

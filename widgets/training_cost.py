@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 from compute_econ import costs, hardware, scaling, training
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
-from ._format import count, duration_days, sci
+from ._format import count, duration_days, sci, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
 UTILISATION = np.linspace(0.05, 1.0, 96)
@@ -35,14 +35,6 @@ BARS = ("rent", "own: TCO", "own: amortised")  # TCO at the chosen utilisation; 
 DEFAULT_RENT = costs.H100_LAMBDA_2024
 #: Default ownership assumptions: compute_econ.costs.H100_OWNERSHIP (sources and estimates documented there).
 DEFAULT_OWN = costs.H100_OWNERSHIP
-
-
-def _usd(x: float) -> str:
-    """Dollars, readable: $1.2M, $3.4B."""
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= scale:
-            return f"${x / scale:,.1f}{suffix}"
-    return f"${x:,.2f}"
 
 
 class TrainingCostExplorer(Explorer):
@@ -215,9 +207,9 @@ class TrainingCostExplorer(Explorer):
             f"on {n:,} × {acc.name} at {v['mfu']:.0%} MFU: <b>{duration_days(est.wall_clock_days)}</b>, "
             f"<b>{hours:,.0f}</b> accelerator-hours.<br>"
             f"Power ≈ <b>{est.power_mw:,.1f} MW</b> on average, energy <b>{est.energy_mwh:,.4g} MWh</b> "
-            f"(electricity {_usd(est.electricity_usd)}, {est.t_co2e:,.3g} t CO₂).<br>"
-            f"Cost: rent <b>{_usd(rent_usd)}</b> · own (TCO) <b>{_usd(tco_total)}</b> · amortised hardware + energy "
-            f"<b>{_usd(amort.total_usd)}</b> · buying the cluster <b>{_usd(acquisition)}</b>. "
+            f"(electricity {usd(est.electricity_usd)}, {est.t_co2e:,.3g} t CO₂).<br>"
+            f"Cost: rent <b>{usd(rent_usd)}</b> · own (TCO) <b>{usd(tco_total)}</b> · amortised hardware + energy "
+            f"<b>{usd(amort.total_usd)}</b> · buying the cluster <b>{usd(acquisition)}</b>. "
             f"Per accelerator-hour, {verdict}."
         )
 
