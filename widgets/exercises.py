@@ -124,8 +124,7 @@ def _break_even_2_50() -> float:
     return float(costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50).utilisation)
 
 
-# -- lesson 03 helpers (keep lesson 03's expected-answer functions here) --------
-# (imported here, not at the top, so lesson 03's block stays self-contained)
+# -- lesson 03 helpers ----------------------------------------------------------
 
 
 def _doubled_cowos_2024q1() -> float:
@@ -157,8 +156,7 @@ def _ooms_2030_power_run_over_gpt4() -> float:
     return math.log10(float(supply.power_limited_flop(2030)) / gpt4_flop)
 
 
-# -- lesson 04 helpers (keep lesson 04's expected-answer functions here) --------
-# (imported here, not at the top, so lesson 04's block stays self-contained)
+# -- lesson 04 helpers ----------------------------------------------------------
 
 
 def _hbm_hhi_leader_at_40() -> float:
