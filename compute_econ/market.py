@@ -107,7 +107,12 @@ def _frac_shares(frac_shares: ArrayLike, frac_fringe: ArrayLike = 0.0) -> np.nda
                          f"got {frac_shares!r}")
     if s.ndim > 2:
         raise ValueError(f"frac_shares must be 1-D or 2-D (one market per row), got {s.ndim} dimensions")
-    in_range("frac_shares", s, 0.0, 1.0)
+    # A share may exceed 1 by the same rounding the sum is allowed (two merged shares that sum to
+    # 1 + 2e-16); it is clipped to 1. Anything further out of [0, 1] is an error.
+    bad = (s < 0.0) | (s > 1.0 + SHARE_SUM_TOLERANCE)
+    if np.any(bad):
+        raise ValueError(f"frac_shares must be in [0, 1], got {float(s[bad].flat[0])!r}")
+    s = np.minimum(s, 1.0)
     total = s.sum(axis=-1) + in_range("frac_fringe", frac_fringe, 0.0, 1.0)
     bad = np.abs(total - 1.0) > SHARE_SUM_TOLERANCE
     if np.any(bad):

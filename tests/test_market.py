@@ -274,6 +274,16 @@ def test_merger_never_lowers_hhi_and_delta_matches_recomputation(w, data):
     assert post - hhi(s) == pytest.approx(delta, abs=1e-6)
 
 
+def test_merging_the_whole_market_survives_rounding():
+    """Found by hypothesis: shares normalised to sum to 1 can merge into 1.0000000000000002, which must
+    still count as a monopoly (HHI 10,000), not be refused as a share above 1."""
+    s = np.array([0.5, 1e-5])
+    s = s / s.sum()
+    assert hhi(merge_shares(s, 0, 1)) == pytest.approx(1e4)
+    with pytest.raises(ValueError, match="frac_shares"):
+        hhi([1.01, -0.01])
+
+
 # --------------------------------------------------------------------------- data
 
 
