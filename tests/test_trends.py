@@ -129,13 +129,13 @@ def test_corrupt_row_raises_naming_row_and_field(tmp_path, bad_row, field):
     with pytest.raises(ValueError) as exc:
         load_training_runs(path)
     msg = str(exc.value)
-    assert "row 3" in msg and "'X'" in msg and field in msg
+    assert "line 4" in msg and "'X'" in msg and field in msg
 
 
 def test_corrupt_header_and_duplicates_raise(tmp_path):
     with pytest.raises(ValueError, match="header"):
         load_training_runs(_write(tmp_path, GOOD_ROWS, header="name,date,flop\n"))
-    with pytest.raises(ValueError, match="row 2.*name"):
+    with pytest.raises(ValueError, match="line 3.*name"):
         load_training_runs(_write(tmp_path, [GOOD_ROWS[0], GOOD_ROWS[0]]))
 
 

@@ -1,4 +1,4 @@
-"""Growth of training compute: the shipped table of notable runs, log-linear fits, projections.
+"""Calendar years and log-linear trends: OLS fits of log10(value) on the year, intervals, projections.
 
 Training compute of notable models has grown roughly exponentially, so a straight
 line through ``log10(training_flop)`` against the calendar year summarises it:
@@ -11,19 +11,16 @@ References
 ----------
 Sevilla et al. 2022, "Compute Trends Across Three Eras of Machine Learning",
 arXiv:2202.05924, Section 3 and Table 2 (log-linear fits of training compute).
-Epoch AI 2024, "Training Compute of Frontier AI Models Grows by 4-5x per Year"
-(epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year).
+Montgomery, Peck & Vining 2012, Introduction to Linear Regression Analysis,
+5th ed., Sections 2.2-2.5 (OLS, intervals for the slope, the mean and a new observation).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import functools
-import importlib.resources
 import math
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,29 +29,13 @@ from numpy.typing import ArrayLike
 from compute_econ._validate import as_float_array, in_range, positive, scalar_or_array
 
 __all__ = [
-    "TRAINING_RUNS_COLUMNS",
-    "TrainingRuns",
-    "load_training_runs",
     "decimal_year",
     "student_t_quantile",
     "LogLinearTrend",
     "fit_log_linear",
-    "fit_training_compute_trend",
     "Projection",
     "project",
 ]
-
-#: Columns of ``data/training_runs.csv``, in order.
-TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
-    "name",
-    "organisation",
-    "date",
-    "n_params",
-    "n_tokens",
-    "training_flop",
-    "source",
-    "note",
-)
 
 _LOG10_2 = math.log10(2.0)
 
@@ -112,191 +93,9 @@ def decimal_year(iso_date: str | _dt.date | ArrayLike) -> float | np.ndarray:
     return out.reshape(items.shape)
 
 
-# ------------------------------------------------------------------ training runs
-
-
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
-
-
-@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
-class TrainingRuns:
-    """Notable training runs as parallel, read-only arrays (one entry per run).
-
-    Attributes
-    ----------
-    name, organisation, source, note : tuple of str
-        Run name, developer, citation (paper + table/section, or the publisher
-        of an estimate) and a note saying whether a figure is an estimate.
-    year : numpy.ndarray
-        Publication/announcement date as a decimal year.
-    n_params : numpy.ndarray
-        Parameters N (activated parameters for mixture-of-experts); NaN if unknown.
-    n_tokens : numpy.ndarray
-        Training tokens D; NaN if unknown.
-    training_flop : numpy.ndarray
-        Training compute in FLOP (a count).
-
-    References
-    ----------
-    Per row, in ``source``; most estimates come from Epoch AI, "Notable AI
-    Models" database (epoch.ai/data/notable-ai-models).
-    """
-
-    name: tuple[str, ...]
-    organisation: tuple[str, ...]
-    year: np.ndarray
-    n_params: np.ndarray
-    n_tokens: np.ndarray
-    training_flop: np.ndarray
-    source: tuple[str, ...]
-    note: tuple[str, ...]
-    _index: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        n = len(self.name)
-        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note"):
-            if len(getattr(self, attr)) != n:
-                raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
-        index = {nm: i for i, nm in enumerate(self.name)}
-        if len(index) != n:
-            raise ValueError("TrainingRuns.name must be unique")
-        object.__setattr__(self, "_index", index)
-
-    def __len__(self) -> int:
-        return len(self.name)
-
-    def row(self, name: str) -> dict[str, Any]:
-        """One run as a dict (keys as in the CSV, ``year`` instead of ``date``).
-
-        Raises
-        ------
-        ValueError
-            If ``name`` is not in the table; the message lists the known names.
-        """
-        try:
-            i = self._index[name]
-        except KeyError:
-            raise ValueError(
-                f"name must be one of the training runs {list(self.name)}, got {name!r}"
-            ) from None
-        return {
-            "name": self.name[i],
-            "organisation": self.organisation[i],
-            "year": float(self.year[i]),
-            "n_params": float(self.n_params[i]),
-            "n_tokens": float(self.n_tokens[i]),
-            "training_flop": float(self.training_flop[i]),
-            "source": self.source[i],
-            "note": self.note[i],
-        }
-
-
-def _parse_number(text: str, where: str, field_name: str, *, required: bool) -> float:
-    text = (text or "").strip()
-    if not text:
-        if required:
-            raise ValueError(f"{where}: field '{field_name}' is empty (a positive number is required)")
-        return math.nan
-    try:
-        x = float(text)
-    except ValueError:
-        raise ValueError(f"{where}: field '{field_name}' must be a number, got {text!r}") from None
-    if not math.isfinite(x) or x <= 0:
-        raise ValueError(f"{where}: field '{field_name}' must be > 0 (valid range: (0, inf)), got {text!r}")
-    return x
-
-
-def _parse_training_runs(text: str, label: str) -> TrainingRuns:
-    reader = csv.DictReader(text.splitlines())
-    header = tuple(reader.fieldnames or ())
-    if header != TRAINING_RUNS_COLUMNS:
-        raise ValueError(f"{label}: header must be {','.join(TRAINING_RUNS_COLUMNS)}, got {','.join(header)}")
-    cols: dict[str, list[Any]] = {c: [] for c in TRAINING_RUNS_COLUMNS}
-    years: list[float] = []
-    seen: set[str] = set()
-    for i, rec in enumerate(reader, start=1):
-        name = (rec.get("name") or "").strip()
-        where = f"{label} row {i} ({name!r})"
-        if None in rec or any(rec.get(c) is None for c in TRAINING_RUNS_COLUMNS):
-            raise ValueError(f"{where}: expected {len(TRAINING_RUNS_COLUMNS)} fields")
-        if not name:
-            raise ValueError(f"{where}: field 'name' is empty")
-        if name in seen:
-            raise ValueError(f"{where}: field 'name' duplicates an earlier row")
-        seen.add(name)
-        try:
-            years.append(_one_decimal_year("date", rec["date"]))
-        except ValueError:
-            raise ValueError(f"{where}: field 'date' must be an ISO date yyyy-mm-dd, got {rec['date']!r}") from None
-        cols["n_params"].append(_parse_number(rec["n_params"], where, "n_params", required=False))
-        cols["n_tokens"].append(_parse_number(rec["n_tokens"], where, "n_tokens", required=False))
-        cols["training_flop"].append(_parse_number(rec["training_flop"], where, "training_flop", required=True))
-        if not rec["source"].strip():
-            raise ValueError(f"{where}: field 'source' is empty (every row must cite its source)")
-        cols["name"].append(name)
-        cols["organisation"].append(rec["organisation"].strip())
-        cols["source"].append(rec["source"].strip())
-        cols["note"].append(rec["note"].strip())
-    if not seen:
-        raise ValueError(f"{label}: no rows")
-    return TrainingRuns(
-        name=tuple(cols["name"]),
-        organisation=tuple(cols["organisation"]),
-        year=_readonly(np.array(years, dtype=float)),
-        n_params=_readonly(np.array(cols["n_params"], dtype=float)),
-        n_tokens=_readonly(np.array(cols["n_tokens"], dtype=float)),
-        training_flop=_readonly(np.array(cols["training_flop"], dtype=float)),
-        source=tuple(cols["source"]),
-        note=tuple(cols["note"]),
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _load_shipped() -> TrainingRuns:
-    text = (
-        importlib.resources.files("compute_econ")
-        .joinpath("data", "training_runs.csv")
-        .read_text(encoding="utf-8")
-    )
-    return _parse_training_runs(text, "training_runs.csv")
-
-
-def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRuns:
-    """Load and validate the table of notable training runs.
-
-    Every row is checked: a non-empty unique name, a parseable ISO date, a
-    positive finite ``training_flop``, ``n_params``/``n_tokens`` empty or
-    positive, and a non-empty ``source``. The shipped table is immutable and
-    cached; a table given by ``path`` is read afresh on every call.
-
-    Parameters
-    ----------
-    path : path-like, optional
-        A CSV with the columns of :data:`TRAINING_RUNS_COLUMNS`. Default: the
-        table shipped in ``compute_econ/data/training_runs.csv``.
-
-    Returns
-    -------
-    TrainingRuns
-
-    Raises
-    ------
-    ValueError
-        Naming the row (1-based, after the header), the run and the field.
-
-    References
-    ----------
-    Row sources are in the ``source`` column; estimates mostly from Epoch AI,
-    "Notable AI Models" (epoch.ai/data/notable-ai-models).
-    """
-    if path is None:
-        return _load_shipped()
-    p = os.fspath(path)
-    with open(p, encoding="utf-8", newline="") as fh:
-        text = fh.read()
-    return _parse_training_runs(text, os.path.basename(p))
 
 
 # ----------------------------------------------------------------- Student-t
@@ -626,45 +425,6 @@ def fit_log_linear(years: ArrayLike, values: ArrayLike, *, source: str = "") -> 
         end_year=float(t.max()),
         source=source,
     )
-
-
-def fit_training_compute_trend(
-    start_year: float = 2017.0,
-    end_year: float | None = None,
-    runs: TrainingRuns | None = None,
-) -> LogLinearTrend:
-    """Log-linear trend of training FLOP in the shipped table of notable runs.
-
-    Parameters
-    ----------
-    start_year : float
-        First decimal year included (default 2017.0, the Transformer).
-    end_year : float, optional
-        Last decimal year included (default: all).
-    runs : TrainingRuns, optional
-        Table to fit (default :func:`load_training_runs`).
-
-    Returns
-    -------
-    LogLinearTrend
-        On the shipped table from 2017 this gives about x4.8/year, close to
-        Epoch AI's 4-5x/year for notable and frontier models (the subset differs:
-        a hand-picked list of landmark language models).
-
-    References
-    ----------
-    Epoch AI 2024, "Training Compute of Frontier AI Models Grows by 4-5x per
-    Year" (4-5x/year for notable models 2010-May 2024; ~5x/year for frontier
-    language models); Sevilla et al. 2022, arXiv:2202.05924, Table 2.
-    """
-    runs = load_training_runs() if runs is None else runs
-    start = float(as_float_array("start_year", start_year))
-    end = math.inf if end_year is None else float(as_float_array("end_year", end_year))
-    if end < start:
-        raise ValueError(f"end_year must be >= start_year ({start:g}), got {end:g}")
-    keep = (runs.year >= start) & (runs.year <= end)
-    label = "compute_econ/data/training_runs.csv (notable training runs; sources per row)"
-    return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
 
 
 @dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity

@@ -1,0 +1,541 @@
+"""Epoch AI's "Data on Notable AI Models": the kit's data on who trained what, when, with how much.
+
+The kit ships a snapshot of Epoch AI's data set (``data/epoch_notable_ai_models_2025-04.csv``:
+924 models, 468 with a training-compute estimate, latest publication date
+2025-03-16; CC-BY 4.0). The loader reads Epoch's own column names, so a newer
+CSV downloaded from https://epoch.ai/data/notable-ai-models can be passed by
+path and every fit, share and explorer works on it unchanged.
+
+This module selects models (by date, domain, frontier flag, confidence), fits
+log-linear trends to any of the data set's growing quantities (training
+compute, amortised cost, number of accelerators, power), and counts who
+trained them, by organisation or by country, as shares whose concentration
+:mod:`compute_econ.market` measures.
+
+References
+----------
+Epoch AI, "Data on Notable AI Models", https://epoch.ai/data/notable-ai-models
+(CC-BY 4.0; column definitions on that page and in the shipped data README).
+Sevilla & Roldán 2024, "Training Compute of Frontier AI Models Grows by 4-5x per
+Year", Epoch AI (the trend fits reproduced in the tests).
+Cottier, Rahman, Fattorini, Maslej, Owen 2024, "The rising costs of training
+frontier AI models", arXiv:2405.21015 (the amortised-cost column and its trend).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from compute_econ import _data
+from compute_econ import market as _market
+from compute_econ._validate import as_float_array
+
+from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
+
+__all__ = [
+    "EPOCH_SNAPSHOT_FILE",
+    "EPOCH_ATTRIBUTION",
+    "EPOCH_COLUMNS",
+    "REQUIRED_FIELDS",
+    "TREND_QUANTITIES",
+    "CONFIDENCE_LEVELS",
+    "NotableModels",
+    "load_notable_models",
+    "fit_notable_trend",
+    "developer_shares",
+]
+
+#: The shipped snapshot, under ``compute_econ/data``.
+EPOCH_SNAPSHOT_FILE = "epoch_notable_ai_models_2025-04.csv"
+
+#: The attribution Epoch AI's CC-BY 4.0 licence asks for, for the shipped snapshot.
+EPOCH_ATTRIBUTION = (
+    "Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from "
+    "https://epoch.ai/data/notable-ai-models (snapshot of April 2025). CC-BY 4.0."
+)
+
+#: Kit field -> the Epoch column name(s) it is read from (the first present is used).
+#: Epoch has renamed a few columns between downloads; every name seen is listed.
+EPOCH_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "model": ("Model",),
+    "domain": ("Domain",),
+    "organisation": ("Organization",),
+    "organisation_category": ("Organization categorization", "Organization categorization (from Organization)"),
+    "country": ("Country (from Organization)", "Country (of organization)"),
+    "publication_date": ("Publication date",),
+    "n_params": ("Parameters",),
+    "training_flop": ("Training compute (FLOP)",),
+    "n_datapoints": ("Training dataset size (datapoints)", "Training dataset size (total)"),
+    "epochs": ("Epochs",),
+    "training_hours": ("Training time (hours)",),
+    "hardware": ("Training hardware",),
+    "hardware_quantity": ("Hardware quantity",),
+    "frac_hardware_utilisation": ("Hardware utilization", "Hardware utilization (MFU)"),
+    "training_cost_usd_2023": ("Training compute cost (2023 USD)",),
+    "training_power_watts": ("Training power draw (W)",),
+    "confidence": ("Confidence",),
+    "accessibility": ("Model accessibility",),
+    "is_frontier": ("Frontier model",),
+    "estimation_method": ("Training compute estimation method",),
+}
+
+#: Fields every file must have: what the trend explorer and the shares need.
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "model", "domain", "organisation", "country", "publication_date", "training_flop", "confidence", "is_frontier",
+)
+
+_TEXT_FIELDS = ("model", "domain", "organisation", "organisation_category", "country", "publication_date",
+                "hardware", "confidence", "accessibility", "estimation_method")
+#: Numeric fields and their valid range (low, low inclusive); all are counts or amounts, so never negative.
+_NUMBER_FIELDS: Mapping[str, tuple[float, bool, float]] = {
+    "n_params": (0.0, False, math.inf),
+    "training_flop": (0.0, False, math.inf),
+    "n_datapoints": (0.0, True, math.inf),
+    "epochs": (0.0, False, math.inf),
+    "training_hours": (0.0, False, math.inf),
+    "hardware_quantity": (0.0, False, math.inf),
+    "frac_hardware_utilisation": (0.0, False, 1.0),
+    "training_cost_usd_2023": (0.0, False, math.inf),
+    "training_power_watts": (0.0, False, math.inf),
+}
+
+#: Quantities a trend can be fitted to: field -> (what it is, unit). All grow roughly exponentially.
+TREND_QUANTITIES: Mapping[str, tuple[str, str]] = {
+    "training_flop": ("training compute", "FLOP"),
+    "training_cost_usd_2023": ("amortised hardware and energy cost of the final run", "2023 USD"),
+    "hardware_quantity": ("accelerators used in training", "chips"),
+    "training_power_watts": ("power drawn by the training cluster", "W"),
+    "n_params": ("parameters", "parameters"),
+}
+
+#: Epoch's confidence labels for a compute estimate, most confident first ("" and "Unknown": not rated).
+CONFIDENCE_LEVELS: tuple[str, ...] = ("Confident", "Likely", "Speculative")
+
+_TRUE, _FALSE = {"true", "yes", "1"}, {"", "false", "no", "0"}
+
+
+@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
+class NotableModels:
+    """Epoch AI's notable models as parallel, read-only columns (one entry per model).
+
+    Text columns are tuples of str (Epoch's text, "" where empty; multi-valued
+    fields such as ``domain``, ``organisation`` and ``country`` keep Epoch's
+    comma-separated lists). Numeric columns are float arrays with NaN where
+    Epoch has no value; columns absent from the file are all-NaN (or "") and
+    listed as missing in :attr:`fields_present`.
+
+    Attributes
+    ----------
+    model, domain, organisation, organisation_category, country, publication_date,
+    hardware, confidence, accessibility, estimation_method : tuple of str
+    year : numpy.ndarray
+        Publication date as a decimal year (NaN if the date is empty).
+    n_params, training_flop, n_datapoints, epochs, training_hours, hardware_quantity,
+    frac_hardware_utilisation, training_cost_usd_2023, training_power_watts : numpy.ndarray
+        Parameters, training compute (FLOP), training data points (tokens for
+        language models), epochs, wall-clock hours, number of accelerators,
+        utilisation (a fraction), Epoch's amortised cost of the final run (2023
+        USD), and the cluster's power draw (W).
+    is_frontier : numpy.ndarray of bool
+        Epoch's "Frontier model" flag: among the ten largest by training compute when released.
+    fields_present : frozenset of str
+        The kit fields found in the file.
+    label : str
+        Where the data came from (the file name).
+    attribution : str
+        The credit line every plot of these data shows (Epoch AI, CC-BY 4.0).
+
+    References
+    ----------
+    Epoch AI, "Data on Notable AI Models", https://epoch.ai/data/notable-ai-models.
+    """
+
+    model: tuple[str, ...]
+    domain: tuple[str, ...]
+    organisation: tuple[str, ...]
+    organisation_category: tuple[str, ...]
+    country: tuple[str, ...]
+    publication_date: tuple[str, ...]
+    hardware: tuple[str, ...]
+    confidence: tuple[str, ...]
+    accessibility: tuple[str, ...]
+    estimation_method: tuple[str, ...]
+    year: np.ndarray = field(repr=False)
+    n_params: np.ndarray = field(repr=False)
+    training_flop: np.ndarray = field(repr=False)
+    n_datapoints: np.ndarray = field(repr=False)
+    epochs: np.ndarray = field(repr=False)
+    training_hours: np.ndarray = field(repr=False)
+    hardware_quantity: np.ndarray = field(repr=False)
+    frac_hardware_utilisation: np.ndarray = field(repr=False)
+    training_cost_usd_2023: np.ndarray = field(repr=False)
+    training_power_watts: np.ndarray = field(repr=False)
+    is_frontier: np.ndarray = field(repr=False)
+    fields_present: frozenset[str] = field(repr=False)
+    label: str = ""
+    attribution: str = EPOCH_ATTRIBUTION
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.model)
+        for name in _TEXT_FIELDS + ("year", "is_frontier") + tuple(_NUMBER_FIELDS):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"NotableModels.{name} has length {len(getattr(self, name))}, expected {n}")
+        object.__setattr__(self, "_index", {m: i for i, m in enumerate(self.model)})
+
+    def __len__(self) -> int:
+        return len(self.model)
+
+    def __repr__(self) -> str:
+        n_compute = int(np.isfinite(self.training_flop).sum())
+        return (f"NotableModels({len(self)} models from {self.label}, {n_compute} with a training-compute "
+                f"estimate, {int(self.is_frontier.sum())} flagged frontier)")
+
+    def row(self, model: str) -> dict[str, Any]:
+        """One model as a dict of kit fields.
+
+        Raises
+        ------
+        ValueError
+            If ``model`` is not in the data (Epoch's exact name, e.g. "GPT-3 175B (davinci)").
+        """
+        try:
+            i = self._index[model]
+        except KeyError:
+            close = [m for m in self.model if model.lower().split(" ")[0] in m.lower()][:8]
+            raise ValueError(f"model must be a model name in {self.label}, got {model!r}"
+                             + (f" (similar names: {close})" if close else "")) from None
+        out: dict[str, Any] = {f: getattr(self, f)[i] for f in _TEXT_FIELDS}
+        out.update({f: float(getattr(self, f)[i]) for f in ("year",) + tuple(_NUMBER_FIELDS)})
+        out["is_frontier"] = bool(self.is_frontier[i])
+        return out
+
+    def require(self, name: str) -> None:
+        """Raise a ``ValueError`` naming Epoch's column if the file lacked the field ``name``."""
+        if name not in EPOCH_COLUMNS:
+            raise ValueError(f"field must be one of {list(EPOCH_COLUMNS)}, got {name!r}")
+        if name not in self.fields_present:
+            raise ValueError(f"{self.label} has no column {' or '.join(map(repr, EPOCH_COLUMNS[name]))}, "
+                             f"which {name!r} is read from")
+
+    def domains(self) -> tuple[str, ...]:
+        """Every domain named in the data (Epoch lists several per model), most frequent first."""
+        counts: dict[str, int] = {}
+        for text in self.domain:
+            for d in _split(text):
+                counts[d] = counts.get(d, 0) + 1
+        return tuple(sorted(counts, key=lambda d: (-counts[d], d)))
+
+    def mask(
+        self,
+        *,
+        start_year: float | None = None,
+        end_year: float | None = None,
+        domain: str | None = None,
+        frontier_only: bool = False,
+        confidence: Sequence[str] | None = None,
+        has: str | Sequence[str] = "training_flop",
+    ) -> np.ndarray:
+        """Boolean selection of models.
+
+        Parameters
+        ----------
+        start_year, end_year : float, optional
+            Keep models published in ``[start_year, end_year]`` (decimal years;
+            ``end_year`` inclusive). Models without a date are dropped when either is given.
+        domain : str, optional
+            Keep models whose Epoch domain list contains it (e.g. "Language"); ``None`` keeps all.
+        frontier_only : bool
+            Keep only models Epoch flags as frontier models.
+        confidence : sequence of str, optional
+            Keep only these confidence labels (e.g. ``("Confident", "Likely")``).
+        has : str or sequence of str
+            Numeric fields that must have a value (default ``"training_flop"``); ``()`` for none.
+        """
+        keep = np.ones(len(self), dtype=bool)
+        if start_year is not None:
+            keep &= self.year >= float(as_float_array("start_year", start_year))
+        if end_year is not None:
+            keep &= self.year <= float(as_float_array("end_year", end_year))
+        if domain is not None:
+            if not isinstance(domain, str):
+                raise ValueError(f"domain must be a string such as 'Language', or None, got {domain!r}")
+            keep &= np.array([domain in _split(d) for d in self.domain], dtype=bool)
+        if not isinstance(frontier_only, (bool, np.bool_)):
+            raise ValueError(f"frontier_only must be True or False, got {frontier_only!r}")
+        if frontier_only:
+            keep &= self.is_frontier
+        if confidence is not None:
+            if isinstance(confidence, str):
+                confidence = (confidence,)
+            known = set(CONFIDENCE_LEVELS) | {"Unknown", ""}
+            bad = [c for c in confidence if c not in known]
+            if bad:
+                raise ValueError(f"confidence must list labels from {sorted(known)}, got {bad[0]!r}")
+            keep &= np.array([c in confidence for c in self.confidence], dtype=bool)
+        for name in (has,) if isinstance(has, str) else tuple(has):
+            if name not in _NUMBER_FIELDS:
+                raise ValueError(f"has must name numeric fields from {list(_NUMBER_FIELDS)}, got {name!r}")
+            self.require(name)
+            keep &= np.isfinite(getattr(self, name))
+        return keep
+
+    def subset(self, keep: ArrayLike) -> "NotableModels":
+        """The models where the boolean ``keep`` is true (e.g. from :meth:`mask`), as a new table."""
+        keep = np.asarray(keep)
+        if keep.dtype != bool or keep.shape != (len(self),):
+            raise ValueError(f"keep must be a boolean array of length {len(self)}, got {keep.dtype} {keep.shape}")
+        idx = np.flatnonzero(keep)
+        kw: dict[str, Any] = {f: tuple(getattr(self, f)[i] for i in idx) for f in _TEXT_FIELDS}
+        kw.update({f: _readonly(getattr(self, f)[idx].copy()) for f in ("year", "is_frontier") + tuple(_NUMBER_FIELDS)})
+        return NotableModels(**kw, fields_present=self.fields_present, label=self.label, attribution=self.attribution)
+
+
+def _split(text: str) -> list[str]:
+    """Epoch's comma-separated multi-value fields ("Language,Vision") as a list of stripped names."""
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _resolve_columns(table: _data.CsvTable) -> dict[str, str]:
+    """Kit field -> the column of this file it is read from; a ValueError names a missing required column."""
+    present = set(table.header)
+    found = {}
+    for name, candidates in EPOCH_COLUMNS.items():
+        col = next((c for c in candidates if c in present), None)
+        if col is not None:
+            found[name] = col
+        elif name in REQUIRED_FIELDS:
+            raise ValueError(
+                f"{table.label}: missing column {candidates[0]!r}"
+                + (f" (or {', '.join(map(repr, candidates[1:]))})" if len(candidates) > 1 else "")
+                + f"; an Epoch AI 'Notable AI Models' CSV needs {[EPOCH_COLUMNS[r][0] for r in REQUIRED_FIELDS]}"
+            )
+    return found
+
+
+def _parse_notable(table: _data.CsvTable, attribution: str) -> NotableModels:
+    columns = _resolve_columns(table)
+    text: dict[str, list[str]] = {f: [] for f in _TEXT_FIELDS}
+    nums: dict[str, list[float]] = {f: [] for f in _NUMBER_FIELDS}
+    years: list[float] = []
+    frontier: list[bool] = []
+    seen: set[str] = set()
+    for row in table:
+        name = row.text(columns["model"])
+        where = table.where(row, name)
+        if not name:
+            raise ValueError(f"{where}: column {columns['model']!r} is empty")
+        if name in seen:
+            raise ValueError(f"{where}: column {columns['model']!r} repeats an earlier model")
+        seen.add(name)
+        for f in _TEXT_FIELDS:
+            text[f].append(row.text(columns[f]) if f in columns else "")
+        date = row.text(columns["publication_date"])
+        try:
+            years.append(_one_decimal_year("date", date) if date else math.nan)
+        except ValueError:
+            raise ValueError(f"{where}: column {columns['publication_date']!r} must be an ISO date yyyy-mm-dd, "
+                             f"got {date!r}") from None
+        for f, (low, low_inclusive, high) in _NUMBER_FIELDS.items():
+            nums[f].append(_data.number(row.text(columns[f]), where, columns[f], low=low, low_inclusive=low_inclusive,
+                                        high=high) if f in columns else math.nan)
+        flag = row.text(columns["is_frontier"]).lower()
+        if flag not in _TRUE | _FALSE:
+            raise ValueError(f"{where}: column {columns['is_frontier']!r} must be 'True' or empty, "
+                             f"got {row.text(columns['is_frontier'])!r}")
+        frontier.append(flag in _TRUE)
+    return NotableModels(
+        **{f: tuple(v) for f, v in text.items()},
+        year=_readonly(np.array(years, dtype=float)),
+        **{f: _readonly(np.array(v, dtype=float)) for f, v in nums.items()},
+        is_frontier=_readonly(np.array(frontier, dtype=bool)),
+        fields_present=frozenset(columns),
+        label=table.label,
+        attribution=attribution,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shipped() -> NotableModels:
+    return _parse_notable(_data.read_csv(None, EPOCH_SNAPSHOT_FILE), EPOCH_ATTRIBUTION)
+
+
+def load_notable_models(path: str | os.PathLike[str] | None = None) -> NotableModels:
+    """Load Epoch AI's "Data on Notable AI Models": the shipped snapshot, or a CSV downloaded from Epoch.
+
+    Columns are found by Epoch's own names (:data:`EPOCH_COLUMNS`; extra
+    columns are ignored). Every value is checked: numbers must parse and lie
+    in their valid range (counts and amounts > 0, utilisation in (0, 1]),
+    dates must be ISO dates, the frontier flag must be "True" or empty.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A CSV from https://epoch.ai/data/notable-ai-models. Default: the
+        snapshot shipped with the kit (April 2025; read once, cached).
+
+    Returns
+    -------
+    NotableModels
+
+    Raises
+    ------
+    ValueError
+        Naming the missing column (with the names Epoch has used for it), or
+        the file, line, model and column of a bad value.
+
+    References
+    ----------
+    Epoch AI, "Data on Notable AI Models" (CC-BY 4.0), https://epoch.ai/data/notable-ai-models.
+    """
+    if path is None:
+        return _load_shipped()
+    table = _data.read_csv(path, EPOCH_SNAPSHOT_FILE)
+    attribution = (f"Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from "
+                   f"https://epoch.ai/data/notable-ai-models (file {table.label}). CC-BY 4.0.")
+    return _parse_notable(table, attribution)
+
+
+def fit_notable_trend(
+    models: NotableModels | None = None,
+    quantity: str = "training_flop",
+    *,
+    start_year: float = 2010.0,
+    end_year: float | None = None,
+    domain: str | None = None,
+    frontier_only: bool = False,
+    confidence: Sequence[str] | None = None,
+) -> LogLinearTrend:
+    """Log-linear trend of a quantity across Epoch AI's notable models (OLS of log10 on publication year).
+
+    Parameters
+    ----------
+    models : NotableModels, optional
+        Default: the shipped snapshot (:func:`load_notable_models`).
+    quantity : str
+        A key of :data:`TREND_QUANTITIES` (default ``"training_flop"``).
+    start_year, end_year : float
+        Window of publication dates (decimal years; default 2010 to the latest model).
+    domain, frontier_only, confidence
+        Selection, as in :meth:`NotableModels.mask`.
+
+    Returns
+    -------
+    LogLinearTrend
+        Growth per year, doubling time and intervals; ``source`` names the
+        data, the selection and Epoch's attribution.
+
+    Raises
+    ------
+    ValueError
+        An unknown quantity, a missing column, or fewer than 3 models selected.
+
+    References
+    ----------
+    Sevilla & Roldán 2024, "Training Compute of Frontier AI Models Grows by 4-5x
+    per Year", Epoch AI (log-linear fits to notable models since 2010);
+    Cottier et al. 2024, arXiv:2405.21015, Section 3 (amortised cost of frontier models).
+    """
+    models = load_notable_models() if models is None else models
+    if quantity not in TREND_QUANTITIES:
+        raise ValueError(f"quantity must be one of {list(TREND_QUANTITIES)}, got {quantity!r}")
+    if end_year is not None and end_year < start_year:
+        raise ValueError(f"end_year must be >= start_year ({start_year:g}), got {end_year:g}")
+    keep = models.mask(start_year=start_year, end_year=end_year, domain=domain, frontier_only=frontier_only,
+                       confidence=confidence, has=quantity)
+    n = int(keep.sum())
+    what = (("frontier " if frontier_only else "") + (f"{domain} " if domain else "") + "models"
+            + (f" rated {'/'.join(confidence)}" if confidence else ""))
+    if n < 3:
+        raise ValueError(f"need at least 3 {what} with {quantity} from {start_year:g} to fit a trend, got {n}")
+    label = (f"{TREND_QUANTITIES[quantity][0]} of {n} notable {what}, {start_year:g}-"
+             f"{'' if end_year is None else f'{end_year:g}'}; {models.attribution}")
+    return fit_log_linear(models.year[keep], getattr(models, quantity)[keep], source=label)
+
+
+def developer_shares(
+    models: NotableModels | None = None,
+    by: str = "organisation",
+    *,
+    start_year: float | None = None,
+    end_year: float | None = None,
+    frontier_only: bool = True,
+    domain: str | None = None,
+    top: int = 8,
+) -> _market.MarketShares:
+    """Who trained the selected models: shares of models by organisation or by country.
+
+    A model co-developed by several organisations (or countries) counts as an
+    equal fraction for each distinct one, so the shares sum to 1 and measure
+    "share of models developed". ``top`` largest are named, the rest lumped as
+    ``"others"``, and the result is a :class:`compute_econ.market.MarketShares`,
+    so the HHI and CR4 of model development come from the same functions as
+    for any market (:func:`compute_econ.market.hhi`).
+
+    Parameters
+    ----------
+    models : NotableModels, optional
+        Default: the shipped snapshot.
+    by : {"organisation", "country"}
+        Count by Epoch's "Organization" or "Country" column, as Epoch records
+        them (Google, DeepMind and Google DeepMind are distinct organisations there).
+    start_year, end_year, frontier_only, domain
+        Selection, as in :meth:`NotableModels.mask`; default all frontier models.
+    top : int
+        Number of developers named (>= 1).
+
+    Returns
+    -------
+    compute_econ.market.MarketShares
+        ``market`` says what was counted, ``note`` how many models, ``source`` the attribution.
+
+    References
+    ----------
+    Epoch AI, "Data on Notable AI Models" (Organization, Country, Frontier model columns).
+    """
+    models = load_notable_models() if models is None else models
+    if by not in ("organisation", "country"):
+        raise ValueError(f"by must be 'organisation' or 'country', got {by!r}")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"top must be an integer >= 1 (valid range: [1, inf)), got {top!r}")
+    keep = models.mask(start_year=start_year, end_year=end_year, domain=domain, frontier_only=frontier_only, has=())
+    counts: dict[str, float] = {}
+    unknown = 0
+    for text in np.asarray(getattr(models, by), dtype=object)[keep]:
+        names = list(dict.fromkeys(_split(text)))  # distinct, in Epoch's order
+        if not names:
+            unknown += 1
+            continue
+        for name in names:
+            counts[name] = counts.get(name, 0.0) + 1.0 / len(names)
+    total = sum(counts.values())
+    if total == 0:
+        raise ValueError(f"no selected model names its {by} (selection kept {int(keep.sum())} models)")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    named = ranked[:top]
+    rest = total - sum(c for _, c in named)
+    firms = tuple(n for n, _ in named) + ((_market.OTHERS,) if rest > 1e-9 else ())
+    shares = np.array([c for _, c in named] + ([rest] if rest > 1e-9 else []), dtype=float) / total
+    years = models.year[keep]
+    years = years[np.isfinite(years)]
+    first, last = (int(years.min()), int(years.max())) if years.size else (0, 0)
+    what = ("frontier " if frontier_only else "notable ") + (f"{domain} " if domain else "") + "models"
+    return _market.MarketShares(
+        market=f"{what} by {'developer' if by == 'organisation' else 'country'} (Epoch AI)",
+        firms=firms,
+        frac_shares=_readonly(shares),
+        year=last,
+        period=f"{first}-{last}",
+        source=models.attribution,
+        is_estimate=False,
+        note=(f"{total:.0f} {what} with a named {by}, {first}-{last}"
+              + (f" ({unknown} without one left out)" if unknown else "")
+              + "; a model with k developers counts 1/k for each"),
+    )

@@ -1,0 +1,226 @@
+"""The kit's curated table of notable training runs (``data/training_runs.csv``) and its trend.
+
+Two dozen landmark runs, each row citing the paper (table/section) or the
+publisher of the estimate. Lessons use it for worked examples; the trend
+lessons fit the larger Epoch AI data set (:mod:`compute_econ.trends.notable`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from compute_econ import _data
+from compute_econ._validate import as_float_array
+
+from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
+
+__all__ = [
+    "TRAINING_RUNS_COLUMNS",
+    "TrainingRuns",
+    "load_training_runs",
+    "fit_training_compute_trend",
+]
+
+#: Columns of ``data/training_runs.csv``, in order.
+TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
+    "name",
+    "organisation",
+    "date",
+    "n_params",
+    "n_tokens",
+    "training_flop",
+    "source",
+    "note",
+)
+
+
+# ------------------------------------------------------------------ training runs
+
+
+@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
+class TrainingRuns:
+    """Notable training runs as parallel, read-only arrays (one entry per run).
+
+    Attributes
+    ----------
+    name, organisation, source, note : tuple of str
+        Run name, developer, citation (paper + table/section, or the publisher
+        of an estimate) and a note saying whether a figure is an estimate.
+    year : numpy.ndarray
+        Publication/announcement date as a decimal year.
+    n_params : numpy.ndarray
+        Parameters N (activated parameters for mixture-of-experts); NaN if unknown.
+    n_tokens : numpy.ndarray
+        Training tokens D; NaN if unknown.
+    training_flop : numpy.ndarray
+        Training compute in FLOP (a count).
+
+    References
+    ----------
+    Per row, in ``source``; most estimates come from Epoch AI, "Notable AI
+    Models" database (epoch.ai/data/notable-ai-models).
+    """
+
+    name: tuple[str, ...]
+    organisation: tuple[str, ...]
+    year: np.ndarray
+    n_params: np.ndarray
+    n_tokens: np.ndarray
+    training_flop: np.ndarray
+    source: tuple[str, ...]
+    note: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.name)
+        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note"):
+            if len(getattr(self, attr)) != n:
+                raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
+        index = {nm: i for i, nm in enumerate(self.name)}
+        if len(index) != n:
+            raise ValueError("TrainingRuns.name must be unique")
+        object.__setattr__(self, "_index", index)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def row(self, name: str) -> dict[str, Any]:
+        """One run as a dict (keys as in the CSV, ``year`` instead of ``date``).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not in the table; the message lists the known names.
+        """
+        try:
+            i = self._index[name]
+        except KeyError:
+            raise ValueError(
+                f"name must be one of the training runs {list(self.name)}, got {name!r}"
+            ) from None
+        return {
+            "name": self.name[i],
+            "organisation": self.organisation[i],
+            "year": float(self.year[i]),
+            "n_params": float(self.n_params[i]),
+            "n_tokens": float(self.n_tokens[i]),
+            "training_flop": float(self.training_flop[i]),
+            "source": self.source[i],
+            "note": self.note[i],
+        }
+
+
+def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
+    cols: dict[str, list[Any]] = {c: [] for c in TRAINING_RUNS_COLUMNS}
+    years: list[float] = []
+    for row in table:
+        name = row.text("name")
+        where = table.where(row, name)
+        if not name:
+            raise ValueError(f"{where}: column 'name' is empty")
+        if name in cols["name"]:
+            raise ValueError(f"{where}: column 'name' duplicates an earlier row")
+        try:
+            years.append(_one_decimal_year("date", row.text("date")))
+        except ValueError:
+            raise ValueError(f"{where}: column 'date' must be an ISO date yyyy-mm-dd, got {row.text('date')!r}") from None
+        for column in ("n_params", "n_tokens", "training_flop"):
+            cols[column].append(_data.number(row.text(column), where, column, required=column == "training_flop"))
+        if not row.text("source"):
+            raise ValueError(f"{where}: column 'source' is empty (every row must cite its source)")
+        for column in ("name", "organisation", "source", "note"):
+            cols[column].append(row.text(column))
+    return TrainingRuns(
+        name=tuple(cols["name"]),
+        organisation=tuple(cols["organisation"]),
+        year=_readonly(np.array(years, dtype=float)),
+        n_params=_readonly(np.array(cols["n_params"], dtype=float)),
+        n_tokens=_readonly(np.array(cols["n_tokens"], dtype=float)),
+        training_flop=_readonly(np.array(cols["training_flop"], dtype=float)),
+        source=tuple(cols["source"]),
+        note=tuple(cols["note"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shipped() -> TrainingRuns:
+    return _parse_training_runs(_data.read_csv(None, "training_runs.csv", columns=TRAINING_RUNS_COLUMNS))
+
+
+def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRuns:
+    """Load and validate the kit's table of notable training runs.
+
+    Every row is checked: a non-empty unique name, a parseable ISO date, a
+    positive finite ``training_flop``, ``n_params``/``n_tokens`` empty or
+    positive, and a non-empty ``source``. The shipped table is immutable and
+    cached; a table given by ``path`` is read afresh on every call.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A CSV with the columns of :data:`TRAINING_RUNS_COLUMNS`. Default: the
+        table shipped in ``compute_econ/data/training_runs.csv``.
+
+    Returns
+    -------
+    TrainingRuns
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the line (the header is line 1), the run and the column.
+
+    References
+    ----------
+    Row sources are in the ``source`` column: the developers' papers where
+    they report a figure, otherwise Epoch AI, "Data on Notable AI Models"
+    (epoch.ai/data/notable-ai-models) or the kit's own 6ND from the paper's N and D.
+    """
+    if path is None:
+        return _load_shipped()
+    return _parse_training_runs(_data.read_csv(path, "training_runs.csv", columns=TRAINING_RUNS_COLUMNS))
+
+
+def fit_training_compute_trend(
+    start_year: float = 2017.0,
+    end_year: float | None = None,
+    runs: TrainingRuns | None = None,
+) -> LogLinearTrend:
+    """Log-linear trend of training FLOP in the shipped table of notable runs.
+
+    Parameters
+    ----------
+    start_year : float
+        First decimal year included (default 2017.0, the Transformer).
+    end_year : float, optional
+        Last decimal year included (default: all).
+    runs : TrainingRuns, optional
+        Table to fit (default :func:`load_training_runs`).
+
+    Returns
+    -------
+    LogLinearTrend
+        On the shipped table from 2017 this gives about x4.8/year, close to
+        Epoch AI's 4-5x/year for notable and frontier models (the subset differs:
+        a hand-picked list of landmark language models).
+
+    References
+    ----------
+    Epoch AI 2024, "Training Compute of Frontier AI Models Grows by 4-5x per
+    Year" (4-5x/year for notable models 2010-May 2024; ~5x/year for frontier
+    language models); Sevilla et al. 2022, arXiv:2202.05924, Table 2.
+    """
+    runs = load_training_runs() if runs is None else runs
+    start = float(as_float_array("start_year", start_year))
+    end = math.inf if end_year is None else float(as_float_array("end_year", end_year))
+    if end < start:
+        raise ValueError(f"end_year must be >= start_year ({start:g}), got {end:g}")
+    keep = (runs.year >= start) & (runs.year <= end)
+    label = "compute_econ/data/training_runs.csv (notable training runs; sources per row)"
+    return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
