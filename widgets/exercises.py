@@ -132,8 +132,10 @@ def _doubled_cowos_2024q1() -> float:
     return float(supply.deliveries(inputs, [0]).accelerators_per_quarter[0])
 
 
-def _first_binding_change_quarter_half_the_wafers() -> float:
-    inputs = supply.replace_input(supply.DEFAULT_INPUTS, "Leading-edge logic wafers", frac_to_accelerators=0.5)
+def _first_binding_change_quarter_twice_the_wafer_share() -> float:
+    wafers = supply.get_input(supply.DEFAULT_INPUTS, "Leading-edge logic wafers")
+    inputs = supply.replace_input(supply.DEFAULT_INPUTS, "Leading-edge logic wafers",
+                                  frac_to_accelerators=2 * wafers.frac_to_accelerators)
     return float(supply.deliveries(inputs, list(range(40))).binding_changes[0].quarter)
 
 
@@ -280,9 +282,9 @@ EXERCISES: dict[str, Exercise] = {
         "accelerators per quarter",
     ),
     "03-binding-change-quarter": Exercise(
-        "If AI accelerators could take half of the leading-edge wafers instead of a quarter, in which quarter "
-        "(counting 2024 Q1 as quarter 0) would the binding input first change?",
-        _first_binding_change_quarter_half_the_wafers, 0.03,
+        "If AI accelerators could take twice their share of the leading-edge wafers (40 % instead of 20 %), in which "
+        "quarter (counting 2024 Q1 as quarter 0) would the binding input first change?",
+        _first_binding_change_quarter_twice_the_wafer_share, 0.03,
         "Use `supply.replace_input(supply.DEFAULT_INPUTS, \"Leading-edge logic wafers\", frac_to_accelerators=...)`, "
         "then `supply.deliveries(inputs, range(40)).binding_changes`; or double the wafers' capacity in the explorer "
         "and read the readout. Count quarters from 2024 Q1 (Q1 of the next year is quarter four).",
