@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from compute_econ.trends import (
     LogLinearTrend,
     Projection,
     TrainingRuns,
+    compare_with_epoch,
     decimal_year,
     fit_log_linear,
     fit_training_compute_trend,
@@ -19,11 +21,11 @@ from compute_econ.trends import (
     student_t_quantile,
 )
 
-HEADER = "name,organisation,date,n_params,n_tokens,training_flop,source,note\n"
+HEADER = "name,organisation,date,n_params,n_tokens,training_flop,source,note,epoch_model\n"
 GOOD_ROWS = [
-    "A,Org,2020-01-01,1e9,1e10,6e19,Paper A Table 1,",
-    "B,Org,2021-01-01,,,1e21,Paper B Section 2,estimate (Epoch AI)",
-    "C,Org,2022-07-02,2e9,2e10,2.4e20,Paper C Table 3,",
+    "A,Org,2020-01-01,1e9,1e10,6e19,Paper A Table 1,,",
+    "B,Org,2021-01-01,,,1e21,Paper B Section 2,estimate (Epoch AI),GPT-3 175B (davinci)",
+    "C,Org,2022-07-02,2e9,2e10,2.4e20,Paper C Table 3,,",
 ]
 
 
@@ -99,6 +101,50 @@ def test_row_unknown_name_raises():
         load_training_runs().row("GPT-7")
 
 
+def test_gpt2_compute_is_epochs_estimate_for_the_1_5b_model():
+    """Epoch AI, Data on Notable AI Models, row GPT-2 (1.5B): 1.92e21 FLOP = 6 x 1.5e9 parameters x 20 epochs
+    x 10.67e9 tokens (WebText's 40 GB, Radford et al. 2019 Section 2.1, at 200M words per GB and 4/3 tokens
+    per word). The kit once used 100 epochs (9.6e21), Epoch's assumption for the 774M model, not this one."""
+    r = load_training_runs().row("GPT-2")
+    assert r["training_flop"] == pytest.approx(1.92e21, rel=1e-3)
+    assert r["training_flop"] == pytest.approx(6 * 1.5e9 * 20 * (40 * 200e6 * 4 / 3), rel=1e-3)
+    assert r["n_tokens"] == pytest.approx(20 * 40 * 200e6 * 4 / 3, rel=1e-2)  # tokens seen, 20 epochs
+
+
+def test_gopher_compute_is_rae_table_a26_and_chinchilla_used_hoffmanns_gopher_budget():
+    """Rae et al. 2021, arXiv:2112.11446, Table A26: 6.31e8 PFLOPs = 6.31e23 FLOP to train Gopher 280B.
+    5.76e23 is the Gopher budget Hoffmann et al. 2022 use (arXiv:2203.15556, Figure 2, Table 3; Appendix F
+    gives both: '6.3 x 10^23 compared to 5.76 x 10^23'), and Chinchilla was trained with it."""
+    runs = load_training_runs()
+    assert runs.row("Gopher")["training_flop"] == pytest.approx(6.31e23)
+    assert runs.row("Chinchilla")["training_flop"] == pytest.approx(5.76e23)
+    assert "5.76e23" in runs.row("Gopher")["note"]
+
+
+def test_curated_runs_agree_with_epoch_or_the_note_gives_epochs_figure():
+    """Epoch AI, Data on Notable AI Models (shipped snapshot, April 2025): for every curated run that Epoch
+    lists, the two compute estimates agree within 5 %, or the run's note states Epoch's figure (within 2 %)
+    and says why they differ."""
+    comparisons = compare_with_epoch()
+    assert len(comparisons) >= 18
+    differ = []
+    for c in comparisons:
+        if abs(math.log(c.ratio)) <= math.log(1.05):
+            continue
+        differ.append(c.name)
+        quoted = [float(x) for x in re.findall(r"Epoch AI's figure is ([0-9.]+e[0-9]+)", c.note)]
+        assert any(abs(q / c.epoch_training_flop - 1) < 0.02 for q in quoted), (c.name, c.note)
+    assert set(differ) == {"Transformer (big)", "BERT-Large", "Megatron-Turing NLG 530B"}
+
+
+def test_compare_with_epoch_names_a_run_whose_epoch_model_is_missing(tmp_path):
+    rows = GOOD_ROWS[:2] + ["D,Org,2023-01-01,,,3e22,Paper D,,No Such Model 9000"]
+    with pytest.raises(ValueError, match="'D'.*No Such Model 9000"):
+        compare_with_epoch(load_training_runs(_write(tmp_path, rows)))
+    ok = compare_with_epoch(load_training_runs(_write(tmp_path, GOOD_ROWS)))
+    assert [c.name for c in ok] == ["B"] and ok[0].epoch_training_flop == pytest.approx(3.14e23)
+
+
 # ------------------------------------------------------------------ validation
 
 
@@ -112,16 +158,16 @@ def test_loader_accepts_a_good_custom_file(tmp_path):
 @pytest.mark.parametrize(
     "bad_row, field",
     [
-        ("X,Org,2021-01-01,,,-1e21,Paper X,", "training_flop"),
-        ("X,Org,2021-01-01,,,0,Paper X,", "training_flop"),
-        ("X,Org,2021-01-01,,,,Paper X,", "training_flop"),
-        ("X,Org,2021-01-01,,,lots,Paper X,", "training_flop"),
-        ("X,Org,2021-01-01,,,nan,Paper X,", "training_flop"),
-        ("X,Org,2021-13-45,,,1e21,Paper X,", "date"),
-        ("X,Org,last year,,,1e21,Paper X,", "date"),
-        ("X,Org,2021-01-01,,,1e21,,", "source"),
-        ("X,Org,2021-01-01,-5,,1e21,Paper X,", "n_params"),
-        ("X,Org,2021-01-01,,abc,1e21,Paper X,", "n_tokens"),
+        ("X,Org,2021-01-01,,,-1e21,Paper X,,", "training_flop"),
+        ("X,Org,2021-01-01,,,0,Paper X,,", "training_flop"),
+        ("X,Org,2021-01-01,,,,Paper X,,", "training_flop"),
+        ("X,Org,2021-01-01,,,lots,Paper X,,", "training_flop"),
+        ("X,Org,2021-01-01,,,nan,Paper X,,", "training_flop"),
+        ("X,Org,2021-13-45,,,1e21,Paper X,,", "date"),
+        ("X,Org,last year,,,1e21,Paper X,,", "date"),
+        ("X,Org,2021-01-01,,,1e21,,,", "source"),
+        ("X,Org,2021-01-01,-5,,1e21,Paper X,,", "n_params"),
+        ("X,Org,2021-01-01,,abc,1e21,Paper X,,", "n_tokens"),
     ],
 )
 def test_corrupt_row_raises_naming_row_and_field(tmp_path, bad_row, field):
@@ -305,7 +351,7 @@ def test_fitted_training_compute_growth_matches_epoch_4_to_5x_per_year():
 
 
 def test_fit_training_compute_trend_filters_years_and_takes_custom_runs(tmp_path):
-    runs = load_training_runs(_write(tmp_path, GOOD_ROWS + ["D,Org,2023-01-01,,,3e22,Paper D,"]))
+    runs = load_training_runs(_write(tmp_path, GOOD_ROWS + ["D,Org,2023-01-01,,,3e22,Paper D,,"]))
     fit = fit_training_compute_trend(start_year=2020.0, runs=runs)
     assert fit.n == 4
     fit2 = fit_training_compute_trend(start_year=2020.0, end_year=2022.9, runs=runs)

@@ -46,7 +46,10 @@ __all__ = [
     "REQUIRED_FIELDS",
     "TREND_QUANTITIES",
     "CONFIDENCE_LEVELS",
+    "FRONTIER_TOP_N",
     "NotableModels",
+    "top_at_release",
+    "PARENT_FIRM",
     "load_notable_models",
     "fit_notable_trend",
     "developer_shares",
@@ -119,6 +122,23 @@ TREND_QUANTITIES: Mapping[str, tuple[str, str]] = {
 CONFIDENCE_LEVELS: tuple[str, ...] = ("Confident", "Likely", "Speculative")
 
 _TRUE, _FALSE = {"true", "yes", "1"}, {"", "false", "no", "0"}
+_FLAG_FIELDS = ("is_frontier", "epoch_frontier_flag")
+
+#: Research groups counted as the firm that owns them when shares are counted ``by="firm"``.
+#: Google's and Meta's groups are pooled as Sevilla & Roldán 2024 pool them for their per-company
+#: trends (footnote 13: Google Brain, DeepMind, Google Research and Google; Facebook and FAIR with
+#: Meta AI); the others are research divisions that carry their parent company's name.
+PARENT_FIRM: Mapping[str, str] = {
+    "Google": "Google", "Google Brain": "Google", "Google Research": "Google", "Google AI": "Google",
+    "Google Cloud": "Google", "DeepMind": "Google", "Google DeepMind": "Google",
+    "Meta AI": "Meta", "Facebook": "Meta", "Facebook AI Research": "Meta", "Facebook AI": "Meta",
+    "Microsoft": "Microsoft", "Microsoft Research": "Microsoft", "Microsoft Research Asia": "Microsoft",
+    "Alibaba": "Alibaba", "Alibaba DAMO Academy": "Alibaba",
+    "Baidu": "Baidu", "Baidu Research - Silicon Valley AI Lab": "Baidu",
+}
+
+#: Epoch's frontier definition: "in the top 10 of training compute as of the time of their release".
+FRONTIER_TOP_N = 10
 
 
 @dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
@@ -144,7 +164,13 @@ class NotableModels:
         utilisation (a fraction), Epoch's amortised cost of the final run (2023
         USD), and the cluster's power draw (W).
     is_frontier : numpy.ndarray of bool
-        Epoch's "Frontier model" flag: among the ten largest by training compute when released.
+        Frontier models by Epoch's definition, "in the top 10 of training compute
+        as of the time of their release", computed from this table's own compute
+        column (:func:`top_at_release`), so every download is classified alike.
+    epoch_frontier_flag : numpy.ndarray of bool
+        Epoch's own "Frontier model" column as shipped. In the April 2025
+        snapshot it marks no model after July 2024 and differs from the
+        recomputed top 10 for about 20 models, mostly recent ones.
     fields_present : frozenset of str
         The kit fields found in the file.
     label : str
@@ -178,6 +204,7 @@ class NotableModels:
     training_cost_usd_2023: np.ndarray = field(repr=False)
     training_power_watts: np.ndarray = field(repr=False)
     is_frontier: np.ndarray = field(repr=False)
+    epoch_frontier_flag: np.ndarray = field(repr=False)
     fields_present: frozenset[str] = field(repr=False)
     label: str = ""
     attribution: str = EPOCH_ATTRIBUTION
@@ -185,7 +212,7 @@ class NotableModels:
 
     def __post_init__(self) -> None:
         n = len(self.model)
-        for name in _TEXT_FIELDS + ("year", "is_frontier") + tuple(_NUMBER_FIELDS):
+        for name in _TEXT_FIELDS + _FLAG_FIELDS + tuple(_NUMBER_FIELDS):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"NotableModels.{name} has length {len(getattr(self, name))}, expected {n}")
         object.__setattr__(self, "_index", {m: i for i, m in enumerate(self.model)})
@@ -196,7 +223,7 @@ class NotableModels:
     def __repr__(self) -> str:
         n_compute = int(np.isfinite(self.training_flop).sum())
         return (f"NotableModels({len(self)} models from {self.label}, {n_compute} with a training-compute "
-                f"estimate, {int(self.is_frontier.sum())} flagged frontier)")
+                f"estimate, {int(self.is_frontier.sum())} in the top 10 when released)")
 
     def row(self, model: str) -> dict[str, Any]:
         """One model as a dict of kit fields.
@@ -214,7 +241,7 @@ class NotableModels:
                              + (f" (similar names: {close})" if close else "")) from None
         out: dict[str, Any] = {f: getattr(self, f)[i] for f in _TEXT_FIELDS}
         out.update({f: float(getattr(self, f)[i]) for f in ("year",) + tuple(_NUMBER_FIELDS)})
-        out["is_frontier"] = bool(self.is_frontier[i])
+        out.update({f: bool(getattr(self, f)[i]) for f in ("is_frontier", "epoch_frontier_flag")})
         return out
 
     def require(self, name: str) -> None:
@@ -253,7 +280,7 @@ class NotableModels:
         domain : str, optional
             Keep models whose Epoch domain list contains it (e.g. "Language"); ``None`` keeps all.
         frontier_only : bool
-            Keep only models Epoch flags as frontier models.
+            Keep only frontier models (:attr:`is_frontier`: top 10 by training compute when released).
         confidence : sequence of str, optional
             Keep only these confidence labels (e.g. ``("Confident", "Likely")``).
         has : str or sequence of str
@@ -294,8 +321,50 @@ class NotableModels:
             raise ValueError(f"keep must be a boolean array of length {len(self)}, got {keep.dtype} {keep.shape}")
         idx = np.flatnonzero(keep)
         kw: dict[str, Any] = {f: tuple(getattr(self, f)[i] for i in idx) for f in _TEXT_FIELDS}
-        kw.update({f: _readonly(getattr(self, f)[idx].copy()) for f in ("year", "is_frontier") + tuple(_NUMBER_FIELDS)})
+        kw.update({f: _readonly(getattr(self, f)[idx].copy()) for f in ("year",) + _FLAG_FIELDS + tuple(_NUMBER_FIELDS)})
         return NotableModels(**kw, fields_present=self.fields_present, label=self.label, attribution=self.attribution)
+
+
+def top_at_release(year: ArrayLike, training_flop: ArrayLike, n: int = FRONTIER_TOP_N) -> np.ndarray:
+    """Which models were among the ``n`` largest by training compute when they were released.
+
+    A model counts if fewer than ``n`` models published on or before its date
+    (itself excluded) used more training compute. Models without a date or a
+    compute estimate (NaN) are never counted and never rank others.
+
+    Parameters
+    ----------
+    year : array_like
+        Publication dates, decimal years (NaN allowed).
+    training_flop : array_like
+        Training compute, FLOP (NaN allowed), same length.
+    n : int
+        How many count as the frontier at any date (default 10, Epoch's definition).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    References
+    ----------
+    Epoch AI, Notable AI Models documentation: frontier models "were in the top 10
+    of training compute as of the time of their release"; Sevilla & Roldán 2024
+    (running top 10, 5.3x/year from 2010 to May 2024); Epoch's
+    ``find_top_models_up_to_release`` (epoch-research/training-cost-trends).
+    """
+    t = np.asarray(year, dtype=float).ravel()
+    c = np.asarray(training_flop, dtype=float).ravel()
+    if t.shape != c.shape:
+        raise ValueError(f"year and training_flop must have the same length, got {t.size} and {c.size}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1 (valid range: [1, inf)), got {n!r}")
+    ok = np.isfinite(t) & np.isfinite(c)
+    ti, ci = t[ok], c[ok]
+    # bigger_earlier[i, j]: model j was published no later than i and used more compute
+    bigger_earlier = (ti[None, :] <= ti[:, None]) & (ci[None, :] > ci[:, None])
+    out = np.zeros(t.shape, dtype=bool)
+    out[ok] = bigger_earlier.sum(axis=1) < n
+    return out
 
 
 def _split(text: str) -> list[str]:
@@ -351,11 +420,14 @@ def _parse_notable(table: _data.CsvTable, attribution: str) -> NotableModels:
             raise ValueError(f"{where}: column {columns['is_frontier']!r} must be 'True' or empty, "
                              f"got {row.text(columns['is_frontier'])!r}")
         frontier.append(flag in _TRUE)
+    year = np.array(years, dtype=float)
+    flop = np.array(nums["training_flop"], dtype=float)
     return NotableModels(
         **{f: tuple(v) for f, v in text.items()},
-        year=_readonly(np.array(years, dtype=float)),
+        year=_readonly(year),
         **{f: _readonly(np.array(v, dtype=float)) for f, v in nums.items()},
-        is_frontier=_readonly(np.array(frontier, dtype=bool)),
+        is_frontier=_readonly(top_at_release(year, flop, FRONTIER_TOP_N)),
+        epoch_frontier_flag=_readonly(np.array(frontier, dtype=bool)),
         fields_present=frozenset(columns),
         label=table.label,
         attribution=attribution,
@@ -462,7 +534,7 @@ def fit_notable_trend(
 
 def developer_shares(
     models: NotableModels | None = None,
-    by: str = "organisation",
+    by: str = "firm",
     *,
     start_year: float | None = None,
     end_year: float | None = None,
@@ -470,10 +542,10 @@ def developer_shares(
     domain: str | None = None,
     top: int = 8,
 ) -> _market.MarketShares:
-    """Who trained the selected models: shares of models by organisation or by country.
+    """Who trained the selected models: shares of models by firm, organisation or country.
 
-    A model co-developed by several organisations (or countries) counts as an
-    equal fraction for each distinct one, so the shares sum to 1 and measure
+    A model co-developed by several firms (or organisations, or countries) counts
+    as an equal fraction for each distinct one, so the shares sum to 1 and measure
     "share of models developed". ``top`` largest are named, the rest lumped as
     ``"others"``, and the result is a :class:`compute_econ.market.MarketShares`,
     so the HHI and CR4 of model development come from the same functions as
@@ -483,9 +555,12 @@ def developer_shares(
     ----------
     models : NotableModels, optional
         Default: the shipped snapshot.
-    by : {"organisation", "country"}
-        Count by Epoch's "Organization" or "Country" column, as Epoch records
-        them (Google, DeepMind and Google DeepMind are distinct organisations there).
+    by : {"firm", "organisation", "country"}
+        ``"organisation"``: Epoch's "Organization" column as recorded (Google,
+        Google Brain, DeepMind and Google DeepMind are distinct there);
+        ``"firm"`` (default): the same, with research groups pooled into the firm
+        that owns them (:data:`PARENT_FIRM`), the unit a concentration measure
+        needs; ``"country"``: Epoch's country of the organisation.
     start_year, end_year, frontier_only, domain
         Selection, as in :meth:`NotableModels.mask`; default all frontier models.
     top : int
@@ -501,15 +576,19 @@ def developer_shares(
     Epoch AI, "Data on Notable AI Models" (Organization, Country, Frontier model columns).
     """
     models = load_notable_models() if models is None else models
-    if by not in ("organisation", "country"):
-        raise ValueError(f"by must be 'organisation' or 'country', got {by!r}")
+    if by not in ("firm", "organisation", "country"):
+        raise ValueError(f"by must be 'firm', 'organisation' or 'country', got {by!r}")
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"top must be an integer >= 1 (valid range: [1, inf)), got {top!r}")
     keep = models.mask(start_year=start_year, end_year=end_year, domain=domain, frontier_only=frontier_only, has=())
     counts: dict[str, float] = {}
     unknown = 0
-    for text in np.asarray(getattr(models, by), dtype=object)[keep]:
-        names = list(dict.fromkeys(_split(text)))  # distinct, in Epoch's order
+    column = models.country if by == "country" else models.organisation
+    for text in np.asarray(column, dtype=object)[keep]:
+        names = _split(text)
+        if by == "firm":
+            names = [PARENT_FIRM.get(n, n) for n in names]
+        names = list(dict.fromkeys(names))  # distinct, in Epoch's order
         if not names:
             unknown += 1
             continue
@@ -528,7 +607,7 @@ def developer_shares(
     first, last = (int(years.min()), int(years.max())) if years.size else (0, 0)
     what = ("frontier " if frontier_only else "notable ") + (f"{domain} " if domain else "") + "models"
     return _market.MarketShares(
-        market=f"{what} by {'developer' if by == 'organisation' else 'country'} (Epoch AI)",
+        market=f"{what} by {by} (Epoch AI)",
         firms=firms,
         frac_shares=_readonly(shares),
         year=last,
@@ -537,5 +616,6 @@ def developer_shares(
         is_estimate=False,
         note=(f"{total:.0f} {what} with a named {by}, {first}-{last}"
               + (f" ({unknown} without one left out)" if unknown else "")
-              + "; a model with k developers counts 1/k for each"),
+              + f"; a model with k developers counts 1/k for each"
+              + ("; Google includes DeepMind, Brain and Research, Meta includes Facebook and FAIR" if by == "firm" else "")),
     )

@@ -19,12 +19,15 @@ from compute_econ import _data
 from compute_econ._validate import as_float_array
 
 from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
+from .notable import NotableModels, load_notable_models
 
 __all__ = [
     "TRAINING_RUNS_COLUMNS",
     "TrainingRuns",
     "load_training_runs",
     "fit_training_compute_trend",
+    "EpochComparison",
+    "compare_with_epoch",
 ]
 
 #: Columns of ``data/training_runs.csv``, in order.
@@ -37,6 +40,7 @@ TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
     "training_flop",
     "source",
     "note",
+    "epoch_model",
 )
 
 
@@ -52,6 +56,9 @@ class TrainingRuns:
     name, organisation, source, note : tuple of str
         Run name, developer, citation (paper + table/section, or the publisher
         of an estimate) and a note saying whether a figure is an estimate.
+    epoch_model : tuple of str
+        The same model's name in Epoch AI's data set ("" if it is not there), so
+        the two estimates can be compared (:func:`compare_with_epoch`).
     year : numpy.ndarray
         Publication/announcement date as a decimal year.
     n_params : numpy.ndarray
@@ -75,11 +82,14 @@ class TrainingRuns:
     training_flop: np.ndarray
     source: tuple[str, ...]
     note: tuple[str, ...]
+    epoch_model: tuple[str, ...] = ()
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.name)
-        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note"):
+        if not self.epoch_model:
+            object.__setattr__(self, "epoch_model", ("",) * n)
+        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note", "epoch_model"):
             if len(getattr(self, attr)) != n:
                 raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
         index = {nm: i for i, nm in enumerate(self.name)}
@@ -113,6 +123,7 @@ class TrainingRuns:
             "training_flop": float(self.training_flop[i]),
             "source": self.source[i],
             "note": self.note[i],
+            "epoch_model": self.epoch_model[i],
         }
 
 
@@ -134,7 +145,7 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
             cols[column].append(_data.number(row.text(column), where, column, required=column == "training_flop"))
         if not row.text("source"):
             raise ValueError(f"{where}: column 'source' is empty (every row must cite its source)")
-        for column in ("name", "organisation", "source", "note"):
+        for column in ("name", "organisation", "source", "note", "epoch_model"):
             cols[column].append(row.text(column))
     return TrainingRuns(
         name=tuple(cols["name"]),
@@ -145,6 +156,7 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
         training_flop=_readonly(np.array(cols["training_flop"], dtype=float)),
         source=tuple(cols["source"]),
         note=tuple(cols["note"]),
+        epoch_model=tuple(cols["epoch_model"]),
     )
 
 
@@ -192,7 +204,12 @@ def fit_training_compute_trend(
     end_year: float | None = None,
     runs: TrainingRuns | None = None,
 ) -> LogLinearTrend:
-    """Log-linear trend of training FLOP in the shipped table of notable runs.
+    """Log-linear trend of training FLOP in the kit's curated table of landmark runs.
+
+    A hand-picked list of two dozen landmark (mostly language) models is a
+    small, biased sample; the trend lessons fit Epoch AI's data set instead
+    (:func:`compute_econ.trends.fit_notable_trend`). This fit is kept for
+    comparing the two.
 
     Parameters
     ----------
@@ -206,9 +223,8 @@ def fit_training_compute_trend(
     Returns
     -------
     LogLinearTrend
-        On the shipped table from 2017 this gives about x4.8/year, close to
-        Epoch AI's 4-5x/year for notable and frontier models (the subset differs:
-        a hand-picked list of landmark language models).
+        Growth per year with its interval; the printed value for the shipped
+        table is computed, not quoted, so it follows the data.
 
     References
     ----------
@@ -224,3 +240,67 @@ def fit_training_compute_trend(
     keep = (runs.year >= start) & (runs.year <= end)
     label = "compute_econ/data/training_runs.csv (notable training runs; sources per row)"
     return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
+
+
+@dataclass(frozen=True)
+class EpochComparison:
+    """One curated run beside Epoch AI's estimate for the same model.
+
+    Attributes
+    ----------
+    name, epoch_model : str
+        The run's name in the kit's table and in Epoch's data.
+    kit_training_flop, epoch_training_flop : float
+        The two estimates of training compute, FLOP.
+    ratio : float
+        ``kit_training_flop / epoch_training_flop``.
+    note : str
+        The kit row's note, which explains any difference.
+    """
+
+    name: str
+    epoch_model: str
+    kit_training_flop: float
+    epoch_training_flop: float
+    ratio: float
+    note: str
+
+
+def compare_with_epoch(runs: TrainingRuns | None = None, models: NotableModels | None = None) -> tuple[EpochComparison, ...]:
+    """The kit's curated runs beside Epoch AI's compute estimate for the same models.
+
+    Every run whose ``epoch_model`` names an Epoch model is compared; runs
+    Epoch does not list (``epoch_model`` empty) are left out.
+
+    Parameters
+    ----------
+    runs : TrainingRuns, optional
+        Default: the shipped table.
+    models : NotableModels, optional
+        Default: the shipped Epoch snapshot.
+
+    Raises
+    ------
+    ValueError
+        If a run names an Epoch model that is not in ``models``, or one without a compute estimate.
+
+    References
+    ----------
+    Epoch AI, "Data on Notable AI Models"; each curated row's own source.
+    """
+    runs = load_training_runs() if runs is None else runs
+    models = load_notable_models() if models is None else models
+    out = []
+    for i, name in enumerate(runs.name):
+        epoch_name = runs.epoch_model[i]
+        if not epoch_name:
+            continue
+        try:
+            epoch_flop = models.row(epoch_name)["training_flop"]
+        except ValueError as exc:
+            raise ValueError(f"run {name!r}: its epoch_model {epoch_name!r} is not in {models.label}") from exc
+        if not math.isfinite(epoch_flop):
+            raise ValueError(f"run {name!r}: {models.label} has no training-compute estimate for {epoch_name!r}")
+        kit_flop = float(runs.training_flop[i])
+        out.append(EpochComparison(name, epoch_name, kit_flop, epoch_flop, kit_flop / epoch_flop, runs.note[i]))
+    return tuple(out)
