@@ -67,6 +67,7 @@ __all__ = [
     "HOURS_PER_MONTH",
     "DEFAULT_N_PATHS",
     "CHUNK_PATHS",
+    "spot_price_paths",
     "simulate_contract_vs_spot",
     "p_lose_access",
     "expected_frac_compute_lost",
@@ -620,13 +621,15 @@ class ContractTerms:
 class SpotMarket:
     """A spot market for accelerator-hours: a volatile price and a chance of no capacity.
 
-    The log price is a random walk (geometric Brownian motion sampled once a period):
+    The log price is a random walk with drift (geometric Brownian motion sampled once a period):
 
-    .. math:: \\ln P_{t+1} = \\ln P_t + (\\mu - \\sigma^2/2)\\,\\Delta t + \\sigma \\sqrt{\\Delta t}\\, Z_t
+    .. math:: \\ln P_{t+1} = \\ln P_t + \\mu\\,\\Delta t + \\sigma \\sqrt{\\Delta t}\\, Z_t
 
-    so the *expected* price is P_0 e^{mu t} whatever sigma: volatility widens the
-    distribution of costs without moving its mean. Each period, independently, with
-    probability ``p_no_capacity`` the market has no capacity for this buyer (a shortfall).
+    so ``drift_per_year`` (mu) is exactly how fast the log price moves on average, and the
+    *median* price is P_0 e^{mu t}. The *mean* price is P_0 e^{(mu + sigma^2/2) t}: volatility
+    raises the average cost of buying spot (a log-normal's mean exceeds its median). Each
+    period, independently, with probability ``p_no_capacity`` the market has no capacity for
+    this buyer (a shortfall).
 
     Attributes
     ----------
@@ -635,7 +638,8 @@ class SpotMarket:
     volatility_per_year : float
         sigma, annualised volatility of the log price, in [0, 3].
     drift_per_year : float
-        mu, expected log growth of the price per year, in [-3, 3] (negative: prices fall).
+        mu, the average change of the log price per year, in [-3, 3] (negative: prices fall;
+        -0.32 means the median price falls by a factor e^0.32 = 1.38 a year).
     p_no_capacity : float
         Probability, per period, that no spot capacity is available to this buyer, in [0, 1].
     periods_per_year : float
@@ -670,8 +674,8 @@ DEFAULT_CONTRACT = ContractTerms(
 )
 
 #: Default spot market (monthly periods). Start: Lambda's H100 on-demand list price, Jan 2024
-#: (compute_econ.costs.H100_LAMBDA_2024). Drift: -0.322/year, hardware value falling 0.14 orders
-#: of magnitude a year (compute_econ.costs.DEPRECIATION_PER_YEAR; Cottier et al. 2024).
+#: (compute_econ.costs.H100_LAMBDA_2024). Drift: the log price falls 0.322 a year, as hardware value
+#: falls 0.14 orders of magnitude a year (compute_econ.costs.DEPRECIATION_PER_YEAR; Cottier et al. 2024).
 #: Volatility 0.5/year and a 5 % monthly chance of no capacity are *illustrative estimates*: no
 #: volatility or outage rate is published. What they rest on: H100 rentals went from ~$8/h at
 #: the 2023 peak to under $2/h by late 2024 (E. Cheah, "$2 H100s: How the GPU Bubble Burst",
@@ -763,6 +767,46 @@ class ContractVsSpotResult:
         return float(np.mean(self.contract.cost_usd < self.spot.cost_usd))
 
 
+def _price_paths(rng: np.random.Generator, spot: SpotMarket, n_paths: int, n_periods: int) -> np.ndarray:
+    """``n_paths`` spot price paths of ``n_periods`` periods, USD per accelerator-hour (the first period is P_0)."""
+    dt = 1.0 / spot.periods_per_year
+    steps = spot.drift_per_year * dt + spot.volatility_per_year * math.sqrt(dt) * rng.standard_normal(
+        (n_paths, n_periods - 1))
+    log_price = np.zeros((n_paths, n_periods))
+    np.cumsum(steps, axis=1, out=log_price[:, 1:])
+    return spot.start_usd_per_hour * np.exp(log_price)
+
+
+def spot_price_paths(spot: SpotMarket = DEFAULT_SPOT, n_periods: int = 36, n_paths: int = 1000,
+                     seed: int | None = 0) -> np.ndarray:
+    """Simulated spot prices: ``n_paths`` rows of ``n_periods`` periods, USD per accelerator-hour.
+
+    The same process :func:`simulate_contract_vs_spot` prices its spot purchases with: the
+    log price moves by ``drift_per_year`` a year on average, with volatility ``volatility_per_year``
+    (see :class:`SpotMarket`).
+
+    Parameters
+    ----------
+    spot : SpotMarket
+    n_periods : int
+        Periods per path, >= 1 (the first is the start price).
+    n_paths : int
+        Number of paths, >= 1.
+    seed : int or None
+        Seed for ``numpy.random.default_rng``.
+
+    References
+    ----------
+    Geometric Brownian motion: Hull, *Options, Futures and Other Derivatives*, ch. 14.
+    """
+    for name, v in (("n_periods", n_periods), ("n_paths", n_paths)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= 10**7:
+            raise ValueError(f"{name} must be an integer in [1, 10000000], got {v!r}")
+    if n_paths * n_periods > 10**8:
+        raise ValueError(f"n_paths x n_periods must be at most 1e8 values, got {n_paths * n_periods:.3g}")
+    return _price_paths(np.random.default_rng(seed), spot, int(n_paths), int(n_periods))
+
+
 def simulate_contract_vs_spot(
     contract: ContractTerms = DEFAULT_CONTRACT,
     spot: SpotMarket = DEFAULT_SPOT,
@@ -818,9 +862,6 @@ def simulate_contract_vs_spot(
     if progress is not None and not callable(progress):
         raise ValueError(f"progress must be a callable progress(done, total) or None, got {progress!r}")
     T, L = int(n_periods), min(int(contract.n_periods), int(n_periods))
-    dt = 1.0 / spot.periods_per_year
-    sigma, mu = spot.volatility_per_year, spot.drift_per_year
-    step_mean, step_sd = (mu - 0.5 * sigma**2) * dt, sigma * math.sqrt(dt)
 
     t = np.arange(T)
     in_contract = t < L
@@ -833,11 +874,8 @@ def simulate_contract_vs_spot(
     rng = np.random.default_rng(seed)
     for start in range(0, n_paths, CHUNK_PATHS):
         m = min(CHUNK_PATHS, n_paths - start)
-        z = rng.standard_normal((m, T - 1))
+        price = _price_paths(rng, spot, m, T)
         available = rng.random((m, T)) >= spot.p_no_capacity
-        log_price = np.zeros((m, T))
-        np.cumsum(step_mean + step_sd * z, axis=1, out=log_price[:, 1:])
-        price = spot.start_usd_per_hour * np.exp(log_price)
         paid = price * available  # USD per spot hour actually bought (0 when no capacity)
         sl = slice(start, start + m)
         cost_s[sl] = Q * paid.sum(axis=1)

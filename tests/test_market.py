@@ -443,16 +443,37 @@ def test_take_or_pay_over_and_under_commitment():
     np.testing.assert_allclose(under.spot.frac_unmet, 1.0)
 
 
-def test_mean_spot_cost_matches_geometric_random_walk_expectation():
-    """E[P_t] = P0 exp(mu t) whatever sigma; expected cost = Q (1 - p) sum_t P0 exp(mu t dt)."""
+def test_drift_is_the_average_change_of_the_log_price_on_simulated_paths():
+    """drift_per_year is what lesson 04 says it is: the log price moves by mu a year on average (here -0.32,
+    hardware value falling 0.14 orders of magnitude a year, Cottier et al. 2024), whatever the volatility.
+    (A model that drifts the *mean* price by mu would move the log price by mu - sigma^2/2 = -0.445 at
+    sigma = 0.5, more than 10 standard errors away over 20,000 paths.)"""
+    for sigma in (0.0, 0.5, 1.0):
+        spot = SpotMarket(start_usd_per_hour=3.49, volatility_per_year=sigma, drift_per_year=-0.32)
+        paths = m.spot_price_paths(spot, n_periods=37, n_paths=20_000, seed=1)  # 36 monthly steps = 3 years
+        change = np.log(paths[:, -1] / paths[:, 0]) / 3.0  # per year
+        se = change.std() / np.sqrt(change.size)
+        assert abs(change.mean() - (-0.32)) < 4 * se + 1e-12
+        assert np.median(paths[:, -1]) == pytest.approx(3.49 * np.exp(-0.32 * 3), rel=0.03)
+
+
+def test_mean_spot_cost_matches_the_log_normal_mean():
+    """With log drift mu and volatility sigma, E[P_t] = P0 exp((mu + sigma^2/2) t); expected cost =
+    Q (1 - p) sum_t P0 exp((mu + sigma^2/2) t dt). Volatility raises the mean cost of buying spot."""
     spot = SpotMarket(start_usd_per_hour=3.0, volatility_per_year=0.6, drift_per_year=-0.3, p_no_capacity=0.1)
     T = 36
     r = simulate_contract_vs_spot(ContractTerms(1.0, 0), spot, Q, n_periods=T, n_paths=40_000, seed=3)
-    want = Q * 0.9 * np.sum(3.0 * np.exp(-0.3 * np.arange(T) / 12))
+    want = Q * 0.9 * np.sum(3.0 * np.exp((-0.3 + 0.6**2 / 2) * np.arange(T) / 12))
     se = r.spot.cost_usd.std() / np.sqrt(r.n_paths)
     assert abs(r.spot.mean_cost_usd - want) < 4 * se
     assert r.spot.p_any_shortfall == pytest.approx(1 - 0.9**T, abs=0.01)
     assert r.spot.mean_frac_unmet == pytest.approx(0.1, abs=0.005)
+
+
+def test_spot_price_paths_refuses_bad_sizes():
+    for kw in (dict(n_paths=0), dict(n_periods=0), dict(n_paths=1.5), dict(n_paths=10**7, n_periods=100)):
+        with pytest.raises(ValueError, match="n_p"):
+            m.spot_price_paths(**kw)
 
 
 def test_more_volatility_widens_spot_cost_distribution():
