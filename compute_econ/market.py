@@ -498,7 +498,7 @@ class MarketShares:
         """(lower, upper) HHI with "others" as a fringe of small firms (:func:`hhi_fringe_bounds`).
 
         Prefer this to ``hhi(frac_shares)``, which counts "others" as one firm and can overstate
-        concentration (cloud infrastructure: ~2,030 as one firm, 1,546-1,590 as a fringe).
+        concentration (cloud infrastructure: ~2,010 as one firm, 1,571-1,612 as a fringe).
         """
         return hhi_fringe_bounds(self.named_frac_shares, self.frac_others)
 
