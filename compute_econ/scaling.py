@@ -44,6 +44,7 @@ __all__ = [
     "get_fit",
     "ComputeOptimal",
     "compute_optimal",
+    "compute_for_optimal_tokens",
     "isoflop_curve",
     "InferenceAwareOptimal",
     "chinchilla_optimal_for_loss",
@@ -409,7 +410,9 @@ KAPLAN_2020 = KaplanFit(
     d_c=5.4e13,
     source=(
         "Kaplan et al. 2020, 'Scaling Laws for Neural Language Models', arXiv:2001.08361, "
-        "§1.2 eqs. 1.1, 1.2, 1.5 (WebText2 loss, nats/token; N = non-embedding parameters)"
+        "§1.2 eqs. 1.1, 1.2, 1.5 and Appendix A Table 5 (WebText2 loss, nats/token; N = non-embedding "
+        "parameters); the single-variable constants of eqs. 1.1-1.2 used in eq. 1.5 (the joint fit, §4.2 Table 2, "
+        "has alpha_D 0.103, N_c 6.4e13, D_c 1.8e13)"
     ),
 )
 
@@ -527,6 +530,45 @@ def compute_optimal(
         loss=scalar_or_array(fit._loss(N, D)),
         tokens_per_param=scalar_or_array(D / N),
     )
+
+
+def compute_for_optimal_tokens(
+    n_tokens: ArrayLike, fit: str | ChinchillaFit | KaplanFit = HOFFMANN_2022
+) -> float | np.ndarray:
+    """The training budget whose compute-optimal dataset is ``n_tokens``: the inverse of ``compute_optimal(C).n_tokens``.
+
+    In every fit here, log N_opt is a straight line in log(C/6) (slope ``a`` < 1), so
+    log D_opt = log(C/6) - log N_opt is one too and inverts exactly:
+    :math:`C = 6\\,\\exp\\bigl((\\log D + c_0) / (1 - a)\\bigr)` with :math:`\\log N_{opt} = c_0 + a \\log(C/6)`.
+    For a Chinchilla-type fit this is :math:`C = 6\\,(G D)^{1/b}`.
+
+    Parameters
+    ----------
+    n_tokens : array_like
+        Training tokens D (> 0), e.g. the stock of public text.
+    fit : str or ChinchillaFit or KaplanFit
+        A fit or a key of :data:`FITS`. Default :data:`HOFFMANN_2022`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Budget C in FLOP; ``compute_optimal(C, fit).n_tokens`` gives back ``n_tokens``.
+
+    References
+    ----------
+    Hoffmann et al. 2022, arXiv:2203.15556, §3.3 eq. 4 (D_opt = G^-1 (C/6)^b), inverted.
+
+    Examples
+    --------
+    >>> f"{compute_for_optimal_tokens(300e12, fit='besiroglu2024'):.2g}"
+    '3.9e+28'
+    """
+    fit = get_fit(fit)
+    D = positive("n_tokens", n_tokens, "tokens")
+    c0 = float(_log_n_opt(np.array(0.0), fit))
+    a = float(_log_n_opt(np.array(1.0), fit)) - c0
+    log_k = (np.log(D) + c0) / (1.0 - a)
+    return scalar_or_array(FLOP_PER_PARAM_PER_TRAINING_TOKEN * np.exp(log_k))
 
 
 def isoflop_curve(

@@ -25,8 +25,8 @@ CSV_HEADER = ",".join(hw.ACCELERATOR_COLUMNS)
         ("AMD MI300X", 1307.4e12, 2614.9e12, 192, 5.3, 750),
         # Google Cloud TPU v5p docs: 459 TFLOPs bf16, 95 GB HBM2e, 2,765 GBps; no published power.
         ("Google TPU v5p", 459e12, None, 95, 2.765, None),
-        # AWS Neuron docs, Trainium2: 667 BF16 / 1,299 FP8 TFLOPS dense, 96 GiB, 3 TB/s.
-        ("AWS Trainium2", 667e12, 1299e12, 103.1, 3.0, None),
+        # AWS Neuron docs, 'Trainium2 Architecture': 667 BF16 / 1,299 FP8 TFLOPS dense, 96 GiB at 2.9 TB/s.
+        ("AWS Trainium2", 667e12, 1299e12, 103.1, 2.9, None),
     ],
 )
 def test_catalogue_matches_datasheets(name, bf16, fp8, mem_gb, bw_tb_s, watts):
@@ -52,6 +52,19 @@ def test_catalogue_covers_the_issue_list_and_every_row_is_sourced():
             assert a.peak_flop_per_s_fp8 == pytest.approx(2 * a.peak_flop_per_s, rel=0.03)
     assert hw.H100_SXM is cat["NVIDIA H100 SXM"] or hw.H100_SXM == cat["NVIDIA H100 SXM"]
     assert "estimate" in cat["NVIDIA GB200 (per GPU)"].note.lower()
+
+
+@pytest.mark.parametrize("name, gb_per_s", [
+    ("NVIDIA A100 SXM", 600),  # A100 datasheet: NVLink 600 GB/s, total bidirectional
+    ("NVIDIA H100 SXM", 900),  # NVIDIA Hopper architecture page: "900 gigabytes/second (GB/s) bi-directional per GPU"
+    ("AMD MI300X", 896),  # AMD MI300X data sheet: 7 Infinity Fabric links x 128 GB/s bidirectional
+    ("Google TPU v5p", 1200),  # Google Cloud TPU v5p page: "Bidirectional ... ICI bandwidth (per chip) 1200 GBps"
+    ("Google TPU v6e", 800),  # Google Cloud TPU v6e page: "Bidirectional ... ICI bandwidth (per chip) 800 GBps"
+])
+def test_interconnect_is_bidirectional_per_chip_in_every_row(name, gb_per_s):
+    """Scale-up bandwidth is compared across rows, so every row counts both directions. TPU v5p was stored
+    one way (600 GB/s: the older page's '4800 Gbps'), half of Google's bidirectional 1,200 GB/s."""
+    assert hw.load_accelerators()[name].interconnect_bytes_per_s == pytest.approx(gb_per_s * 1e9)
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from compute_econ.scaling import (
     ComputeOptimal,
     KaplanFit,
     chinchilla_optimal_for_loss,
+    compute_for_optimal_tokens,
     compute_optimal,
     effective_data_tokens,
     get_fit,
@@ -394,3 +395,28 @@ def test_get_fit_error_lists_valid_keys():
         get_fit("gpt4")
     for key in FITS:
         assert key in str(err.value)
+
+
+def test_compute_optimal_data_reaches_the_stock_of_text_at_3_9e28_flop():
+    """Villalobos et al. 2024 (arXiv:2211.04325): the stock of public human text is about 300T tokens. With
+    Besiroglu et al. 2024's fit (Table 1) the compute-optimal D* reaches it at C = 6 (G D)^(1/b) = 3.9e28 FLOP,
+    solved exactly (a half-decade grid once put it at 'about 1e29')."""
+    c = compute_for_optimal_tokens(300e12, fit=BESIROGLU_2024)
+    assert c == pytest.approx(3.9e28, rel=0.02)
+    G, b = BESIROGLU_2024.G, BESIROGLU_2024.b
+    assert c == pytest.approx(6 * (G * 300e12) ** (1 / b), rel=1e-9)
+    assert compute_optimal(c, fit=BESIROGLU_2024).n_tokens == pytest.approx(300e12, rel=1e-9)
+    np.testing.assert_allclose(compute_optimal(compute_for_optimal_tokens([1e14, 1e15], KAPLAN_2020),
+                                               fit=KAPLAN_2020).n_tokens, [1e14, 1e15], rtol=1e-9)
+    for bad in (0.0, -1e12, float("nan"), "lots"):
+        with pytest.raises(ValueError, match="n_tokens"):
+            compute_for_optimal_tokens(bad)
+
+
+def test_replication_tokens_per_parameter_drift_from_22_to_15():
+    """Besiroglu et al. 2024 (Table 1 fit): about 20 tokens per parameter near Chinchilla's budget, drifting
+    down as budgets grow, since D*/N* = G^-2 (C/6)^(b - a) with b - a = (alpha - beta)/(alpha + beta) < 0:
+    about 22 at 1e21 FLOP and 15 at 1e27. Not 'about 20 at every budget'."""
+    r = compute_optimal(np.array([1e21, 5.76e23, 1e27]), fit=BESIROGLU_2024).tokens_per_param
+    assert r[0] == pytest.approx(21.6, abs=0.5) and r[2] == pytest.approx(15.2, abs=0.5)
+    assert 17 < r[1] < 20

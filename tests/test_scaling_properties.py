@@ -4,7 +4,7 @@
 - 6·N*·D* reproduces the budget; outputs are finite and positive;
 - the compute-optimal N* minimises the isoFLOP curve;
 - more inference demand never asks for a larger model;
-- training_flop round-trips with its inverses.
+- training_flop round-trips with its inverses, and so does the budget whose optimum uses a given dataset.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compute_econ import scaling
 from compute_econ.scaling import (
     BESIROGLU_2024,
     FITS,
@@ -114,3 +115,13 @@ def test_effective_data_grows_with_epochs_but_never_beyond_bounds(u, e1, e2):
     assert d_hi <= u * hi * (1 + 1e-12)
     assert d_hi <= u * (1 + 15.4) * (1 + 1e-12)
     assert d_lo >= u
+
+
+@settings(max_examples=60, deadline=None)
+@given(fit_key=st.sampled_from(sorted(scaling.FITS)), d=st.floats(1e9, 1e17))
+def test_compute_for_optimal_tokens_inverts_compute_optimal(fit_key, d):
+    c = scaling.compute_for_optimal_tokens(d, fit=fit_key)
+    assert np.isfinite(c) and c > 0
+    assert scaling.compute_optimal(c, fit=fit_key).n_tokens == pytest.approx(d, rel=1e-9)
+    # more data needs more compute to be the optimum
+    assert scaling.compute_for_optimal_tokens(2 * d, fit=fit_key) > c
