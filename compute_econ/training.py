@@ -91,7 +91,7 @@ DEFAULT_ELECTRICITY_PRICE_YEAR = 2023
 #: US grid average, 2023: 1,532 million t CO2 from 4,183 TWh of utility-scale net
 #: generation = 366 kg CO2/MWh (0.81 lb/kWh). EIA FAQ "How much carbon dioxide is
 #: produced per kilowatthour of U.S. electricity generation?" (2023 data). CO2 only:
-#: CH4 and N2O would add about 1% (not verified here), so this slightly understates CO2e.
+#: CH4 and N2O would add roughly 1% (an estimate, not taken from EIA), so this slightly understates CO2e.
 DEFAULT_KG_CO2E_PER_MWH = 1532e9 / 4183271e3  # kg CO2 / MWh = 366.2
 
 #: Default model FLOPs utilisation for large dense-transformer training.

@@ -218,7 +218,7 @@ def test_llama31_405b_amortised_cost_brackets_epoch():
     model_costs.csv; Cottier et al. 2024's method, arXiv:2405.21015 Section 2). The method depreciates
     hardware by 0.14 OOM/yr (x ln 10 = 0.322/yr) from acquisition to training start, then charges
     price x 0.322/8766 per chip-hour plus energy. Epoch's acquisition and start dates for this run are not
-    in that file (not verified here): with 30.84M H100-hours and hardware 0.5-1.0 years old at the start,
+    in that file: with 30.84M H100-hours and hardware 0.5-1.0 years old at the start,
     our estimate spans $48-56M, which brackets $51.0M; with brand-new hardware it is $66M (+29%)."""
     young, old = amortised_run_cost_usd(LLAMA31_405B_GPU_HOURS, H100_OWNERSHIP, hardware_age_years=np.array([0.5, 1.0]))
     assert old < EPOCH_LLAMA31_AMORTISED_USD < young

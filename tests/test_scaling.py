@@ -34,7 +34,7 @@ from compute_econ.scaling import (
     training_flop,
 )
 
-GOPHER_BUDGET_FLOP = 5.76e23  # Hoffmann et al. 2022, Table 3 / §4 (Gopher's and Chinchilla's budget)
+GOPHER_BUDGET_FLOP = 5.76e23  # Hoffmann et al. 2022, Figure 2, Table 3, Appendix F (the Gopher budget Chinchilla used)
 
 
 def local_exponent(fit, c_lo=1e21, c_hi=1e25):
