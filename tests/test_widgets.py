@@ -125,12 +125,12 @@ def test_scaling_models_overlay_toggles():
 
 
 def test_trend_readout_matches_model():
-    ex = ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S, year=2030, start_year=2017)
-    fit = trends.fit_training_compute_trend(start_year=2017.0)
+    ex = ComputeTrendExplorer(local_flop_per_s=LOCAL_FLOP_PER_S, year=2030, start_year=2010)
+    fit = trends.fit_notable_trend(start_year=2010)
     at = trends.project(fit, 2030.0, level=0.9)
     assert ex.result.central == pytest.approx(at.central, rel=1e-9)
     text = re.sub(r"<[^>]+>", "", ex.readout.value)
-    assert f"{fit.growth_per_year:.1f}× per year" in text
+    assert f"{fit.growth_per_year:.1f}× per year" in text and f"{fit.n} models" in text
     tgt = ex.sources["target"].data
     assert tgt["low"][0] < tgt["central"][0] < tgt["high"][0]
 

@@ -42,6 +42,7 @@ from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
 __all__ = [
     "EPOCH_SNAPSHOT_FILE",
     "EPOCH_ATTRIBUTION",
+    "EPOCH_CREDIT",
     "EPOCH_COLUMNS",
     "REQUIRED_FIELDS",
     "TREND_QUANTITIES",
@@ -63,6 +64,9 @@ EPOCH_ATTRIBUTION = (
     "Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from "
     "https://epoch.ai/data/notable-ai-models (snapshot of April 2025). CC-BY 4.0."
 )
+
+#: The one-line credit a plot of the shipped snapshot shows (the full line is :data:`EPOCH_ATTRIBUTION`).
+EPOCH_CREDIT = "Data: Epoch AI, 'Data on Notable AI Models', epoch.ai (CC-BY 4.0), snapshot of April 2025"
 
 #: Kit field -> the Epoch column name(s) it is read from (the first present is used).
 #: Epoch has renamed a few columns between downloads; every name seen is listed.
@@ -176,7 +180,9 @@ class NotableModels:
     label : str
         Where the data came from (the file name).
     attribution : str
-        The credit line every plot of these data shows (Epoch AI, CC-BY 4.0).
+        The attribution Epoch's CC-BY 4.0 licence asks for.
+    credit : str
+        A one-line form of it, which every plot of these data shows.
 
     References
     ----------
@@ -208,7 +214,9 @@ class NotableModels:
     fields_present: frozenset[str] = field(repr=False)
     label: str = ""
     attribution: str = EPOCH_ATTRIBUTION
+    credit: str = EPOCH_CREDIT
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _domain_masks: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.model)
@@ -216,6 +224,11 @@ class NotableModels:
             if len(getattr(self, name)) != n:
                 raise ValueError(f"NotableModels.{name} has length {len(getattr(self, name))}, expected {n}")
         object.__setattr__(self, "_index", {m: i for i, m in enumerate(self.model)})
+        masks: dict[str, np.ndarray] = {}
+        for i, text in enumerate(self.domain):
+            for d in _split(text):
+                masks.setdefault(d, np.zeros(n, dtype=bool))[i] = True
+        object.__setattr__(self, "_domain_masks", {d: _readonly(m) for d, m in masks.items()})
 
     def __len__(self) -> int:
         return len(self.model)
@@ -254,10 +267,7 @@ class NotableModels:
 
     def domains(self) -> tuple[str, ...]:
         """Every domain named in the data (Epoch lists several per model), most frequent first."""
-        counts: dict[str, int] = {}
-        for text in self.domain:
-            for d in _split(text):
-                counts[d] = counts.get(d, 0) + 1
+        counts = {d: int(m.sum()) for d, m in self._domain_masks.items()}
         return tuple(sorted(counts, key=lambda d: (-counts[d], d)))
 
     def mask(
@@ -294,7 +304,7 @@ class NotableModels:
         if domain is not None:
             if not isinstance(domain, str):
                 raise ValueError(f"domain must be a string such as 'Language', or None, got {domain!r}")
-            keep &= np.array([domain in _split(d) for d in self.domain], dtype=bool)
+            keep &= self._domain_masks.get(domain, np.zeros(len(self), dtype=bool))
         if not isinstance(frontier_only, (bool, np.bool_)):
             raise ValueError(f"frontier_only must be True or False, got {frontier_only!r}")
         if frontier_only:
@@ -322,7 +332,8 @@ class NotableModels:
         idx = np.flatnonzero(keep)
         kw: dict[str, Any] = {f: tuple(getattr(self, f)[i] for i in idx) for f in _TEXT_FIELDS}
         kw.update({f: _readonly(getattr(self, f)[idx].copy()) for f in ("year",) + _FLAG_FIELDS + tuple(_NUMBER_FIELDS)})
-        return NotableModels(**kw, fields_present=self.fields_present, label=self.label, attribution=self.attribution)
+        return NotableModels(**kw, fields_present=self.fields_present, label=self.label, attribution=self.attribution,
+                             credit=self.credit)
 
 
 def top_at_release(year: ArrayLike, training_flop: ArrayLike, n: int = FRONTIER_TOP_N) -> np.ndarray:
@@ -389,7 +400,7 @@ def _resolve_columns(table: _data.CsvTable) -> dict[str, str]:
     return found
 
 
-def _parse_notable(table: _data.CsvTable, attribution: str) -> NotableModels:
+def _parse_notable(table: _data.CsvTable, attribution: str, credit: str) -> NotableModels:
     columns = _resolve_columns(table)
     text: dict[str, list[str]] = {f: [] for f in _TEXT_FIELDS}
     nums: dict[str, list[float]] = {f: [] for f in _NUMBER_FIELDS}
@@ -431,12 +442,13 @@ def _parse_notable(table: _data.CsvTable, attribution: str) -> NotableModels:
         fields_present=frozenset(columns),
         label=table.label,
         attribution=attribution,
+        credit=credit,
     )
 
 
 @functools.lru_cache(maxsize=1)
 def _load_shipped() -> NotableModels:
-    return _parse_notable(_data.read_csv(None, EPOCH_SNAPSHOT_FILE), EPOCH_ATTRIBUTION)
+    return _parse_notable(_data.read_csv(None, EPOCH_SNAPSHOT_FILE), EPOCH_ATTRIBUTION, EPOCH_CREDIT)
 
 
 def load_notable_models(path: str | os.PathLike[str] | None = None) -> NotableModels:
@@ -472,7 +484,8 @@ def load_notable_models(path: str | os.PathLike[str] | None = None) -> NotableMo
     table = _data.read_csv(path, EPOCH_SNAPSHOT_FILE)
     attribution = (f"Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from "
                    f"https://epoch.ai/data/notable-ai-models (file {table.label}). CC-BY 4.0.")
-    return _parse_notable(table, attribution)
+    credit = f"Data: Epoch AI, 'Data on Notable AI Models', epoch.ai (CC-BY 4.0), file {table.label}"
+    return _parse_notable(table, attribution, credit)
 
 
 def fit_notable_trend(
