@@ -70,8 +70,8 @@ def _gpt3_training_flop() -> float:
     return float(scaling.training_flop(175e9, 300e9))
 
 
-def _growth_per_year_since_2017() -> float:
-    return float(trends.fit_training_compute_trend(start_year=2017.0).growth_per_year)
+def _frontier_language_growth_since_2018() -> float:
+    return float(trends.fit_notable_trend(domain="Language", frontier_only=True, start_year=2018.0).growth_per_year)
 
 
 def _gpt3_h100_days() -> float:
@@ -202,9 +202,11 @@ EXERCISES: dict[str, Exercise] = {
         "orders of magnitude",
     ),
     "00-growth": Exercise(
-        "By what factor per year has the training compute of notable runs grown since 2017 (the fitted trend)?",
-        _growth_per_year_since_2017, 0.1,
-        "Use `fit_training_compute_trend(start_year=2017)` and its `growth_per_year`; the explorer's readout shows it too.",
+        "By what factor per year has the training compute of frontier language models grown since 2018 "
+        "(the trend fitted to Epoch AI's data)?",
+        _frontier_language_growth_since_2018, 0.05,
+        "Set the explorer to frontier models only, the Language domain and 'since 2018', and read the growth; or call "
+        "`trends.fit_notable_trend(domain=..., frontier_only=True, start_year=...)` and take its `growth_per_year`.",
         "× per year",
     ),
     "00-gpt3-h100-days": Exercise(

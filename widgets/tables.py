@@ -7,32 +7,48 @@ import html
 import numpy as np
 from IPython.display import HTML
 
+from compute_econ import trends
 from compute_econ.hardware import Accelerator
-from compute_econ.trends import TrainingRuns
+from compute_econ.trends import NotableModels, TrainingRuns
 
 from ._format import count, sci
 
 
-def runs_table(runs: TrainingRuns) -> HTML:
-    """The notable-runs table as HTML: name, organisation, year, N, D, FLOP, and whether it is an estimate."""
-    head = "".join(f"<th>{h}</th>" for h in ("run", "organisation", "year", "parameters", "tokens", "training FLOP", "figure is"))
+def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
+    """The landmark-runs table as HTML: name, organisation, year, N, D, FLOP, whether it is an estimate and,
+    given Epoch AI's data (``models``), Epoch's estimate for the same model beside the kit's."""
+    epoch = {c.name: c for c in trends.compare_with_epoch(runs, models)} if models is not None else {}
+    cols = ["run", "organisation", "year", "parameters", "tokens", "training FLOP", "figure is"]
+    if models is not None:
+        cols.append("Epoch AI's estimate")
+    head = "".join(f"<th>{h}</th>" for h in cols)
     rows = []
     order = np.argsort(runs.year)
     for i in order:
         kind = "estimate" if "estimate" in runs.note[i].lower() else "reported"
+        extra = ""
+        if models is not None:
+            c = epoch.get(runs.name[i])
+            if c is None:
+                extra = "<td>not in the data</td>"
+            else:
+                same = abs(c.ratio - 1) <= 0.05
+                extra = (f'<td title="{html.escape(c.epoch_model)}">{sci(c.epoch_training_flop)}'
+                         + ("" if same else f" <b>({c.ratio:.2g}× apart)</b>") + "</td>")
         rows.append(
             "<tr>"
             f"<td>{html.escape(runs.name[i])}</td><td>{html.escape(runs.organisation[i])}</td>"
             f"<td>{runs.year[i]:.1f}</td><td>{count(runs.n_params[i])}</td><td>{count(runs.n_tokens[i])}</td>"
             f"<td>{sci(runs.training_flop[i])}</td>"
             f'<td title="{html.escape(runs.source[i])} — {html.escape(runs.note[i])}">{kind}</td>'
-            "</tr>"
+            + extra + "</tr>"
         )
+    credit = f"<br>Epoch AI's column: {html.escape(models.credit)}." if models is not None else ""
     return HTML(
         '<table class="ce-table" style="font-size:90%"><thead><tr>'
         + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         "<p style='font-size:85%'>Hover over <i>reported/estimate</i> for the source of each row; "
-        "the full citations are in <code>compute_econ/data/training_runs.csv</code>.</p>"
+        "the full citations are in <code>compute_econ/data/training_runs.csv</code>." + credit + "</p>"
     )
 
 
