@@ -124,6 +124,11 @@ def _break_even_2_50() -> float:
     return float(costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50).utilisation)
 
 
+def _frontier_accelerators_growth_since_2016() -> float:
+    return float(trends.fit_notable_trend(quantity="hardware_quantity", frontier_only=True,
+                                          start_year=2016.0).growth_per_year)
+
+
 # -- lesson 03 helpers ----------------------------------------------------------
 
 
@@ -273,6 +278,14 @@ EXERCISES: dict[str, Exercise] = {
         "Use `costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50)`, or find where the owned-cost curve "
         "crosses the rental line in the explorer.",
         "fraction",
+    ),
+    "02-accelerators-growth": Exercise(
+        "By what factor per year has the number of accelerators used to train frontier models grown since 2016 "
+        "(the trend fitted to Epoch AI's data, all models to date)?",
+        _frontier_accelerators_growth_since_2016, 0.03,
+        "In the explorer of section 6, plot the number of accelerators for frontier models only, published since 2016; "
+        "or call `trends.fit_notable_trend(quantity=\"hardware_quantity\", frontier_only=True, start_year=...)`.",
+        "× per year",
     ),
     # -- lesson 03 ------------------------------------------------------------
     "03-double-cowos": Exercise(
