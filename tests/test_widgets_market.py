@@ -120,3 +120,26 @@ def test_leader_share_slider_rescales_the_rest():
 def test_unknown_market_rejected():
     with pytest.raises(ValueError, match="market_name"):
         ConcentrationExplorer(market_name="oil")
+
+
+def test_concentration_takes_who_trains_frontier_models_and_credits_epoch():
+    """Markets built from Epoch AI's data (trends.developer_shares) join the shipped ones; the bar chart
+    credits the data under the plot and shortens long country names on its axis only."""
+    from compute_econ import trends
+
+    firms = trends.developer_shares(by="firm", start_year=2020)
+    countries = trends.developer_shares(by="country", start_year=2020)
+    ex = ConcentrationExplorer(market_name=firms.market, extra_markets=(firms, countries))
+    assert {firms.market, countries.market, "cloud infrastructure"} <= set(ex.controls["market"].options)
+    assert ex.result["hhi"] == pytest.approx(market.hhi_fringe_bounds(
+        market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[:-1],
+        market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[-1])[0])
+    credit = trends.load_notable_models().credit
+    assert ex._source_line.text == credit
+    ex.controls["market"].value = countries.market
+    assert ex._bars.xaxis.major_label_overrides["United States of America"] == "USA"
+    assert "United States of America" in ex.sources["shares"].data["firm"]  # full names in the data and hover
+    ex.controls["market"].value = "cloud infrastructure"
+    assert ex._source_line.text.startswith("Source: Synergy Research Group")
+    with pytest.raises(ValueError, match="extra_markets"):
+        ConcentrationExplorer(extra_markets=("cloud",))

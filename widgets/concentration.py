@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Label, NumeralTickFormatter, Span
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Label, NumeralTickFormatter, Span, Title
 from bokeh.plotting import figure
 
 from compute_econ import market
@@ -34,9 +34,24 @@ GAUGE_ROWS = ("after merger", "before")
 NO_MERGER = "(none)"
 
 
-def _markets_by_concentration() -> dict[str, market.MarketShares]:
-    """The shipped markets, most concentrated first (the last, least concentrated, is the default)."""
+#: Long names shortened on the bar axis only (firms keep their full names everywhere else).
+SHORT_NAMES = {"United States of America": "USA", "United Kingdom of Great Britain and Northern Ireland": "UK",
+               "Korea (Republic of)": "South Korea", "Carnegie Mellon University (CMU)": "CMU"}
+MAX_LABEL_CHARS = 18
+
+
+def _short(name: str) -> str:
+    name = SHORT_NAMES.get(name, name)
+    return name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _markets_by_concentration(extra: tuple[market.MarketShares, ...] = ()) -> dict[str, market.MarketShares]:
+    """The shipped markets and any extra ones, most concentrated first."""
     markets = market.load_market_shares()
+    for ms in extra:
+        if not isinstance(ms, market.MarketShares):
+            raise ValueError(f"extra_markets must hold MarketShares (e.g. trends.developer_shares()), got {ms!r}")
+        markets[ms.market] = ms
     return dict(sorted(markets.items(), key=lambda kv: -kv[1].hhi_bounds()[1]))
 
 
@@ -49,10 +64,14 @@ class ConcentrationExplorer(Explorer):
         A market in ``compute_econ.market.load_market_shares()`` (default "cloud infrastructure").
     merge : (str, str), optional
         Two firms of that market to merge (default: its second and third largest).
+    extra_markets : sequence of MarketShares
+        More markets to offer, e.g. who develops frontier models
+        (:func:`compute_econ.trends.developer_shares`); each plot names its source.
     """
 
-    def __init__(self, market_name: str = "cloud infrastructure", merge: tuple[str, str] | None = None):
-        self._markets = _markets_by_concentration()
+    def __init__(self, market_name: str = "cloud infrastructure", merge: tuple[str, str] | None = None,
+                 extra_markets: tuple[market.MarketShares, ...] = ()):
+        self._markets = _markets_by_concentration(tuple(extra_markets))
         if market_name not in self._markets:
             raise ValueError(f"market_name must be one of {list(self._markets)}, got {market_name!r}")
         self._initial = dict(market=market_name, merge=merge)
@@ -73,6 +92,8 @@ class ConcentrationExplorer(Explorer):
         bars.add_tools(HoverTool(tooltips=[("firm", "@firm"), ("share", "@frac_share{0.0%}")]))
         bars.yaxis.formatter = NumeralTickFormatter(format="0%")
         bars.xaxis.major_label_orientation = 0.8
+        self._source_line = Title(text="", text_font_size="8pt", text_font_style="italic", text_color="#555555")
+        bars.add_layout(self._source_line, "below")
         self._bars = bars
 
         gauge = figure(title="HHI vs the 2023 guidelines", y_range=FactorRange(*GAUGE_ROWS),
@@ -157,13 +178,15 @@ class ConcentrationExplorer(Explorer):
         if has_others:
             colors[-1] = COLOUR_OTHERS
         self._bars.x_range.factors = firms
-        self._bars.title.text = (f"Shares: {ms.market}, {ms.period}{' (estimate)' if ms.is_estimate else ''}; "
-                                 f"orange: merging")
+        self._bars.xaxis.major_label_overrides = {f: _short(f) for f in firms if _short(f) != f}
+        source = ms.source if ms.source.startswith("Data:") else f"Source: {ms.source}"
+        self._source_line.text = source if len(source) <= 95 else source[:94].rsplit(" ", 1)[0] + " …"
+        self._bars.title.text = f"{ms.market}, {ms.period}{' (estimate)' if ms.is_estimate else ''}"
         self.sources["shares"].data = dict(firm=firms, frac_share=values, color=colors,
                                            merging=np.array(in_merger, dtype=float))
 
         level = market.concentration_level(pre_low)
-        text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
+        text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.removeprefix('Data: ').split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
                 f"{ms.firms[0]} at {shares[0]:.0%}: HHI <b>{pre_low:,.0f}</b>")
         if pre_high - pre_low >= 0.5:
             text += (f" to {pre_high:,.0f} (lower: the {fringe:.0%} 'others' as many tiny firms; upper: as firms the size "
@@ -178,7 +201,7 @@ class ConcentrationExplorer(Explorer):
                 verdict = "presumed anticompetitive only if the 'others' are few and large"
             else:
                 verdict = "<b>not</b> presumed anticompetitive by the HHI screen"
-            text += (f"<br>Merger of {v['merge_a']} and {v['merge_b']}: ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
+            text += (f"<br>Merger of {v['merge_a']} and {v['merge_b']} (orange bars): ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
                      f"10,000 = <b>{a.delta_hhi:,.0f}</b>, HHI after <b>{post:,.0f}</b>, merged share "
                      f"{a.frac_merged_share:.0%}: {verdict} (2023 Merger Guidelines §2.1: ΔHHI > 100 and HHI > 1,800 "
                      f"or share > 30 %).")

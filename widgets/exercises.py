@@ -187,6 +187,10 @@ def _p_lose_all_3_providers() -> float:
     return float(market.p_lose_access(0.10, 3, p_common_shock=0.01))
 
 
+def _frontier_country_hhi_since_2022() -> float:
+    return float(trends.developer_shares(by="country", start_year=2022.0).hhi_bounds()[0])
+
+
 def _spot_p95_default_seed() -> float:
     return float(market.simulate_contract_vs_spot(seed=0).spot.cost_percentiles_usd[95])
 
@@ -367,6 +371,14 @@ EXERCISES: dict[str, Exercise] = {
         "Either the common shock happens, or it does not and all three providers fail on their own: "
         "q + (1 - q) p^n. `market.p_lose_access` does it.",
         "probability",
+    ),
+    "04-frontier-country-hhi": Exercise(
+        "From Epoch AI's data, what is the HHI (lower bound, 'others' as a fringe) of frontier-model development "
+        "by country, counting only models published since 2022?",
+        _frontier_country_hhi_since_2022, 0.02,
+        "Call `trends.developer_shares(by=\"country\", start_year=...)` and take the first value of its "
+        "`hhi_bounds()`; or count the models since 2022 by country and square the shares in percent.",
+        "HHI (0-10,000)",
     ),
     "04-spot-p95": Exercise(
         "With the default contract and spot market and the default seed, what is the 95th percentile of the total "

@@ -582,7 +582,7 @@ def developer_shares(
     Returns
     -------
     compute_econ.market.MarketShares
-        ``market`` says what was counted, ``note`` how many models, ``source`` the attribution.
+        ``market`` says what was counted, ``note`` how many models, ``source`` the credit line to show.
 
     References
     ----------
@@ -625,7 +625,7 @@ def developer_shares(
         frac_shares=_readonly(shares),
         year=last,
         period=f"{first}-{last}",
-        source=models.attribution,
+        source=models.credit,
         is_estimate=False,
         note=(f"{total:.0f} {what} with a named {by}, {first}-{last}"
               + (f" ({unknown} without one left out)" if unknown else "")
