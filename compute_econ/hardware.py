@@ -17,18 +17,16 @@ training does not achieve.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import math
 import time
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from compute_econ import _data
 from compute_econ._validate import as_float_array, in_range, positive, scalar_or_array
 
 __all__ = [
@@ -152,41 +150,29 @@ ACCELERATOR_COLUMNS = (
 _REQUIRED = ("name", "vendor", "release_year", "peak_flop_per_s_bf16", "memory_bytes", "memory_bytes_per_s", "source")
 
 
-def _parse_accelerators(text: str, label: str) -> dict[str, Accelerator]:
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != ACCELERATOR_COLUMNS:
-        raise ValueError(f"{label}: header must be {','.join(ACCELERATOR_COLUMNS)}, got {reader.fieldnames}")
+def _parse_accelerators(table: _data.CsvTable) -> dict[str, Accelerator]:
     out: dict[str, Accelerator] = {}
-    for i, row in enumerate(reader, start=2):  # line 1 is the header
-        name = (row.get("name") or "").strip()
-        where = f"{label} line {i} ({name or '?'})"
+    for row in table:
+        name = row.text("name")
+        where = table.where(row, name or "?")
         for field in _REQUIRED:
-            if not (row.get(field) or "").strip():
+            if not row.text(field):
                 raise ValueError(f"{where}: required field {field!r} is empty")
 
-        def num(field: str, *, optional: bool = True) -> float | None:
-            raw = (row.get(field) or "").strip()
-            if not raw:
-                return None
-            try:
-                value = float(raw)
-            except ValueError as exc:
-                raise ValueError(f"{where}: field {field!r} must be a number, got {raw!r}") from exc
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{where}: field {field!r} must be > 0 (valid range: (0, inf)), got {raw!r}")
-            return value
+        def num(field: str) -> float | None:
+            value = _data.number(row.text(field), where, field)
+            return None if math.isnan(value) else value
 
         try:
             acc = Accelerator(
-                name=name, vendor=row["vendor"].strip(), release_year=int(num("release_year")),
+                name=name, vendor=row.text("vendor"), release_year=int(num("release_year")),
                 peak_flop_per_s=num("peak_flop_per_s_bf16"), peak_flop_per_s_fp8=num("peak_flop_per_s_fp8"),
                 memory_bytes=num("memory_bytes"), memory_bytes_per_s=num("memory_bytes_per_s"),
                 interconnect_bytes_per_s=num("interconnect_bytes_per_s"), board_watts=num("board_watts"),
                 price_usd=num("price_usd"),
                 price_year=int(num("price_year")) if num("price_year") else None,
-                price_is_estimate=(row.get("price_is_estimate") or "true").strip().lower() != "false",
-                source=row["source"].strip(), price_source=(row.get("price_source") or "").strip(),
-                note=(row.get("note") or "").strip(),
+                price_is_estimate=(row.text("price_is_estimate") or "true").lower() != "false",
+                source=row.text("source"), price_source=row.text("price_source"), note=row.text("note"),
             )
         except ValueError as exc:
             if str(exc).startswith(where):
@@ -195,15 +181,12 @@ def _parse_accelerators(text: str, label: str) -> dict[str, Accelerator]:
         if name in out:
             raise ValueError(f"{where}: duplicate name {name!r}")
         out[name] = acc
-    if not out:
-        raise ValueError(f"{label}: no accelerators")
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def _shipped_accelerators() -> dict[str, Accelerator]:
-    text = resources.files("compute_econ").joinpath("data/accelerators.csv").read_text(encoding="utf-8")
-    return _parse_accelerators(text, "accelerators.csv")
+    return _parse_accelerators(_data.read_csv(None, "accelerators.csv", columns=ACCELERATOR_COLUMNS))
 
 
 def load_accelerators(path: str | Path | None = None) -> dict[str, Accelerator]:
@@ -223,8 +206,7 @@ def load_accelerators(path: str | Path | None = None) -> dict[str, Accelerator]:
     """
     if path is None:
         return dict(_shipped_accelerators())
-    p = Path(path)
-    return _parse_accelerators(p.read_text(encoding="utf-8"), p.name)
+    return _parse_accelerators(_data.read_csv(path, "accelerators.csv", columns=ACCELERATOR_COLUMNS))
 
 
 def get_accelerator(name: str) -> Accelerator:

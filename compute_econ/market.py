@@ -23,7 +23,6 @@ Shares are fractions (``frac_*`` in [0, 1]); HHI uses the agencies' 0-10,000 sca
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +32,7 @@ from typing import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ import costs
+from compute_econ import _data, costs
 from compute_econ._validate import as_float_array, in_range, non_negative, positive, scalar_or_array
 
 __all__ = [
@@ -442,7 +441,6 @@ def hhi_fringe_bounds(named_frac_shares: ArrayLike, frac_fringe: ArrayLike | Non
 
 # --------------------------------------------------------------------------- data: market shares
 
-_DATA = Path(__file__).with_name("data") / "market_shares.csv"
 #: Columns of ``data/market_shares.csv``.
 MARKET_SHARES_COLUMNS = ("market", "firm", "frac_share", "year", "period", "is_estimate", "source", "note")
 #: The firm name a source's lumped remainder goes by.
@@ -503,25 +501,19 @@ class MarketShares:
         return hhi_fringe_bounds(self.named_frac_shares, self.frac_others)
 
 
-def _parse_market_shares(text: str, origin: str) -> dict[str, MarketShares]:
-    rows = list(csv.DictReader(text.splitlines()))
-    if not rows or tuple(rows[0].keys()) != MARKET_SHARES_COLUMNS:
-        got = tuple(rows[0].keys()) if rows else ()
-        raise ValueError(f"{origin}: header must be {','.join(MARKET_SHARES_COLUMNS)}, got {','.join(got)}")
+def _parse_market_shares(table: _data.CsvTable) -> dict[str, MarketShares]:
+    origin = table.label
     grouped: dict[str, list[dict]] = {}
-    for line, row in enumerate(rows, start=2):
-        where = f"{origin} line {line} ({row['market']!r}, {row['firm']!r})"
-        try:
-            share = float(row["frac_share"])
-        except ValueError as exc:
-            raise ValueError(f"{where}: frac_share must be a number in [0, 1], got {row['frac_share']!r}") from exc
-        if not 0.0 <= share <= 1.0:
-            raise ValueError(f"{where}: frac_share must be in [0, 1], got {share!r}")
-        if not row["source"].strip():
+    for rec in table:
+        row = {c: rec.text(c) for c in MARKET_SHARES_COLUMNS}
+        where = f"{origin} line {rec.line} ({row['market']!r}, {row['firm']!r})"
+        share = _data.number(row["frac_share"], where, "frac_share", required=True, low=0.0, low_inclusive=True, high=1.0)
+        year = _data.number(row["year"], where, "year", required=True, low=1900, high=2100)
+        if not row["source"]:
             raise ValueError(f"{where}: source must not be empty")
         if row["is_estimate"] not in ("true", "false"):
             raise ValueError(f"{where}: is_estimate must be 'true' or 'false', got {row['is_estimate']!r}")
-        grouped.setdefault(row["market"], []).append(row | {"frac_share": share})
+        grouped.setdefault(row["market"], []).append(row | {"frac_share": share, "year": year})
     markets = {}
     for name, group in grouped.items():
         firms = [r["firm"] for r in group]
@@ -544,7 +536,7 @@ def _parse_market_shares(text: str, origin: str) -> dict[str, MarketShares]:
 
 @lru_cache(maxsize=1)
 def _shipped_market_shares() -> dict[str, MarketShares]:
-    return _parse_market_shares(_DATA.read_text(encoding="utf-8"), _DATA.name)
+    return _parse_market_shares(_data.read_csv(None, "market_shares.csv", columns=MARKET_SHARES_COLUMNS))
 
 
 def load_market_shares(path: str | Path | None = None) -> dict[str, MarketShares]:
@@ -564,8 +556,7 @@ def load_market_shares(path: str | Path | None = None) -> dict[str, MarketShares
     """
     if path is None:
         return dict(_shipped_market_shares())
-    p = Path(path)
-    return _parse_market_shares(p.read_text(encoding="utf-8"), p.name)
+    return _parse_market_shares(_data.read_csv(path, "market_shares.csv", columns=MARKET_SHARES_COLUMNS))
 
 
 # --------------------------------------------------------------------------- contract vs spot

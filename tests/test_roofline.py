@@ -86,7 +86,7 @@ def test_loader_validates_every_row(tmp_path, row, message):
     else:
         with pytest.raises(ValueError, match=message) as exc:
             hw.load_accelerators(f)
-        assert "line 2" in str(exc.value) and "(X)" in str(exc.value)
+        assert "line 2" in str(exc.value) and "('X')" in str(exc.value)
 
 
 def test_loader_rejects_duplicates_and_bad_header(tmp_path):

@@ -186,11 +186,11 @@ def _csv(rows: str) -> str:
 
 
 @pytest.mark.parametrize("row, match", [
-    ("A,wafers,-5,1,1.5,1,true,src,n\n", r"line 2 \(A\).*capacity_units_per_quarter"),
-    ("A,wafers,abc,1,1.5,1,true,src,n\n", r"line 2 \(A\).*'capacity_units_per_quarter' must be a number"),
-    ("A,wafers,5,1,1.5,1,true,,n\n", r"line 2 \(A\).*source"),
-    ("A,wafers,5,1,1.5,1,true,s,n\nA,wafers,5,1,1.5,1,true,s,n\n", r"line 3 \(A\).*duplicate"),
-    ("B,wafers,5,1,1.5,2,true,s,n\n", r"line 2 \(B\).*frac_to_accelerators"),
+    ("A,wafers,-5,1,1.5,1,true,src,n\n", r"line 2 \('A'\).*capacity_units_per_quarter"),
+    ("A,wafers,abc,1,1.5,1,true,src,n\n", r"line 2 \('A'\).*'capacity_units_per_quarter' must be a number"),
+    ("A,wafers,5,1,1.5,1,true,,n\n", r"line 2 \('A'\).*source"),
+    ("A,wafers,5,1,1.5,1,true,s,n\nA,wafers,5,1,1.5,1,true,s,n\n", r"line 3 \('A'\).*duplicate"),
+    ("B,wafers,5,1,1.5,2,true,s,n\n", r"line 2 \('B'\).*frac_to_accelerators"),
 ])
 def test_loader_names_the_bad_row(tmp_path, row, match):
     path = tmp_path / "inputs.csv"

@@ -20,18 +20,16 @@ for why packaging and HBM rather than wafers limited output in 2024.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from compute_econ import _data
 from compute_econ._validate import as_float_array, in_range, non_negative, positive
 
 __all__ = [
@@ -117,43 +115,33 @@ SUPPLY_INPUT_COLUMNS = (
 _NUMBERS = ("capacity_units_per_quarter", "accelerators_per_unit", "growth_per_year", "frac_to_accelerators")
 
 
-def _parse_inputs(text: str, label: str) -> tuple[SupplyInput, ...]:
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != SUPPLY_INPUT_COLUMNS:
-        raise ValueError(f"{label}: header must be {','.join(SUPPLY_INPUT_COLUMNS)}, got {reader.fieldnames}")
+def _parse_inputs(table: _data.CsvTable) -> tuple[SupplyInput, ...]:
     out: list[SupplyInput] = []
-    for i, row in enumerate(reader, start=2):  # line 1 is the header
-        name = (row.get("name") or "").strip()
-        where = f"{label} line {i} ({name or '?'})"
-        if not (row.get("source") or "").strip():
+    for row in table:
+        name = row.text("name")
+        where = table.where(row, name or "?")
+        if not row.text("source"):
             raise ValueError(f"{where}: required field 'source' is empty")
-        values = {}
-        for field in _NUMBERS:
-            raw = (row.get(field) or "").strip()
-            try:
-                values[field] = float(raw)
-            except ValueError as exc:
-                raise ValueError(f"{where}: field {field!r} must be a number, got {raw!r}") from exc
+        # ranges are checked by SupplyInput itself, which words them per field
+        values = {field: _data.number(row.text(field), where, field, required=True, low=-math.inf)
+                  for field in _NUMBERS}
         try:
             item = SupplyInput(
-                name=name, unit=(row.get("unit") or "").strip(), **values,
-                source=row["source"].strip(), is_estimate=(row.get("is_estimate") or "true").strip().lower() != "false",
-                note=(row.get("note") or "").strip(),
+                name=name, unit=row.text("unit"), **values,
+                source=row.text("source"), is_estimate=(row.text("is_estimate") or "true").lower() != "false",
+                note=row.text("note"),
             )
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from exc
         if any(x.name == name for x in out):
             raise ValueError(f"{where}: duplicate name {name!r}")
         out.append(item)
-    if not out:
-        raise ValueError(f"{label}: no supply inputs")
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
 def _shipped_inputs() -> tuple[SupplyInput, ...]:
-    text = resources.files("compute_econ").joinpath("data/supply_chain_inputs.csv").read_text(encoding="utf-8")
-    return _parse_inputs(text, "supply_chain_inputs.csv")
+    return _parse_inputs(_data.read_csv(None, "supply_chain_inputs.csv", columns=SUPPLY_INPUT_COLUMNS))
 
 
 def load_supply_inputs(path: str | Path | None = None) -> tuple[SupplyInput, ...]:
@@ -173,8 +161,7 @@ def load_supply_inputs(path: str | Path | None = None) -> tuple[SupplyInput, ...
     """
     if path is None:
         return _shipped_inputs()
-    p = Path(path)
-    return _parse_inputs(p.read_text(encoding="utf-8"), p.name)
+    return _parse_inputs(_data.read_csv(path, "supply_chain_inputs.csv", columns=SUPPLY_INPUT_COLUMNS))
 
 
 #: The default inputs: CoWoS packaging, HBM stacks, leading-edge logic wafers (2024 Q1; sources in the CSV).

@@ -67,10 +67,7 @@ tables under Figures 3-7; Appendices A, B, E).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import importlib.resources
-import io
 import math
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -79,6 +76,7 @@ from typing import Callable, Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
+from compute_econ import _data
 from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
 from compute_econ.hardware import Accelerator
 from compute_econ.scaling import training_flop
@@ -853,13 +851,17 @@ class PublishedConstraint:
 
 
 def _load_published() -> Mapping[str, PublishedConstraint]:
-    text = importlib.resources.files("compute_econ").joinpath("data", "scaling_constraints_2030.csv").read_text("utf-8")
+    table = _data.read_csv(None, "scaling_constraints_2030.csv",
+                           columns=("constraint", "low_flop", "central_flop", "high_flop", "source", "note"))
     out = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        low, central, high = (float(row[k]) for k in ("low_flop", "central_flop", "high_flop"))
-        if not (0 < low <= central <= high) or not row["source"] or row["constraint"] not in CONSTRAINTS:
-            raise ValueError(f"scaling_constraints_2030.csv: bad row {row!r}")
-        out[row["constraint"]] = PublishedConstraint(row["constraint"], low, central, high, row["source"], row["note"])
+    for row in table:
+        where = table.where(row, row.text("constraint"))
+        low, central, high = (_data.number(row.text(k), where, k, required=True)
+                              for k in ("low_flop", "central_flop", "high_flop"))
+        if not (low <= central <= high) or not row.text("source") or row.text("constraint") not in CONSTRAINTS:
+            raise ValueError(f"{where}: need low <= central <= high, a source and a constraint in {CONSTRAINTS}")
+        out[row.text("constraint")] = PublishedConstraint(row.text("constraint"), low, central, high,
+                                                           row.text("source"), row.text("note"))
     if tuple(out) != CONSTRAINTS:
         raise ValueError(f"scaling_constraints_2030.csv must list {CONSTRAINTS} in that order, got {tuple(out)}")
     return MappingProxyType(out)
