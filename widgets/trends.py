@@ -272,7 +272,12 @@ class ComputeTrendExplorer(Explorer):
             per_year = training.local_machine_flop(self.local_flop_per_s, days=365.25)
             s["local"].data = dict(year=[fit.start_year, target_year], value=[per_year, per_year])
             self._local_line.visible = True
-            self._local_label.x, self._local_label.y = target_year, per_year
+            # In the empty projection zone when it is wide enough, else at the left end of the line.
+            room = target_year - fit.end_year >= 3.0
+            self._local_label.x = target_year if room else fit.start_year
+            self._local_label.text_align = "right" if room else "left"
+            self._local_label.x_offset = -4 if room else 4
+            self._local_label.y = per_year
             self._local_label.text = f"your machine, running for a year ({self.local_flop_per_s / 1e9:,.0f} GFLOP/s)"
             days_local = training.local_machine_days(at.central, self.local_flop_per_s)
             local_text = (f"<br>Your machine ({self.local_flop_per_s / 1e9:,.0f} GFLOP/s) would need "
