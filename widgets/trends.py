@@ -158,7 +158,8 @@ class ComputeTrendExplorer(Explorer):
         fit_line = p.line("year", "central", source=s["trend"], color=C_FIT, line_width=2, legend_label="fitted trend")
         proj_line = p.line("year", "central", source=s["projection"], color=C_PROJ, line_dash="dashed",
                            line_width=2, legend_label="projection")
-        p.scatter("year", "value", source=s["earlier"], size=5, color="#999999", alpha=0.35)
+        # Context only: models published before the fit window, left of the axis unless the learner pans.
+        p.scatter("year", "value", source=s["earlier"], size=5, color="#999999", alpha=0.35, name="context")
         unfitted = p.scatter("year", "value", source=s["unfitted"], size=5, color="#999999", alpha=0.45,
                              legend_label="other notable models (not fitted)")
         notable = p.scatter("year", "value", source=s["notable"], size=6, color=C_NOTABLE, alpha=0.75,
