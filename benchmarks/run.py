@@ -22,7 +22,8 @@ The Monte Carlo explorer (ContractVsSpotExplorer, issue #4) simulates 20,000 pat
 change and is reported in its own table against its own target: median under 100 ms.
 A change of *selection* in the trend explorer (another domain or quantity: the models are
 re-selected, refitted and every point with its hover text is sent again) is a menu choice,
-not a slider drag; it is reported in its own table against one frame, 16.7 ms.
+not a slider drag; it is reported in its own table against one frame, 16.7 ms (its speed-up
+over the naive rebuild is printed, not targeted: the baseline skips the hover text).
 """
 
 from __future__ import annotations
@@ -287,22 +288,28 @@ def bench_trend(n_changes: int) -> dict:
 
 
 def bench_trend_selection(n_changes: int) -> dict:
-    """The heavier move: a new domain or quantity re-selects the models, refits and resends every point."""
+    """The heavier move: one menu (domain or quantity) re-selects the models, refits and resends every point."""
     ex = ComputeTrendExplorer(local_flop_per_s=1e11)
-    domains = [d for d in ex.controls["domain"].options]
+    domains = list(ex.controls["domain"].options)
     quantities = [q for _, q in ex.controls["quantity"].options]
-    moves = [(domains[i % len(domains)], quantities[(i // len(domains)) % len(quantities)]) for i in range(n_changes)]
+    # one menu per sample, as a learner changes them: every domain in turn, then every quantity, and again
+    cycle = [("domain", d) for d in domains[1:] + domains[:1]] + [("quantity", q) for q in quantities[1:] + quantities[:1]]
+    moves = [cycle[i % len(cycle)] for i in range(n_changes)]
 
     def move(v):
         ex._fits.clear()  # a learner's new selection is not cached yet
-        ex.controls["domain"].value, ex.controls["quantity"].value = v
+        ex.controls[v[0]].value = v[1]
 
     fast = _time_changes(move, moves)
     models = trends.load_notable_models()
     n_naive = max(10, n_changes // 10)
-    naive = _time_changes(lambda v: naive_trend_update(2030, models, "training_flop",
-                                                      None if v[0] == "all domains" else v[0]), moves[:n_naive])
-    return dict(name="ComputeTrendExplorer: domain and quantity", fast=fast, naive=naive)
+
+    def naive(v):
+        domain = None if v[0] == "quantity" or v[1] == "all domains" else v[1]
+        quantity = v[1] if v[0] == "quantity" else "training_flop"
+        return naive_trend_update(2030, models, quantity, domain)
+
+    return dict(name="ComputeTrendExplorer: domain or quantity menu", fast=fast, naive=_time_changes(naive, moves[:n_naive]))
 
 
 def bench_roofline(n_changes: int) -> dict:
@@ -424,7 +431,7 @@ def main() -> int:
            bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
-    table([bench_trend_selection(n)], TARGET_FRAME_MS, TARGET_SPEEDUP)
+    table([bench_trend_selection(n)], TARGET_FRAME_MS, None)
     print("\nMonte Carlo explorer (issue #4: reported separately)\n")
     table([bench_contract_vs_spot(max(20, n // 10))], TARGET_MONTE_CARLO_MS, None)
 
