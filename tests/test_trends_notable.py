@@ -156,7 +156,7 @@ def test_mask_selects_by_date_domain_frontier_and_confidence():
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(domain=3), "domain"), (dict(frontier_only="yes"), "frontier_only"),
+    (dict(domain=3), "domain"), (dict(domain="Poetry"), "domain must be one of"), (dict(frontier_only="yes"), "frontier_only"),
     (dict(confidence=("Sure",)), "confidence"), (dict(has="flops"), "has"), (dict(start_year="2010"), None),
     (dict(start_year=float("nan")), "start_year"),
 ])

@@ -304,7 +304,10 @@ class NotableModels:
         if domain is not None:
             if not isinstance(domain, str):
                 raise ValueError(f"domain must be a string such as 'Language', or None, got {domain!r}")
-            keep &= self._domain_masks.get(domain, np.zeros(len(self), dtype=bool))
+            if domain not in self._domain_masks:
+                raise ValueError(f"domain must be one of the domains in {self.label}, {list(self.domains())}, "
+                                 f"got {domain!r}")
+            keep &= self._domain_masks[domain]
         if not isinstance(frontier_only, (bool, np.bool_)):
             raise ValueError(f"frontier_only must be True or False, got {frontier_only!r}")
         if frontier_only:
@@ -325,7 +328,11 @@ class NotableModels:
         return keep
 
     def subset(self, keep: ArrayLike) -> "NotableModels":
-        """The models where the boolean ``keep`` is true (e.g. from :meth:`mask`), as a new table."""
+        """The models where the boolean ``keep`` is true (e.g. from :meth:`mask`), as a new table.
+
+        Frontier status is kept as computed over the full table (a model's rank when released
+        does not depend on which other models a learner selects afterwards).
+        """
         keep = np.asarray(keep)
         if keep.dtype != bool or keep.shape != (len(self),):
             raise ValueError(f"keep must be a boolean array of length {len(self)}, got {keep.dtype} {keep.shape}")
