@@ -260,3 +260,31 @@ def test_dollar_format_used_by_the_readouts():
     assert usd(122.4e9) == "$122.4B"
     assert usd(1.5e12) == "$1.5T"
     assert usd(float("nan")) == "—"
+
+
+@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
+def test_every_slider_starts_on_its_step_grid(explorer):
+    """The browser's slider snaps its value to min + k * step and sends it back to the kernel, so a default off
+    the grid would silently change the model in the page (the supply chain's 1.12x wafer growth became 1.10x
+    on a 0.05 step). Every slider must start on its grid."""
+    for name, control in explorer.controls.items():
+        if isinstance(control, ipw.FloatLogSlider):
+            position = (np.log(control.value) / np.log(control.base) - control.min) / control.step
+        elif isinstance(control, (ipw.FloatSlider, ipw.IntSlider)):
+            position = (control.value - control.min) / control.step
+        else:
+            continue
+        assert abs(position - round(position)) < 1e-6, f"{name}={control.value!r} is off its step {control.step!r}"
+
+
+def test_log_slider_keeps_the_callers_value_and_refuses_one_off_its_range():
+    """Chinchilla's 70e9 parameters stay 70e9 in the page (they became 70.8e9 on a grid from 1e8); a value outside
+    the slider's span is refused by name instead of being clamped."""
+    ex = TrainingCostExplorer(n_params=70e9, n_tokens=1.4e12)
+    assert ex.controls["n_params"].value == pytest.approx(70e9) and ex.controls["n_tokens"].value == pytest.approx(1.4e12)
+    assert 10 ** ex.controls["n_params"].min <= 1e8 * 10**0.05 and 10 ** ex.controls["n_params"].max >= 1e13 / 10**0.05
+    for kwargs, name in ((dict(n_params=1e20), "n_params"), (dict(n_tokens=-1.0), "n_tokens")):
+        with pytest.raises(ValueError, match=name):
+            TrainingCostExplorer(**kwargs)
+    with pytest.raises(ValueError, match="compute_flop"):
+        ScalingExplorer(compute_flop=1e40)

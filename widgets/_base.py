@@ -24,6 +24,7 @@ explorer's text readout carries ``ce-readout`` and its main slider carries
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -54,6 +55,32 @@ def setup_notebook(force: bool = True) -> None:
 
     output_notebook(resources=INLINE, hide_banner=True)
     _bokeh_loaded = True
+
+
+def log_slider(name: str, value: float, *, base: float, low: float, high: float, step: float,
+               **kwargs: Any) -> ipw.FloatLogSlider:
+    """A ``FloatLogSlider`` whose grid passes through ``value``.
+
+    The browser snaps a slider to ``min + k * step`` and sends the snapped value back to
+    the kernel, so a starting value off the grid (70e9 parameters on a 0.05-decade grid
+    from 1e8) would silently become another (70.8e9). The grid is shifted to pass through
+    ``value``; it still spans about ``base**low`` to ``base**high``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a number in ``[base**low, base**high]`` (the message names ``name``).
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not (math.isfinite(v) and base**low <= v <= base**high):
+        raise ValueError(f"{name} must be a number in [{base**low:g}, {base**high:g}], got {value!r}")
+    position = math.log(v, base)
+    lo = position - math.floor((position - low) / step + 1e-9) * step
+    hi = lo + math.floor((high - lo) / step + 1e-9) * step
+    return ipw.FloatLogSlider(value=v, base=base, min=lo, max=hi, step=step, **kwargs)
 
 
 def _in_kernel() -> bool:

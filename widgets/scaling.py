@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 
 from compute_econ import hardware, scaling, trends, training
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_slider
 from ._format import count, duration_days, sci
 
 #: Decades of compute drawn as isoFLOP curves (FLOP).
@@ -111,8 +111,8 @@ class ScalingExplorer(Explorer):
         self._figures = (iso, tpp)
         self._model_renderers = [model_glyph]
 
-        budget = ipw.FloatLogSlider(
-            value=self._initial["compute_flop"], base=10, min=18, max=28, step=0.05,
+        budget = log_slider(
+            "compute_flop", self._initial["compute_flop"], base=10, low=18, high=28, step=0.05,
             description="budget (FLOP)", readout_format=".2e", continuous_update=True,
             style={"description_width": "initial"}, layout=ipw.Layout(width="420px"),
         )

@@ -83,7 +83,7 @@ class SupplyChainExplorer(Explorer):
         for key, inp in zip(KEYS, self._defaults):
             mult = ipw.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, readout_format=".2f",
                                       description=f"{SHORT[key]} capacity ×", style=style, layout=wide)
-            growth = ipw.FloatSlider(value=inp.growth_per_year, min=1.0, max=3.0, step=0.05, readout_format=".2f",
+            growth = ipw.FloatSlider(value=inp.growth_per_year, min=1.0, max=3.0, step=0.01, readout_format=".2f",
                                      description=f"{SHORT[key]} growth (×/yr)", style=style, layout=wide)
             self.controls[f"{key}_capacity_x"] = mult
             self.controls[f"{key}_growth_per_year"] = growth

@@ -23,7 +23,7 @@ from bokeh.plotting import figure
 
 from compute_econ import costs, hardware, scaling, training
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_slider
 from ._format import count, duration_days, sci, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
@@ -110,19 +110,18 @@ class TrainingCostExplorer(Explorer):
         wide = ipw.Layout(width="400px")
         # Only chips with a published board power: energy and owning need it (TPUs and Trainium2 have none).
         acc_names = [name for name, a in hardware.load_accelerators().items() if a.board_watts]
-        n_params = ipw.FloatLogSlider(value=self._initial["n_params"], base=10, min=8, max=13, step=0.05,
-                                      description="parameters N", readout_format=".2e", style=style, layout=wide)
+        n_params = log_slider("n_params", self._initial["n_params"], base=10, low=8, high=13, step=0.05,
+                              description="parameters N", readout_format=".2e", style=style, layout=wide)
         n_params.add_class(PRIMARY_SLIDER_CLASS)
-        n_tokens = ipw.FloatLogSlider(value=self._initial["n_tokens"], base=10, min=9, max=15, step=0.05,
-                                      description="training tokens D", readout_format=".2e", style=style,
-                                      layout=wide)
+        n_tokens = log_slider("n_tokens", self._initial["n_tokens"], base=10, low=9, high=15, step=0.05,
+                              description="training tokens D", readout_format=".2e", style=style, layout=wide)
         accelerator = ipw.Dropdown(options=acc_names, value=self._initial["accelerator"], description="accelerator",
                                    style=style, layout=wide)
         cluster = ipw.SelectionSlider(options=[int(n) for n in CLUSTER_SIZES], value=self._initial["n_accelerators"],
                                       description="cluster (accelerators)", style=style, layout=wide)
         mfu = ipw.FloatSlider(value=self._initial["mfu"], min=0.1, max=0.7, step=0.01, readout_format=".0%",
                               description="MFU", style=style, layout=wide)
-        rent = ipw.FloatSlider(value=DEFAULT_RENT.on_demand_usd_per_hour, min=0.5, max=15.0, step=0.05,
+        rent = ipw.FloatSlider(value=DEFAULT_RENT.on_demand_usd_per_hour, min=0.5, max=15.0, step=0.01,
                                readout_format="$.2f", description="rent ($/accel.-hour)", style=style, layout=wide)
         price = ipw.FloatSlider(value=DEFAULT_OWN.accelerator_price_usd / 1e3, min=2.0, max=80.0, step=0.5,
                                 readout_format=".1f", description="price per accel. ($k)", style=style, layout=wide)
@@ -132,7 +131,7 @@ class TrainingCostExplorer(Explorer):
                                description="cost of capital", style=style, layout=wide)
         util = ipw.FloatSlider(value=0.8, min=0.1, max=1.0, step=0.01, readout_format=".0%",
                                description="utilisation (owned)", style=style, layout=wide)
-        elec = ipw.FloatSlider(value=training.DEFAULT_USD_PER_MWH, min=20.0, max=300.0, step=1.0,
+        elec = ipw.FloatSlider(value=training.DEFAULT_USD_PER_MWH, min=20.0, max=300.0, step=0.1,
                                description="electricity ($/MWh)", style=style, layout=wide)
         pue = ipw.FloatSlider(value=training.DEFAULT_PUE, min=1.0, max=2.0, step=0.01, description="PUE",
                               style=style, layout=wide)
