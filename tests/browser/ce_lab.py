@@ -86,6 +86,12 @@ class LabDriver:
         p.wait_for_selector("#jupyterlab-splash", state="detached", timeout=timeout_ms)
         p.wait_for_function(CURRENT_PATH_JS, arg=rel_path, timeout=timeout_ms)
         self.wait_idle(timeout_ms)
+        # A deck (live slides) left open by an earlier test comes back with the lab's saved state:
+        # stop it, so every test starts in the notebook view.
+        p.evaluate("""async () => {
+          const c = window.jupyterapp.commands;
+          if (document.querySelector('.jp-Deck') && c.hasCommand('deck:stop')) await c.execute('deck:stop');
+        }""")
 
     def shutdown_kernels(self) -> None:
         """Stop every kernel session on the server (the next test starts clean)."""

@@ -51,17 +51,28 @@ def test_trend_explorer_axes_follow_quantity_domain_and_year(lab, page_guard):
     page = lab.page
     page.wait_for_function("() => !!window.Bokeh && Object.keys(window.Bokeh.index || {}).length > 0")
     _ranges_hold(lab)
-    menus = page.locator(".widget-dropdown select")  # the explorer's menus: plot, fit to, domain, published, bands
+    slider = page.locator(".ce-primary-slider").first
+    slider.scroll_into_view_if_needed()
+    explorer = slider.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), "
+                              "' jp-OutputArea-output ')][1]")
+    menus = explorer.locator(".widget-dropdown select")  # plot, fit to, domain, published, bands
+
+    def choose(i: int, label: str) -> None:
+        menus.nth(i).scroll_into_view_if_needed()
+        menus.nth(i).select_option(label=label)
+        lab.wait_idle()
+
     for label in ("amortised cost of the final run", "accelerators used in training", "power drawn by the training cluster"):
-        menus.nth(0).select_option(label=label)
+        choose(0, label)
         _ranges_hold(lab)
-    menus.nth(0).select_option(label="training compute")
-    menus.nth(1).select_option(label="frontier models only")
-    menus.nth(2).select_option(label="Vision")
+    choose(0, "training compute")
+    choose(1, "frontier models only")
+    choose(2, "Vision")
     _ranges_hold(lab)
-    menus.nth(3).select_option(label="since 1950")
+    choose(3, "since 1950")
     _ranges_hold(lab)
-    handle = page.locator(".ce-primary-slider .noUi-handle").first
+    handle = slider.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
     handle.focus()
     for _ in range(10):  # to 2035, the far end of the slider
         handle.press("ArrowRight")
