@@ -143,3 +143,17 @@ def test_concentration_takes_who_trains_frontier_models_and_credits_epoch():
     assert ex._source_line.text.startswith("Source: Synergy Research Group")
     with pytest.raises(ValueError, match="extra_markets"):
         ConcentrationExplorer(extra_markets=("cloud",))
+
+
+def test_concentration_slider_starts_on_its_grid_for_every_market():
+    """Every market's leader share is put on the slider's grid (the browser would snap it and send it back)."""
+    from compute_econ import trends
+
+    extra = (trends.developer_shares(by="firm", start_year=2020),)
+    ex = ConcentrationExplorer(extra_markets=extra)
+    lead = ex.controls["lead_share"]
+    for name in ex.controls["market"].options:
+        ex.controls["market"].value = name
+        position = (lead.value - lead.min) / lead.step
+        assert abs(position - round(position)) < 1e-6, (name, lead.value)
+        assert lead.value == pytest.approx(ex._markets[name].frac_shares[0], abs=5e-4)

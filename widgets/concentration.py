@@ -118,7 +118,10 @@ class ConcentrationExplorer(Explorer):
         named = self._named_firms(ms)
         a, b = self._initial["merge"] or (named[1] if len(named) > 1 else named[0],
                                           named[2] if len(named) > 2 else NO_MERGER)
-        lead = ipw.FloatSlider(value=float(ms.frac_shares[0]), min=0.05, max=1.0, step=0.01, readout_format=".0%",
+        # A 0.1-point grid, and the published share rounded onto it: the browser snaps a slider to its grid and
+        # sends the value back, so an off-grid start (34.8 % on a 1-point grid) would change the market shown.
+        lead = ipw.FloatSlider(value=round(float(ms.frac_shares[0]), 3), min=0.05, max=1.0, step=0.001,
+                               readout_format=".1%",
                                description=f"leader's share ({ms.firms[0]})", style=style, layout=wide)
         lead.add_class(PRIMARY_SLIDER_CLASS)
         self.controls = {
@@ -143,7 +146,7 @@ class ConcentrationExplorer(Explorer):
         self._syncing = True
         try:
             c["lead_share"].description = f"leader's share ({ms.firms[0]})"
-            c["lead_share"].value = float(ms.frac_shares[0])
+            c["lead_share"].value = round(float(ms.frac_shares[0]), 3)
             c["merge_a"].options = named
             c["merge_a"].value = named[1] if len(named) > 1 else named[0]
             c["merge_b"].options = [NO_MERGER, *named]
