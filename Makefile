@@ -32,7 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 lab: $(VENV)/.installed
-	BOKEH_RESOURCES=inline $(BIN)/jupyter lab $(LAB_ARGS) --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/lessons
+	BOKEH_RESOURCES=inline $(BIN)/jupyter lab $(LAB_ARGS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
