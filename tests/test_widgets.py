@@ -288,3 +288,17 @@ def test_log_slider_keeps_the_callers_value_and_refuses_one_off_its_range():
             TrainingCostExplorer(**kwargs)
     with pytest.raises(ValueError, match="compute_flop"):
         ScalingExplorer(compute_flop=1e40)
+
+
+def test_roofline_batch_slider_reaches_every_ridge_point():
+    """Lesson 02 asks at what batch decoding stops being memory-bound: the slider must reach past the ridge
+    point of every chip at every precision it offers (the H100's BF16 ridge, 295, was beyond a 256 maximum)."""
+    ex = RooflineExplorer()
+    top = ex.controls["batch_size"].max
+    for name in ex.controls["accelerator"].options:
+        ex.controls["accelerator"].value = name
+        for precision in ex.controls["precision"].options:
+            value = precision[1] if isinstance(precision, tuple) else precision
+            ex.controls["precision"].value = value
+            ex.controls["batch_size"].value = top
+            assert ex.result["decode_compute_bound"], (name, value)

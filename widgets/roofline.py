@@ -10,7 +10,7 @@ arithmetic intensity (FLOP per byte moved from memory). Left of the ridge point
 an operation is memory-bound (it waits for bytes), right of it compute-bound.
 Typical transformer operations sit on it and move as the learner changes their
 sizes: a large matrix multiply, attention over a context, and the decode step
-of serving at batch sizes from 1 to 256.
+of serving at batch sizes from 1 to 1,024.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from ._base import PRIMARY_SLIDER_CLASS, Explorer
 from ._format import sci
 
 INTENSITY_FLOP_PER_BYTE = np.logspace(-1, 5, 200)
-DECODE_BATCHES = (1, 8, 32, 128, 256)
+DECODE_BATCHES = (1, 8, 32, 128, 512)
+#: Beyond every ridge point in the catalogue (TPU v6e: 560 FLOP/byte at BF16), so the slider can show
+#: where decoding turns compute-bound on every chip.
+MAX_BATCH = 1024
 HEAD_DIM = 128  # a common head size (Llama 3, GPT-3 use 128)
 
 
@@ -38,7 +41,7 @@ class RooflineExplorer(Explorer):
     accelerator : str
         A name from the catalogue (``compute_econ.hardware.ACCELERATORS``).
     batch_size : int
-        Decode batch size to highlight (1 to 256).
+        Decode batch size to highlight (1 to 1,024).
     """
 
     def __init__(self, accelerator: str = "NVIDIA H100 SXM", batch_size: int = 1,
@@ -79,7 +82,7 @@ class RooflineExplorer(Explorer):
         acc = ipw.Dropdown(options=names, value=self._initial["accelerator"], description="accelerator", style=style)
         prec = ipw.ToggleButtons(options=[("BF16", "bf16"), ("FP8", "fp8")], value="bf16", description="precision",
                                  style={"button_width": "60px", "description_width": "initial"})
-        batch = ipw.IntSlider(value=self._initial["batch_size"], min=1, max=256, step=1,
+        batch = ipw.IntSlider(value=self._initial["batch_size"], min=1, max=MAX_BATCH, step=1,
                               description="decode batch size", style=style, layout=ipw.Layout(width="420px"))
         batch.add_class(PRIMARY_SLIDER_CLASS)
         mm = ipw.SelectionSlider(options=[2**k for k in range(6, 15)], value=self._initial["matmul_size"],
