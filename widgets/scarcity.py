@@ -20,7 +20,7 @@ from dataclasses import replace
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, LogTicker, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, LogTicker, NumeralTickFormatter
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
@@ -80,7 +80,9 @@ class ScarcityMarketExplorer(Explorer):
                                                frac=[])),
         }
         s = self.sources
+        # BokehJS computes the y range from the curves and the outcome (DataRange1d): it follows every update.
         sd = figure(title="Supply and demand for accelerator rental", width=420, height=380, y_axis_type="log",
+                    y_range=DataRange1d(range_padding=0.05),
                     x_axis_label="accelerators (millions of H100-equivalents)",
                     y_axis_label="price (USD per accelerator-hour)", tools="pan,wheel_zoom,reset,save",
                     toolbar_location="above")
@@ -105,7 +107,6 @@ class ScarcityMarketExplorer(Explorer):
         sd.legend.background_fill_alpha = 0.7
         sd.legend.spacing = 0
         sd.legend.padding = 4
-        self._sd_y = sd.y_range
 
         # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
         bars = figure(title="Who gets the compute", y_range=FactorRange(), width=420, height=380,
@@ -163,7 +164,6 @@ class ScarcityMarketExplorer(Explorer):
         s["supply"].data = dict(quantity_m=np.array([0.0, K, K]), usd_per_hour=np.array([mc, mc, top]))
         s["cap"].data = dict(quantity_m=np.array([0.0, max(K, rationed.total_requested / 1e6) * 1.05]),
                              usd_per_hour=np.array([cap_price, cap_price]))
-        self._sd_y.start, self._sd_y.end = MIN_PLOT_USD_PER_HOUR, top
 
         if mode == "clear":
             s["shortage"].data = dict(quantity_m=[], usd_per_hour=[])

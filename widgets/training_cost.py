@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, NumeralTickFormatter, Span
+from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, NumeralTickFormatter, Span
 from bokeh.plotting import figure
 
 from compute_econ import costs, hardware, scaling, training
@@ -72,19 +72,20 @@ class TrainingCostExplorer(Explorer):
             "break_even": ColumnDataSource(data=dict(utilisation=[], usd_per_hour=[])),
         }
         s = self.sources
-        bars = figure(title="Cost of this run, three ways", x_range=FactorRange(*BARS), width=330, height=360,
-                      tools="save", y_axis_label="USD", toolbar_location="above")
+        # The y range is BokehJS's own (DataRange1d from 0 to the tallest stack): the browser follows every
+        # update; a range set from Python was overwritten by the browser and synced back.
+        bars = figure(title="Cost of this run, three ways", x_range=FactorRange(*BARS), width=330, height=400,
+                      tools="save", y_axis_label="USD", toolbar_location="above",
+                      y_range=DataRange1d(start=0, range_padding=0.08))
         stack = bars.vbar_stack(list(COMPONENTS), x="bar", width=0.6, source=s["bars"], color=list(COLOURS),
                                 legend_label=list(COMPONENTS))
         bars.add_tools(HoverTool(renderers=stack, tooltips=[("", "$name: @$name{$0.0a}")]))
         bars.yaxis.formatter = NumeralTickFormatter(format="$0.0a")
-        bars.y_range.start = 0
-        self._bars_range = bars.y_range
-        bars.legend.location = "top_left"
-        bars.legend.label_text_font_size = "8pt"
-        bars.legend.background_fill_alpha = 0.6
-        bars.legend.spacing = 0
-        bars.legend.padding = 4
+        legend = bars.legend[0]
+        legend.orientation, legend.ncols = "horizontal", 2  # below the bars: never over them
+        legend.label_text_font_size, legend.spacing, legend.padding, legend.margin = "8pt", 2, 2, 0
+        legend.border_line_alpha = 0
+        bars.add_layout(legend, "below")
 
         days = figure(title="Calendar days against cluster size", x_axis_type="log", y_axis_type="log",
                       width=290, height=360, x_axis_label="accelerators", y_axis_label="days",
@@ -195,8 +196,6 @@ class TrainingCostExplorer(Explorer):
             s["break_even"].data = dict(utilisation=[], usd_per_hour=[])
             verdict = "at this rental price <b>renting is cheaper even at 100 % utilisation</b>"
         self._rent_line.location = v["rent_usd_per_hour"]
-        # Head-room above the tallest bar for the legend.
-        self._bars_range.end = 2.1 * max(rent_usd, tco.total_usd * hours, amort.total_usd)
         acquisition = costs.hardware_acquisition_cost_usd(n, own)
         tco_total = tco.total_usd * hours
         self.result = dict(estimate=est, rent_usd=rent_usd, tco_usd=tco_total, amortised_usd=amort.total_usd,

@@ -1,0 +1,143 @@
+"""Every explorer's axes follow its data in the page, at every control's extremes.
+
+A fixture notebook builds every explorer of the kit. In a real JupyterLab, each control is moved
+through the page as a learner moves it (sliders to their ends with the keyboard's Home and End
+keys, every menu to its first and last choice, every toggle and checkbox), and after each move
+the test reads BokehJS's own document: every finite value of every visible glyph must lie inside
+its plot's x and y ranges (categorical axes excepted), and no plot may be blank. A range set in
+Python can be overwritten in the browser and synced back, so only the page is trusted here.
+
+Glyphs named "context" (the trend explorer's models published before its fit window) are drawn
+outside the view on purpose and are left out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FIXTURE = "tests/browser/fixtures/explorers.ipynb"
+
+# The glyph properties that hold x-like and y-like coordinates, by BokehJS glyph type.
+RANGES_PROBLEMS_JS = """() => {
+  if (!window.Bokeh || !window.Bokeh.index) return null;
+  const X = {Scatter: ['x'], Circle: ['x'], Line: ['x'], Step: ['x'], VBar: ['x'], HBar: ['left', 'right'],
+             Segment: ['x0', 'x1'], VArea: ['x'], HArea: ['x1', 'x2'], Quad: ['left', 'right'], MultiLine: ['xs'],
+             Patch: ['x'], Patches: ['xs'], Rect: ['x'], Text: ['x'], VSpan: ['x'], Block: ['x']};
+  const Y = {Scatter: ['y'], Circle: ['y'], Line: ['y'], Step: ['y'], VBar: ['top', 'bottom'], HBar: ['y'],
+             Segment: ['y0', 'y1'], VArea: ['y1', 'y2'], HArea: ['y'], Quad: ['top', 'bottom'], MultiLine: ['ys'],
+             Patch: ['y'], Patches: ['ys'], Rect: ['y'], Text: ['y'], HSpan: ['y'], Block: ['y']};
+  const flat = (a) => { const out = []; const walk = (v) => { if (v == null) return;
+    if (typeof v === 'number') out.push(v); else if (typeof v !== 'string' && v[Symbol.iterator]) for (const w of v) walk(w); };
+    walk(a); return out; };
+  const problems = []; let plots = 0;
+  const seen = new Set();
+  for (const view of Object.values(window.Bokeh.index)) {
+    const doc = view.model && view.model.document;
+    if (!doc) continue;
+    for (const m of doc._all_models.values()) {
+      if (seen.has(m.id) || !m.x_range || !m.y_range || !Array.isArray(m.renderers)) continue;
+      seen.add(m.id); plots++;
+      const title = (m.title && m.title.text) || m.id;
+      let finite = 0;
+      for (const r of m.renderers) {
+        if (r.type !== 'GlyphRenderer' || !r.visible || r.name === 'context' || !r.data_source) continue;
+        const g = r.glyph, d = r.data_source.data instanceof Map ? Object.fromEntries(r.data_source.data) : r.data_source.data;
+        for (const [axis, props, range, scale] of [['x', X[g.type] || [], m.x_range, m.x_scale], ['y', Y[g.type] || [], m.y_range, m.y_scale]]) {
+          if (range.type === 'FactorRange') continue;
+          const lo = Math.min(range.start, range.end), hi = Math.max(range.start, range.end);
+          const tol = 1e-9 * Math.max(Math.abs(hi - lo), 1e-300);
+          for (const p of props) {
+            const spec = g.attributes[p];
+            if (!spec) continue;
+            let values = [];
+            if ('field' in spec) values = flat(d[spec.field]);
+            else if ('expr' in spec && spec.expr && typeof spec.expr.v_compute === 'function') values = flat(spec.expr.v_compute(r.data_source));
+            else if ('value' in spec && typeof spec.value === 'number') values = [spec.value];
+            for (const v of values) {
+              if (!Number.isFinite(v)) continue;
+              if (scale && scale.type === 'LogScale' && v <= 0) { problems.push(`${title}: ${g.type}.${p}=${v} cannot be drawn on a log axis`); continue; }
+              finite++;
+              if (v < lo - tol || v > hi + tol) { problems.push(`${title}: ${g.type}.${p}=${v} outside ${axis} range [${lo}, ${hi}]`); break; }
+            }
+          }
+        }
+      }
+      if (finite === 0 && m.renderers.some(r => r.type === 'GlyphRenderer')) problems.push(`${title}: blank plot`);
+    }
+  }
+  return plots ? problems.slice(0, 8) : null;
+}"""
+
+
+def _wait_ranges(lab, timeout_ms: int = 4_000) -> list[str]:
+    """Problems once BokehJS has settled (empty list: every glyph inside its ranges)."""
+    lab.wait_idle()
+    try:
+        lab.page.wait_for_function(f"() => {{ const p = ({RANGES_PROBLEMS_JS})(); return p !== null && p.length === 0; }}",
+                                   timeout=timeout_ms)
+        return []
+    except Exception:  # report what is still wrong
+        return lab.page.evaluate(RANGES_PROBLEMS_JS) or ["BokehJS holds no plot"]
+
+
+def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
+    lab.open_notebook(FIXTURE)
+    lab.run_all(timeout_ms=240_000)
+    page = lab.page
+    page.wait_for_function("() => !!window.Bokeh && Object.keys(window.Bokeh.index || {}).length >= 10",
+                           timeout=60_000)
+    failures: list[str] = []
+    start = _wait_ranges(lab, 30_000)
+    if start:
+        failures.append(f"at the defaults: {start}")
+    readouts = page.locator(".ce-readout")
+    n_explorers = readouts.count()
+    assert n_explorers == 10, f"expected the fixture's 10 explorers, found {n_explorers}"
+    moves = 0
+    for k in range(n_explorers):
+        area = readouts.nth(k).locator(
+            "xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' jp-OutputArea-output ')][1]")
+        area.scroll_into_view_if_needed()
+        name = f"explorer {k + 1}"
+
+        def check(what: str) -> None:
+            nonlocal moves
+            moves += 1
+            problems = _wait_ranges(lab)
+            print(f"{name}, {what}: {'ok' if not problems else problems}", flush=True)
+            if problems:
+                failures.append(f"{name}, {what}: {problems}")
+
+        handles = area.locator(".noUi-handle")
+        for i in range(handles.count()):
+            h = handles.nth(i)
+            label = h.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]//label").first
+            what = (label.text_content() or f"slider {i}").strip()
+            h.scroll_into_view_if_needed()
+            for key in ("End", "Home"):
+                h.focus()
+                h.press(key)
+                check(f"{what} at {'max' if key == 'End' else 'min'} ({h.get_attribute('aria-valuenow')})")
+        selects = area.locator(".widget-dropdown select")
+        for i in range(selects.count()):
+            s = selects.nth(i)
+            options = s.locator("option").all_text_contents()
+            for idx in sorted({len(options) - 1, 0}):
+                s.scroll_into_view_if_needed()
+                s.select_option(index=idx)
+                check(f"menu {i} = {options[idx]!r}")
+        toggles = area.locator(".widget-toggle-button")
+        for i in range(toggles.count()):
+            toggles.nth(i).scroll_into_view_if_needed()
+            toggles.nth(i).click()
+            check(f"toggle {(toggles.nth(i).text_content() or '').strip()!r}")
+        boxes = area.locator(".widget-checkbox input[type=checkbox]")
+        for i in range(boxes.count()):
+            for _ in range(2):
+                boxes.nth(i).click()
+                check(f"checkbox {i}")
+    assert moves >= 60, f"only {moves} control moves were made"
+    assert not failures, f"{len(failures)} of {moves} moves left data outside the axes:\n  " + "\n  ".join(failures)
+    page_guard.assert_clean()
