@@ -41,6 +41,7 @@ __all__ = [
     "BESIROGLU_2024",
     "KAPLAN_2020",
     "FITS",
+    "DEFAULT_FIT",
     "get_fit",
     "ComputeOptimal",
     "compute_optimal",
@@ -416,6 +417,12 @@ KAPLAN_2020 = KaplanFit(
     ),
 )
 
+#: The fit the lessons teach and every function uses unless told otherwise: Besiroglu et al. 2024's
+#: replication of Hoffmann et al.'s approach 3. Hoffmann's constants as printed are rounded, and the
+#: rounding biases the optimum (Besiroglu et al. 2024, §2): about 98 tokens per parameter at 1e24 FLOP
+#: where the replication, like Hoffmann's own approaches 1 and 2, gives about 20.
+DEFAULT_FIT = BESIROGLU_2024
+
 FITS: dict[str, ChinchillaFit | KaplanFit] = {
     "hoffmann2022": HOFFMANN_2022,
     "besiroglu2024": BESIROGLU_2024,
@@ -473,7 +480,7 @@ def _log_n_opt(log_k: np.ndarray, fit: ChinchillaFit | KaplanFit) -> np.ndarray:
 
 
 def compute_optimal(
-    compute_flop: ArrayLike, fit: str | ChinchillaFit | KaplanFit = HOFFMANN_2022
+    compute_flop: ArrayLike, fit: str | ChinchillaFit | KaplanFit = DEFAULT_FIT
 ) -> ComputeOptimal:
     """The model size and token count that minimise a fit's loss at a training budget C = 6ND.
 
@@ -499,7 +506,7 @@ def compute_optimal(
     compute_flop : array_like
         Training budget C in FLOP (> 0).
     fit : str or ChinchillaFit or KaplanFit
-        A fit or a key of :data:`FITS`. Default :data:`HOFFMANN_2022`.
+        A fit or a key of :data:`FITS`. Default :data:`DEFAULT_FIT` (the replication, :data:`BESIROGLU_2024`).
 
     Returns
     -------
@@ -533,7 +540,7 @@ def compute_optimal(
 
 
 def compute_for_optimal_tokens(
-    n_tokens: ArrayLike, fit: str | ChinchillaFit | KaplanFit = HOFFMANN_2022
+    n_tokens: ArrayLike, fit: str | ChinchillaFit | KaplanFit = DEFAULT_FIT
 ) -> float | np.ndarray:
     """The training budget whose compute-optimal dataset is ``n_tokens``: the inverse of ``compute_optimal(C).n_tokens``.
 
@@ -547,7 +554,7 @@ def compute_for_optimal_tokens(
     n_tokens : array_like
         Training tokens D (> 0), e.g. the stock of public text.
     fit : str or ChinchillaFit or KaplanFit
-        A fit or a key of :data:`FITS`. Default :data:`HOFFMANN_2022`.
+        A fit or a key of :data:`FITS`. Default :data:`DEFAULT_FIT` (the replication, :data:`BESIROGLU_2024`).
 
     Returns
     -------
@@ -572,7 +579,7 @@ def compute_for_optimal_tokens(
 
 
 def isoflop_curve(
-    compute_flop: ArrayLike, n_params: ArrayLike, fit: str | ChinchillaFit | KaplanFit = HOFFMANN_2022
+    compute_flop: ArrayLike, n_params: ArrayLike, fit: str | ChinchillaFit | KaplanFit = DEFAULT_FIT
 ) -> float | np.ndarray:
     """Loss along an isoFLOP line: each model size N trained on D = C/(6N) tokens.
 
@@ -586,7 +593,7 @@ def isoflop_curve(
     n_params : array_like
         Model sizes N (> 0).
     fit : str or ChinchillaFit or KaplanFit
-        A fit or a key of :data:`FITS`. Default :data:`HOFFMANN_2022`.
+        A fit or a key of :data:`FITS`. Default :data:`DEFAULT_FIT` (the replication, :data:`BESIROGLU_2024`).
 
     Returns
     -------
@@ -642,7 +649,7 @@ def _target_loss(target_loss: ArrayLike, fit: ChinchillaFit) -> np.ndarray:
 
 
 def chinchilla_optimal_for_loss(
-    target_loss: ArrayLike, fit: str | ChinchillaFit = HOFFMANN_2022
+    target_loss: ArrayLike, fit: str | ChinchillaFit = DEFAULT_FIT
 ) -> ComputeOptimal:
     """The compute-optimal model that reaches a target loss, and the budget it needs.
 
@@ -658,7 +665,7 @@ def chinchilla_optimal_for_loss(
     target_loss : array_like
         Loss in nats/token; must exceed the fit's irreducible loss E.
     fit : str or ChinchillaFit
-        A Chinchilla-form fit or its key. Default :data:`HOFFMANN_2022`.
+        A Chinchilla-form fit or its key. Default :data:`DEFAULT_FIT` (the replication, :data:`BESIROGLU_2024`).
 
     Returns
     -------
@@ -689,7 +696,7 @@ _BISECTION_STEPS = 64  # halves a bracket of width < 200 in log D to ~1e-17
 def inference_aware_optimal(
     target_loss: ArrayLike,
     inference_tokens: ArrayLike,
-    fit: str | ChinchillaFit = HOFFMANN_2022,
+    fit: str | ChinchillaFit = DEFAULT_FIT,
 ) -> InferenceAwareOptimal:
     """Minimise lifetime compute 6ND + 2N·D_inf subject to L(N, D) = target_loss.
 
@@ -712,7 +719,7 @@ def inference_aware_optimal(
     inference_tokens : array_like
         Lifetime tokens served D_inf (count, >= 0). Broadcasts with ``target_loss``.
     fit : str or ChinchillaFit
-        A Chinchilla-form fit or its key. Default :data:`HOFFMANN_2022`.
+        A Chinchilla-form fit or its key. Default :data:`DEFAULT_FIT` (the replication, :data:`BESIROGLU_2024`).
 
     Returns
     -------

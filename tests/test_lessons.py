@@ -102,3 +102,40 @@ def test_lesson_runs_headless(path):
         assert item["changed"], f"moving {item['name']}'s main slider did not change its readout"
     # The executed notebook carries widget state, so exported slides/HTML show the explorers.
     assert "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_no_exercise_answer_is_already_on_screen(path):
+    """An exercise asks the learner to compute something new: its answer must not be printed anywhere in the
+    executed lesson (prose, cell outputs, explorer readouts at their defaults), in any form a learner could copy and
+    be marked correct ("9,212 days", "$0.77M", "35%", "3.1×10²³"). See tests/_screen.py for how numbers are read."""
+    from nbclient import NotebookClient
+
+    from _screen import lesson_text, numbers, shown
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    on_screen = numbers(lesson_text(nb))
+    ids = re.findall(r"check\(\s*['\"]([\w-]+)['\"]", "\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    found = {}
+    for exercise_id in ids:
+        ex = EXERCISES[exercise_id]
+        hits = shown(ex.expected(), ex.rtol, on_screen)
+        if hits:
+            found[exercise_id] = hits[:3]
+    assert not found, f"{path.name}: exercise answers already on screen: {found}"
+
+
+def test_the_screen_reader_reads_numbers_as_learners_do():
+    from _screen import numbers, shown
+
+    text = ("on one H100: 9,212 days; rented: <b>$0.77M</b>; MFU 35%; 3.1×10<sup>23</sup> FLOP; 1.92e+21; 70.8 B "
+            "parameters; power &lt; chips &lt; data and 140 MW")
+    read = numbers(text)
+    for value in (9212, 0.77e6, 0.35, 3.1e23, 1.92e21, 70.8e9, 140):
+        assert any(abs(v - value) <= 1e-9 * value for v, _ in read), value
+    assert shown(9212.4, 0.05, read) and shown(0.3459, 0.05, read) and shown(769_200, 0.05, read)
+    assert not shown(0.3459, 0.01, [(0.35, 2)])  # the check would not accept 0.35 at 1 %
+    assert not shown(6.218, 0.06, [(6.0, 2)])  # displayed to two digits, 6.0 is not 6.2
+    assert not shown(12.0, 0.03, [(12.0, 2)])  # small whole numbers are everywhere: not evidence

@@ -222,7 +222,7 @@ def test_kaplan_allocates_more_to_params_than_chinchilla():
     assert a_kaplan > local_exponent(HOFFMANN_2022) + 0.05
     assert a_kaplan > local_exponent(BESIROGLU_2024) + 0.03
     # At Gopher's budget Kaplan's law asks for a much larger model (cf. Hoffmann et al. 2022, Fig. 1).
-    assert compute_optimal(GOPHER_BUDGET_FLOP, KAPLAN_2020).n_params > 3 * compute_optimal(GOPHER_BUDGET_FLOP).n_params
+    assert compute_optimal(GOPHER_BUDGET_FLOP, KAPLAN_2020).n_params > 3 * compute_optimal(GOPHER_BUDGET_FLOP, HOFFMANN_2022).n_params
 
 
 def test_kaplan_optimum_matches_brute_force_grid():
@@ -384,7 +384,7 @@ def test_bad_input_raises_value_error_naming_parameter(call, name):
 def test_error_message_gives_value_and_valid_range():
     with pytest.raises(ValueError, match=r"compute_flop must be > 0 FLOP \(valid range: \(0, inf\)\), got -1e\+23"):
         compute_optimal(-1e23)
-    with pytest.raises(ValueError, match=r"target_loss must be in \(1\.69, inf\), got 1\.5"):
+    with pytest.raises(ValueError, match=r"target_loss must be in \(1\.8172, inf\), got 1\.5"):
         inference_aware_optimal(1.5, 0.0)
     with pytest.raises(ValueError, match=r"epochs must be in \[1, inf\), got 0\.5"):
         effective_data_tokens(1e9, 0.5)
@@ -420,3 +420,11 @@ def test_replication_tokens_per_parameter_drift_from_22_to_15():
     r = compute_optimal(np.array([1e21, 5.76e23, 1e27]), fit=BESIROGLU_2024).tokens_per_param
     assert r[0] == pytest.approx(21.6, abs=0.5) and r[2] == pytest.approx(15.2, abs=0.5)
     assert 17 < r[1] < 20
+
+
+def test_the_default_fit_is_the_replication_the_lessons_teach():
+    """Lesson 01 teaches about 20 tokens per parameter (Besiroglu et al. 2024, Table 1); Hoffmann et al.'s
+    approach-3 constants as printed give about 98 at 1e24 FLOP, because they are rounded (Besiroglu et al. §2)."""
+    assert scaling.DEFAULT_FIT is BESIROGLU_2024
+    assert compute_optimal(1e24).tokens_per_param == pytest.approx(18.1, abs=0.5)
+    assert compute_optimal(1e24, HOFFMANN_2022).tokens_per_param == pytest.approx(97.7, abs=1.0)

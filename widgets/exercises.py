@@ -62,20 +62,21 @@ class Feedback:
         return bool(self.correct)
 
 
-def _gopher_optimal_params() -> float:
-    return float(scaling.compute_optimal(5.76e23, fit=scaling.HOFFMANN_2022).n_params)
+def _optimal_params_at_llama31_budget() -> float:
+    # Llama 3.1 405B's budget, 3.8e25 FLOP (Llama 3 paper, arXiv:2407.21783, §3.2.1), under the lessons' fit.
+    return float(scaling.compute_optimal(3.8e25).n_params)
 
 
-def _gpt3_training_flop() -> float:
-    return float(scaling.training_flop(175e9, 300e9))
+def _flop_30b_on_2_5t() -> float:
+    return float(scaling.training_flop(30e9, 2.5e12))
 
 
 def _frontier_language_growth_since_2018() -> float:
     return float(trends.fit_notable_trend(domain="Language", frontier_only=True, start_year=2018.0).growth_per_year)
 
 
-def _gpt3_h100_days() -> float:
-    return float(training.accelerator_days(_gpt3_training_flop(), hardware.H100_SXM.peak_flop_per_s, 0.4))
+def _llama31_on_one_h100_days() -> float:
+    return float(training.accelerator_days(3.8e25, hardware.H100_SXM.peak_flop_per_s, 0.4))
 
 
 def _orders_of_magnitude_transformer_to_llama31() -> float:
@@ -83,8 +84,8 @@ def _orders_of_magnitude_transformer_to_llama31() -> float:
     return math.log10(runs.row("Llama 3.1 405B")["training_flop"] / runs.row("Transformer (big)")["training_flop"])
 
 
-def _chinchilla_tokens_for_1e25() -> float:
-    return float(scaling.compute_optimal(1e25, fit=scaling.HOFFMANN_2022).n_tokens)
+def _optimal_tokens_for_3e24() -> float:
+    return float(scaling.compute_optimal(3e24).n_tokens)
 
 
 def _overtrained_ratio_llama3_8b() -> float:
@@ -92,48 +93,49 @@ def _overtrained_ratio_llama3_8b() -> float:
     return 15e12 / 8e9 / float(scaling.compute_optimal(scaling.training_flop(8e9, 15e12)).tokens_per_param)
 
 
-def _effective_epochs_4() -> float:
-    u = 1e12
-    return float(scaling.effective_data_tokens(u, 4.0) / u)
+def _fresh_tokens_from_3_epochs_of_2t() -> float:
+    return float(scaling.effective_data_tokens(2e12, 3.0)) / 1e12
 
 
 def _h100():
     return hardware.get_accelerator("NVIDIA H100 SXM")
 
 
-def _h100_ridge() -> float:
-    h = _h100()
-    return float(hardware.ridge_point_flop_per_byte(h.peak_flop_per_s, h.memory_bytes_per_s))
+def _mi300x_fp8_ridge() -> float:
+    m = hardware.get_accelerator("AMD MI300X")
+    return float(hardware.ridge_point_flop_per_byte(m.peak_flop_per_s_fp8, m.memory_bytes_per_s))
 
 
-def _llama_mfu() -> float:
-    # Llama 3.1 405B: 3.8e25 FLOP, 30.84M H100-hours (Llama 3 paper §3.3; model card).
-    return float(training.implied_mfu(3.8e25, _h100().peak_flop_per_s, accelerator_hours=30.84e6))
+def _llama31_70b_mfu() -> float:
+    # Llama 3.1 70B: 70e9 parameters, ~15e12 tokens, 7.0M H100-hours (Llama 3.1 model card, MODEL_CARD.md).
+    return float(training.implied_mfu(scaling.training_flop(70e9, 15e12), _h100().peak_flop_per_s,
+                                      accelerator_hours=7.0e6))
 
 
-def _mw_100k_h100() -> float:
-    return float(training.cluster_power_watts(100_000, _h100().board_watts)) / 1e6
+def _mw_50k_b200() -> float:
+    return float(training.cluster_power_watts(50_000, hardware.get_accelerator("NVIDIA B200").board_watts)) / 1e6
 
 
-def _gpt3_rent_usd() -> float:
-    hours = training.accelerator_hours(3.14e23, _h100().peak_flop_per_s, 0.4)
-    return float(costs.rental_cost_usd(hours, 3.49))
+def _chinchilla_rent_committed_usd() -> float:
+    # Chinchilla's 5.76e23 FLOP (Hoffmann et al. 2022) on H100s at 40% MFU, at Lambda's 3-year committed price.
+    hours = training.accelerator_hours(5.76e23, _h100().peak_flop_per_s, 0.4)
+    return float(costs.rental_cost_usd(hours, costs.H100_LAMBDA_2024.committed_usd_per_hour))
 
 
 def _break_even_2_50() -> float:
     return float(costs.break_even_utilisation(costs.H100_OWNERSHIP, 2.50).utilisation)
 
 
-def _frontier_accelerators_growth_since_2016() -> float:
-    return float(trends.fit_notable_trend(quantity="hardware_quantity", frontier_only=True,
-                                          start_year=2016.0).growth_per_year)
+def _notable_accelerators_doubling_months_since_2010() -> float:
+    return float(trends.fit_notable_trend(quantity="hardware_quantity", start_year=2010.0).doubling_time_months)
 
 
 # -- lesson 03 helpers ----------------------------------------------------------
 
 
-def _doubled_cowos_2024q1() -> float:
-    inputs = supply.scale_capacity(supply.DEFAULT_INPUTS, "CoWoS packaging", 2.0)
+def _tripled_cowos_doubled_hbm_2024q1() -> float:
+    inputs = supply.scale_capacity(supply.DEFAULT_INPUTS, "CoWoS packaging", 3.0)
+    inputs = supply.scale_capacity(inputs, "HBM stacks", 2.0)
     return float(supply.deliveries(inputs, [0]).accelerators_per_quarter[0])
 
 
@@ -158,9 +160,9 @@ def _b200_run_flop_1_gw_100_days() -> float:
     return float(supply.largest_training_run_flop(1e9, b200.peak_flop_per_s, b200, days=100, mfu=0.4))
 
 
-def _ooms_2030_power_run_over_gpt4() -> float:
-    gpt4_flop = trends.load_training_runs().row("GPT-4")["training_flop"]
-    return math.log10(float(supply.power_limited_flop(2030)) / gpt4_flop)
+def _ooms_2030_power_run_over_llama31() -> float:
+    llama_flop = trends.load_training_runs().row("Llama 3.1 405B")["training_flop"]
+    return math.log10(float(supply.power_limited_flop(2030)) / llama_flop)
 
 
 # -- lesson 04 helpers ----------------------------------------------------------
@@ -197,9 +199,9 @@ def _spot_p95_default_seed() -> float:
 
 EXERCISES: dict[str, Exercise] = {
     # -- lesson 00 ------------------------------------------------------------
-    "00-gpt3-flop": Exercise(
-        "GPT-3 has 175 billion parameters and was trained on 300 billion tokens. How many FLOP did training take?",
-        _gpt3_training_flop, 0.03,
+    "00-30b-flop": Exercise(
+        "A 30-billion-parameter model is trained on 2.5 trillion tokens. How many FLOP does its training take?",
+        _flop_30b_on_2_5t, 0.03,
         "Training costs about 6 FLOP per parameter per token: 2 for the forward pass, 4 for the backward pass.",
         "FLOP",
     ),
@@ -207,7 +209,7 @@ EXERCISES: dict[str, Exercise] = {
         "How many orders of magnitude (powers of ten) more compute did Llama 3.1 405B (2024) use than "
         "the original Transformer (big) of 2017?",
         _orders_of_magnitude_transformer_to_llama31, 0.06,
-        "Look both runs up in the table (`runs.row(name)`), divide, and take log10 of the ratio.",
+        "Look both runs up in the table (`runs.row(name)`), divide, and take log10 of the ratio (`math.log10`).",
         "orders of magnitude",
     ),
     "00-growth": Exercise(
@@ -218,62 +220,70 @@ EXERCISES: dict[str, Exercise] = {
         "`trends.fit_notable_trend(domain=..., frontier_only=True, start_year=...)` and take its `growth_per_year`.",
         "× per year",
     ),
-    "00-gpt3-h100-days": Exercise(
-        "How many H100-days would GPT-3's training take at 40% MFU?",
-        _gpt3_h100_days, 0.05,
+    "00-llama-h100-days": Exercise(
+        "How many days would Llama 3.1 405B's training (3.8e25 FLOP) take on a single H100 at 40% MFU?",
+        _llama31_on_one_h100_days, 0.05,
         "FLOP ÷ (peak FLOP/s × MFU) gives accelerator-seconds; divide by 86,400 for days. "
         "The H100's dense BF16 peak is in `hardware.H100_SXM`.",
         "GPU-days",
     ),
     # -- lesson 01 ------------------------------------------------------------
-    "01-gopher-optimal-n": Exercise(
-        "With Gopher's budget (5.76e23 FLOP), how many parameters does the Chinchilla fit (approach 3) call optimal?",
-        _gopher_optimal_params, 0.05,
-        "Set the explorer's budget to 5.76e23 FLOP with the Hoffmann fit, or call `compute_optimal`.",
+    "01-llama-budget-optimal-n": Exercise(
+        "Llama 3.1 405B was trained with 3.8e25 FLOP. How many parameters does the replication's fit call "
+        "compute-optimal for that budget?",
+        _optimal_params_at_llama31_budget, 0.05,
+        "Set the explorer's budget to 3.8e25 FLOP with the replication (Besiroglu et al.) fit, or call "
+        "`scaling.compute_optimal(budget)`: N* is its `n_params`.",
         "parameters",
     ),
-    "01-tokens-1e25": Exercise(
-        "How many training tokens are compute-optimal for a 1e25 FLOP budget under the Hoffmann et al. fit?",
-        _chinchilla_tokens_for_1e25, 0.05,
-        "Use `compute_optimal(1e25)`: D* is its `n_tokens`. Check: 6·N*·D* should give back the budget.",
+    "01-tokens-3e24": Exercise(
+        "How many training tokens are compute-optimal for a 3e24 FLOP budget under the replication's fit?",
+        _optimal_tokens_for_3e24, 0.05,
+        "Use `scaling.compute_optimal(3e24)`: D* is its `n_tokens`. Check: 6·N*·D* should give back the budget.",
         "tokens",
     ),
     "01-llama3-8b-overtraining": Exercise(
-        "Llama 3 8B saw 15T tokens. How many times more tokens per parameter is that than compute-optimal for its budget?",
+        "Llama 3 8B saw 15T tokens. How many times more tokens per parameter is that than the replication's "
+        "compute-optimal ratio for its budget?",
         _overtrained_ratio_llama3_8b, 0.1,
-        "Its budget is 6·N·D. Compare its actual D/N with `compute_optimal(budget).tokens_per_param`.",
+        "Its budget is 6·N·D. Compare its actual D/N with `scaling.compute_optimal(budget).tokens_per_param`.",
         "×",
     ),
-    "01-four-epochs": Exercise(
-        "Repeating 1T unique tokens for 4 epochs is worth how many trillion tokens of fresh data (Muennighoff et al.)?",
-        _effective_epochs_4, 0.03,
-        "Use `effective_data_tokens(unique_tokens, epochs)` and divide by the unique tokens.",
-        "T tokens per T unique",
+    "01-three-epochs": Exercise(
+        "You have 2 trillion unique tokens and train for 3 epochs. According to Muennighoff et al., that is worth how "
+        "many trillion tokens of fresh data?",
+        _fresh_tokens_from_3_epochs_of_2t, 0.03,
+        "Use `scaling.effective_data_tokens(unique_tokens, epochs)` and divide by 1e12.",
+        "T tokens",
     ),
     # -- lesson 02 ------------------------------------------------------------
-    "02-h100-ridge": Exercise(
-        "What is the ridge point of an H100 at BF16, in FLOP per byte?",
-        _h100_ridge, 0.05,
-        "The ridge is where peak FLOP/s equals intensity × bandwidth: divide the dense BF16 peak by the "
-        "memory bandwidth (both in the catalogue row).",
+    "02-mi300x-fp8-ridge": Exercise(
+        "What is the ridge point of an AMD MI300X at FP8, in FLOP per byte?",
+        _mi300x_fp8_ridge, 0.05,
+        "The ridge is where peak FLOP/s equals intensity × bandwidth: divide the dense FP8 peak by the memory "
+        "bandwidth (both in the catalogue row), or choose the chip and FP8 in the roofline explorer.",
         "FLOP/byte",
     ),
-    "02-llama-mfu": Exercise(
-        "What MFU do 30.84M H100-hours for 3.8e25 FLOP imply?",
-        _llama_mfu, 0.05,
-        "MFU = FLOP needed ÷ (peak FLOP/s × seconds held); convert hours to seconds. `training.implied_mfu` does it.",
+    "02-llama70b-mfu": Exercise(
+        "Meta's model card gives 7.0M H100-hours for Llama 3.1 70B, trained on about 15T tokens. What MFU does 6ND "
+        "over those hours imply?",
+        _llama31_70b_mfu, 0.05,
+        "MFU = FLOP needed (6·N·D) ÷ (peak FLOP/s × seconds held); convert hours to seconds. "
+        "`training.implied_mfu` does it.",
         "fraction",
     ),
-    "02-100k-mw": Exercise(
-        "How many MW of site power do 100,000 H100s need at full load (default overhead and PUE)?",
-        _mw_100k_h100, 0.05,
-        "Board watts × (1 + server overhead) × PUE × number of GPUs; `training.cluster_power_watts` does it. Answer in MW.",
+    "02-50k-b200-mw": Exercise(
+        "How many MW of site power do 50,000 B200s need at full load (default server overhead and PUE)?",
+        _mw_50k_b200, 0.05,
+        "Board watts × (1 + server overhead) × PUE × number of GPUs; `training.cluster_power_watts` does it "
+        "(the B200's row: `hardware.get_accelerator(\"NVIDIA B200\")`). Answer in MW.",
         "MW",
     ),
-    "02-gpt3-rent": Exercise(
-        "What does renting H100s at $3.49/GPU-hour cost for GPT-3's 3.14e23 FLOP at 40% MFU?",
-        _gpt3_rent_usd, 0.05,
-        "First accelerator-hours = FLOP ÷ (peak × MFU) ÷ 3600, then multiply by the hourly price.",
+    "02-chinchilla-rent": Exercise(
+        "What does renting H100s at Lambda's 3-year committed price cost for Chinchilla's 5.76e23 FLOP at 40% MFU?",
+        _chinchilla_rent_committed_usd, 0.05,
+        "First accelerator-hours = FLOP ÷ (peak × MFU) ÷ 3600, then multiply by "
+        "`costs.H100_LAMBDA_2024.committed_usd_per_hour`.",
         "USD",
     ),
     "02-break-even": Exercise(
@@ -283,21 +293,22 @@ EXERCISES: dict[str, Exercise] = {
         "crosses the rental line in the explorer.",
         "fraction",
     ),
-    "02-accelerators-growth": Exercise(
-        "By what factor per year has the number of accelerators used to train frontier models grown since 2016 "
-        "(the trend fitted to Epoch AI's data, all models to date)?",
-        _frontier_accelerators_growth_since_2016, 0.03,
-        "In the explorer of section 6, plot the number of accelerators for frontier models only, published since 2016; "
-        "or call `trends.fit_notable_trend(quantity=\"hardware_quantity\", frontier_only=True, start_year=...)`.",
-        "× per year",
+    "02-accelerators-doubling": Exercise(
+        "On the trend fitted to Epoch AI's data for *all* notable models since 2010 (not only the frontier), how many "
+        "months does the number of accelerators used in training take to double?",
+        _notable_accelerators_doubling_months_since_2010, 0.03,
+        "In the explorer of section 6, plot the number of accelerators for all notable models published since 2010 and "
+        "read the doubling time; or take `doubling_time_months` of "
+        "`trends.fit_notable_trend(quantity=\"hardware_quantity\", start_year=...)`.",
+        "months",
     ),
     # -- lesson 03 ------------------------------------------------------------
-    "03-double-cowos": Exercise(
-        "If TSMC had twice the CoWoS packaging capacity in 2024 Q1 (all else as estimated), how many "
-        "H100-equivalents could have been delivered that quarter?",
-        _doubled_cowos_2024q1, 0.03,
-        "Deliveries are the minimum over the inputs. Doubling packaging lifts its line, but is it still the lowest? "
-        "Use `supply.scale_capacity` and `supply.deliveries`, or the explorer's CoWoS capacity slider.",
+    "03-triple-cowos-double-hbm": Exercise(
+        "If TSMC had three times the CoWoS packaging capacity in 2024 Q1 and memory makers twice the HBM (all else as "
+        "estimated), how many H100-equivalents could have been delivered that quarter?",
+        _tripled_cowos_doubled_hbm_2024q1, 0.03,
+        "Deliveries are the minimum over the inputs: scale each, then ask which is now the lowest. "
+        "Use `supply.scale_capacity` twice and `supply.deliveries`.",
         "accelerators per quarter",
     ),
     "03-binding-change-quarter": Exercise(
@@ -331,10 +342,11 @@ EXERCISES: dict[str, Exercise] = {
         "(note that `days` comes before `mfu`).",
         "FLOP",
     ),
-    "03-ooms-2030-vs-gpt4": Exercise(
-        "By how many orders of magnitude does the kit's 2030 power-limited run exceed GPT-4's training compute?",
-        _ooms_2030_power_run_over_gpt4, 0.03,
-        "Take log10 of the ratio: `supply.power_limited_flop(2030)` over GPT-4's row in `trends.load_training_runs()`.",
+    "03-ooms-2030-vs-llama": Exercise(
+        "By how many orders of magnitude does the kit's 2030 power-limited run exceed Llama 3.1 405B's training compute?",
+        _ooms_2030_power_run_over_llama31, 0.02,
+        "Take log10 of the ratio: `supply.power_limited_flop(2030)` over Llama 3.1 405B's row in "
+        "`trends.load_training_runs()`.",
         "orders of magnitude",
     ),
     # -- lesson 04 ------------------------------------------------------------

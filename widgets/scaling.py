@@ -35,6 +35,8 @@ N_POINTS = 64
 #: Notable models placed on the plots; rows of compute_econ/data/training_runs.csv.
 NOTABLE_MODELS = ("GPT-3 175B", "Chinchilla", "Llama 3.1 405B")
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3")
+#: The fit the lessons teach (compute_econ.scaling.DEFAULT_FIT), selected at start and drawn for reference.
+DEFAULT_FIT_KEY = next(k for k, f in scaling.FITS.items() if f is scaling.DEFAULT_FIT)
 
 
 class ScalingExplorer(Explorer):
@@ -50,7 +52,9 @@ class ScalingExplorer(Explorer):
         Start with the notable models overlaid.
     """
 
-    def __init__(self, compute_flop: float = 5.76e23, fit: str = "hoffmann2022", show_models: bool = True):
+    def __init__(self, compute_flop: float = 5.76e23, fit: str = DEFAULT_FIT_KEY, show_models: bool = True):
+        if fit not in scaling.FITS:
+            raise ValueError(f"fit must be one of {list(scaling.FITS)}, got {fit!r}")
         self._initial = dict(compute_flop=compute_flop, fit=fit, show_models=show_models)
         self._unit = np.logspace(-HALF_WIDTH_DECADES, HALF_WIDTH_DECADES, N_POINTS)
         runs = trends.load_training_runs()
@@ -68,6 +72,7 @@ class ScalingExplorer(Explorer):
                 data=dict(name=[], n_params=[], loss=[], compute_flop=[], tokens_per_param=[], color=[])
             ),
             "frontier": ColumnDataSource(data=dict(compute_flop=[], tokens_per_param=[])),
+            "reference": ColumnDataSource(data=dict(compute_flop=[], tokens_per_param=[])),
         }
         s = self.sources
 
@@ -98,6 +103,9 @@ class ScalingExplorer(Explorer):
         )
         tpp.line("compute_flop", "tokens_per_param", source=s["frontier"], color="#52606d", line_width=2,
                  legend_label="compute-optimal (this fit)")
+        self._reference_line = tpp.line("compute_flop", "tokens_per_param", source=s["reference"], color="#52606d",
+                                        line_width=2, line_dash="dotted", alpha=0.7,
+                                        legend_label="the replication (Besiroglu et al. 2024)")
         tpp.scatter("compute_flop", "tokens_per_param", source=s["models"], size=11, marker="diamond",
                     color="color")
         tpp.add_layout(LabelSet(x="compute_flop", y="tokens_per_param", text="name", source=s["models"],
@@ -149,6 +157,15 @@ class ScalingExplorer(Explorer):
             tokens_per_param=scaling.compute_optimal(frontier_c, fit=fit).tokens_per_param,
         )
         self._budget_span.location = budget
+        other = fit is not scaling.DEFAULT_FIT
+        ref = scaling.compute_optimal(budget)
+        s["reference"].data = dict(compute_flop=frontier_c,
+                                   tokens_per_param=scaling.compute_optimal(frontier_c).tokens_per_param) if other \
+            else dict(compute_flop=[], tokens_per_param=[])
+        self._reference_line.visible = other
+        for item in self._figures[1].legend.items:
+            if item.label.value.startswith("the replication"):
+                item.visible = other
 
         if c["show_models"].value:
             n = np.array([m["n_params"] for m in self._models])
@@ -160,16 +177,25 @@ class ScalingExplorer(Explorer):
         else:
             s["models"].data = {k: [] for k in s["models"].data}
 
-        ref = hardware.REFERENCE_ACCELERATOR
-        gpu_days = training.accelerator_days(budget, ref.peak_flop_per_s, training.DEFAULT_MFU)
-        days_on_10k = training.wall_clock_days(budget, ref.peak_flop_per_s, training.DEFAULT_MFU, 10_000)
+        acc = hardware.REFERENCE_ACCELERATOR
+        gpu_days = training.accelerator_days(budget, acc.peak_flop_per_s, training.DEFAULT_MFU)
+        days_on_10k = training.wall_clock_days(budget, acc.peak_flop_per_s, training.DEFAULT_MFU, 10_000)
+        if fit is scaling.HOFFMANN_2022:
+            compare = (f"<br>These are Hoffmann et al.'s constants <i>as printed</i>, rounded: the replication, which "
+                       f"the lesson uses, recommends <b>{ref.tokens_per_param:.0f}</b> tokens/parameter at this budget "
+                       f"(section 3 shows why the rounding matters).")
+        elif other:
+            compare = (f"<br>For comparison, the replication (Besiroglu et al. 2024) recommends "
+                       f"<b>{ref.tokens_per_param:.0f}</b> tokens/parameter at this budget.")
+        else:
+            compare = ""
         self.result = mine
         self.readout.value = (
             f"<b>Budget {sci(budget)} FLOP</b> under <i>{fit.name}</i>: "
             f"N* = <b>{count(mine.n_params)}</b> parameters, D* = <b>{count(mine.n_tokens)}</b> tokens "
             f"(<b>{mine.tokens_per_param:.1f}</b> tokens/parameter), predicted loss <b>{mine.loss:.3f}</b> nats/token."
-            f"<br>On {ref.name} GPUs at {training.DEFAULT_MFU:.0%} MFU: <b>{gpu_days:,.0f} GPU-days</b> "
-            f"(≈ {duration_days(days_on_10k)} on 10,000 GPUs)."
+            f"<br>On {acc.name} GPUs at {training.DEFAULT_MFU:.0%} MFU: <b>{gpu_days:,.0f} GPU-days</b> "
+            f"(≈ {duration_days(days_on_10k)} on 10,000 GPUs)." + compare
         )
 
     # -- layout ---------------------------------------------------------------
