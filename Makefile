@@ -6,6 +6,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV   := .venv
 BIN    := $(VENV)/bin
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# Saved notebooks drop BokehJS and dead explorer views (widgets/saving.py); every server in .venv loads it.
+SERVER_CONFIG := jupyter-config/jupyter_server_config.d/compute_econ.json
 # JupyterLab refuses to start as root (containers, some classroom VMs) unless told.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
@@ -22,9 +24,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml binder/overrides.json
+$(VENV)/.installed: $(BIN)/python pyproject.toml binder/overrides.json $(SERVER_CONFIG)
 	$(BIN)/python -m pip install --quiet -e .
 	mkdir -p $(LAB_SETTINGS) && cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
+	# An editable install skips data files: put the save hook's server config in place by hand.
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d && cp $(SERVER_CONFIG) $(VENV)/etc/jupyter/jupyter_server_config.d/
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

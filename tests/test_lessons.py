@@ -56,6 +56,20 @@ def test_lesson_structure(path):
     assert set(ids) <= set(EXERCISES), f"unknown exercise ids {set(ids) - set(EXERCISES)}"
 
 
+def test_committed_notebooks_are_clean_by_nbstripout():
+    """The tool the repository's pre-commit hook runs (.pre-commit-config.yaml) finds nothing to strip:
+    no outputs, execution counts or widget state in a committed lesson or test fixture."""
+    import subprocess
+    import sys
+
+    paths = [str(p) for p in LESSONS] + [str(p) for p in (ROOT / "tests" / "browser" / "fixtures").glob("*.ipynb")]
+    nbstripout = [sys.executable, "-m", "nbstripout"]
+    done = subprocess.run(nbstripout + ["--verify", "--keep-id", *paths], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    hook = (ROOT / ".pre-commit-config.yaml").read_text()
+    assert "nbstripout" in hook and "--keep-id" in hook
+
+
 @pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
 def test_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
     ex = EXERCISES[exercise_id]

@@ -8,22 +8,30 @@ economics of its own. Display one by leaving it as a cell's last expression::
     ScalingExplorer()
 """
 
-from ._base import Explorer, setup_notebook
-from .build_out import BuildOutExplorer
-from .concentration import ConcentrationExplorer
-from .contract_vs_spot import ContractVsSpotExplorer
-from .exercises import check
-from .roofline import RooflineExplorer
-from .scaling import ScalingExplorer
-from .scaling_limits import ScalingLimitsExplorer
-from .scarcity import ScarcityMarketExplorer
-from .supply_chain import SupplyChainExplorer
-from .tables import accelerators_table, runs_table
-from .training_cost import TrainingCostExplorer
-from .trends import ComputeTrendExplorer
+import importlib
+from typing import Any
 
-__all__ = [
-    "Explorer", "setup_notebook", "check", "ScalingExplorer", "ComputeTrendExplorer", "RooflineExplorer",
-    "TrainingCostExplorer", "SupplyChainExplorer", "BuildOutExplorer", "ScarcityMarketExplorer",
-    "ContractVsSpotExplorer", "ConcentrationExplorer", "ScalingLimitsExplorer", "runs_table", "accelerators_table",
-]
+# Where each public name lives. Imported on first use (PEP 562), so that a Jupyter server loading
+# the save hook (widgets.saving) does not import Bokeh, ipywidgets and every explorer.
+_EXPORTS = {
+    "Explorer": "._base", "setup_notebook": "._base", "check": ".exercises",
+    "ScalingExplorer": ".scaling", "ComputeTrendExplorer": ".trends", "RooflineExplorer": ".roofline",
+    "TrainingCostExplorer": ".training_cost", "SupplyChainExplorer": ".supply_chain",
+    "BuildOutExplorer": ".build_out", "ScarcityMarketExplorer": ".scarcity",
+    "ContractVsSpotExplorer": ".contract_vs_spot", "ConcentrationExplorer": ".concentration",
+    "ScalingLimitsExplorer": ".scaling_limits", "runs_table": ".tables", "accelerators_table": ".tables",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
