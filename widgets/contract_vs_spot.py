@@ -81,7 +81,7 @@ class ContractVsSpotExplorer(Explorer):
             title = ("Total cost over the horizon: long-term contract, then spot" if name == "contract"
                      else "Total cost over the horizon: spot purchases only")
             shared_x = {"x_range": hists[0].x_range} if hists else {}
-            p = figure(title=title, width=560, height=200, tools="pan,xwheel_zoom,reset,save",
+            p = figure(title=title, width=560, height=165, tools="pan,xwheel_zoom,reset,save",
                        toolbar_location="above", y_axis_label="share of paths", **shared_x)
             quads = p.quad(left="left", right="right", bottom=0, top="share", source=s[name], color=COLOURS[name],
                            alpha=0.75, line_color="white")
@@ -97,7 +97,7 @@ class ContractVsSpotExplorer(Explorer):
         hists[-1].xaxis.axis_label = "total cost (USD; last bin holds the top 0.5 %); bar: 5th-95th percentile, dot: median"
 
         short = figure(title="Chance of running short", x_range=FactorRange(*STRATEGIES), y_range=(0, 1.05),
-                       width=250, height=400, tools="save", toolbar_location="above",
+                       width=250, height=330, tools="save", toolbar_location="above",
                        y_axis_label="P(at least one month without capacity)")
         short.vbar(x="strategy", top="p_any", width=0.6, color="color", source=s["shortfall"])
         short.add_tools(HoverTool(tooltips=[("P(any shortfall)", "@p_any{0.0%}"),

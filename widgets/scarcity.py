@@ -81,7 +81,7 @@ class ScarcityMarketExplorer(Explorer):
         }
         s = self.sources
         # BokehJS computes the y range from the curves and the outcome (DataRange1d): it follows every update.
-        sd = figure(title="Supply and demand for accelerator rental", width=420, height=380, y_axis_type="log",
+        sd = figure(title="Supply and demand for accelerator rental", width=420, height=330, y_axis_type="log",
                     y_range=DataRange1d(range_padding=0.05),
                     x_axis_label="accelerators (millions of H100-equivalents)",
                     y_axis_label="price (USD per accelerator-hour)", tools="pan,wheel_zoom,reset,save",
@@ -109,7 +109,7 @@ class ScarcityMarketExplorer(Explorer):
         sd.legend.padding = 4
 
         # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
-        bars = figure(title="Who gets the compute", y_range=FactorRange(), width=420, height=380,
+        bars = figure(title="Who gets the compute", y_range=FactorRange(), width=420, height=330,
                       x_axis_label="accelerators (millions)", tools="save", toolbar_location="above")
         asked = bars.hbar(y=dodge("name", 0.18, range=bars.y_range), right="requested_m", height=0.34,
                           source=s["bars"], fill_color="asked_colour", line_color="asked_colour")
@@ -225,17 +225,22 @@ class ScarcityMarketExplorer(Explorer):
         lines.append(f"Price held at <b>${cap_price:.2f}</b>, {MODE_LABEL[mode]}: "
                      f"requests {rationed.total_requested / 1e6:.2f} M vs "
                      f"{rationed.capacity / 1e6:.2f} M accelerators, shortage <b>{rationed.shortage / 1e6:.2f} M</b>. "
-                     f"Share served, and extra wait for a {JOB_DAYS:.0f}-day job:")
-        cells = []
+                     f"Who waits (a {JOB_DAYS:.0f}-day job):")
+        # Buyers with the same outcome on one line: the readout stays short enough for a slide.
+        groups: dict[str, list[str]] = {}
         for i, name in enumerate(rationed.names):
             if rationed.never_served[i]:
-                wait = "<b>never served</b>"
+                outcome = "<b>never served</b>"
             elif rationed.requested[i] <= 0:
-                wait = "asks for nothing at this price"
+                outcome = "ask for nothing at this price"
+            elif rationed.frac_served[i] >= 1 - 1e-9:
+                outcome = "served in full"
             else:
-                wait = f"{rationed.frac_served[i]:.0%} served, waits {rationed.waiting_periods[i]:,.0f} days"
-            cells.append(f"<li>{name}: {wait}</li>")
-        return "<br>".join(lines) + "<ul style='margin:0'>" + "".join(cells) + "</ul>"
+                outcome = (f"{rationed.frac_served[i]:.0%} served, <b>{rationed.waiting_periods[i]:,.0f} days</b> "
+                           f"late")
+            groups.setdefault(outcome, []).append(name)
+        parts = [f"{', '.join(names)}: {outcome}" for outcome, names in groups.items()]
+        return "<br>".join(lines) + " " + "; ".join(parts) + "."
 
     def _layout(self) -> ipw.Box:
         c = self.controls

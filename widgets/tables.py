@@ -13,6 +13,16 @@ from compute_econ.trends import NotableModels, TrainingRuns
 
 from ._format import count, sci
 
+# Inline styles (JupyterLab right-aligns every table cell and pads them generously): text columns left,
+# numbers right, rows compact enough for a whole table to fit one slide.
+_TABLE = 'class="ce-table" style="font-size:85%;border-collapse:collapse;line-height:1.25"'
+_TEXT = 'style="text-align:left;padding:1px 8px"'
+_NUM = 'style="text-align:right;padding:1px 8px"'
+
+
+def _head(cols, text_cols: int) -> str:
+    return "".join(f"<th {_TEXT if i < text_cols else _NUM}>{h}</th>" for i, h in enumerate(cols))
+
 
 def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     """The landmark-runs table as HTML: name, organisation, year, N, D, FLOP, whether it is an estimate and,
@@ -21,7 +31,7 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     cols = ["run", "organisation", "year", "parameters", "tokens", "training FLOP", "figure is"]
     if models is not None:
         cols.append("Epoch AI's estimate")
-    head = "".join(f"<th>{h}</th>" for h in cols)
+    head = _head(cols, 2)
     rows = []
     order = np.argsort(runs.year)
     for i in order:
@@ -30,22 +40,22 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
         if models is not None:
             c = epoch.get(runs.name[i])
             if c is None:
-                extra = "<td>not in the data</td>"
+                extra = f"<td {_NUM}>not in the data</td>"
             else:
                 same = abs(c.ratio - 1) <= 0.05
-                extra = (f'<td title="{html.escape(c.epoch_model)}">{sci(c.epoch_training_flop)}'
-                         + ("" if same else f" <b>({c.ratio:.2g}× apart)</b>") + "</td>")
+                extra = (f'<td {_NUM} title="{html.escape(c.epoch_model)}">{sci(c.epoch_training_flop)}'
+                         + ("" if same else f" <b>({c.ratio:.2g}×)</b>") + "</td>")
         rows.append(
             "<tr>"
-            f"<td>{html.escape(runs.name[i])}</td><td>{html.escape(runs.organisation[i])}</td>"
-            f"<td>{runs.year[i]:.1f}</td><td>{count(runs.n_params[i])}</td><td>{count(runs.n_tokens[i])}</td>"
-            f"<td>{sci(runs.training_flop[i])}</td>"
-            f'<td title="{html.escape(runs.source[i])} — {html.escape(runs.note[i])}">{kind}</td>'
+            f"<td {_TEXT}>{html.escape(runs.name[i])}</td><td {_TEXT}>{html.escape(runs.organisation[i])}</td>"
+            f"<td {_NUM}>{runs.year[i]:.1f}</td><td {_NUM}>{count(runs.n_params[i])}</td>"
+            f"<td {_NUM}>{count(runs.n_tokens[i])}</td><td {_NUM}>{sci(runs.training_flop[i])}</td>"
+            f'<td {_NUM} title="{html.escape(runs.source[i])} — {html.escape(runs.note[i])}">{kind}</td>'
             + extra + "</tr>"
         )
     credit = f"<br>Epoch AI's column: {html.escape(models.credit)}." if models is not None else ""
     return HTML(
-        '<table class="ce-table" style="font-size:90%"><thead><tr>'
+        f"<table {_TABLE}><thead><tr>"
         + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         "<p style='font-size:85%'>Hover over <i>reported/estimate</i> for the source of each row; "
         "the full citations are in <code>compute_econ/data/training_runs.csv</code>." + credit + "</p>"
@@ -56,7 +66,7 @@ def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
     """The accelerator catalogue as HTML: dense peaks, memory, interconnect, power, price (estimates marked)."""
     cols = ("accelerator", "year", "BF16 TFLOP/s", "FP8 TFLOP/s", "HBM GB", "HBM TB/s", "scale-up GB/s",
             "board W", "price (USD)")
-    head = "".join(f"<th>{h}</th>" for h in cols)
+    head = _head(cols, 1)
     rows = []
     for a in sorted(accelerators.values(), key=lambda a: (a.release_year, a.name)):
         fp8 = f"{a.peak_flop_per_s_fp8 / 1e12:,.0f}" if a.peak_flop_per_s_fp8 else "—"
@@ -68,14 +78,15 @@ def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
             price = "not published"
         rows.append(
             "<tr>"
-            f'<td title="{html.escape(a.source)}">{html.escape(a.name)}</td><td>{a.release_year}</td>'
-            f"<td>{a.peak_flop_per_s / 1e12:,.0f}</td><td>{fp8}</td><td>{a.memory_bytes / 1e9:,.0f}</td>"
-            f"<td>{a.memory_bytes_per_s / 1e12:.2f}</td><td>{link}</td><td>{watts}</td>"
-            f'<td title="{html.escape(a.price_source)}">{price}</td>'
+            f'<td {_TEXT} title="{html.escape(a.source)}">{html.escape(a.name)}</td><td {_NUM}>{a.release_year}</td>'
+            f"<td {_NUM}>{a.peak_flop_per_s / 1e12:,.0f}</td><td {_NUM}>{fp8}</td>"
+            f"<td {_NUM}>{a.memory_bytes / 1e9:,.0f}</td><td {_NUM}>{a.memory_bytes_per_s / 1e12:.2f}</td>"
+            f"<td {_NUM}>{link}</td><td {_NUM}>{watts}</td>"
+            f'<td {_NUM} title="{html.escape(a.price_source)}">{price}</td>'
             "</tr>"
         )
     return HTML(
-        '<table class="ce-table" style="font-size:90%"><thead><tr>' + head + "</tr></thead><tbody>"
+        f"<table {_TABLE}><thead><tr>" + head + "</tr></thead><tbody>"
         + "".join(rows) + "</tbody></table><p style='font-size:85%'>Dense peaks (no sparsity). Hover over a name "
         "for its datasheet, over a price for its source; notes and full citations are in "
         "<code>compute_econ/data/accelerators.csv</code>.</p>"

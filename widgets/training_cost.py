@@ -74,7 +74,7 @@ class TrainingCostExplorer(Explorer):
         s = self.sources
         # The y range is BokehJS's own (DataRange1d from 0 to the tallest stack): the browser follows every
         # update; a range set from Python was overwritten by the browser and synced back.
-        bars = figure(title="Cost of this run, three ways", x_range=FactorRange(*BARS), width=330, height=400,
+        bars = figure(title="Cost of this run, three ways", x_range=FactorRange(*BARS), width=330, height=320,
                       tools="save", y_axis_label="USD", toolbar_location="above",
                       y_range=DataRange1d(start=0, range_padding=0.08))
         stack = bars.vbar_stack(list(COMPONENTS), x="bar", width=0.6, source=s["bars"], color=list(COLOURS),
@@ -88,12 +88,12 @@ class TrainingCostExplorer(Explorer):
         bars.add_layout(legend, "below")
 
         days = figure(title="Calendar days against cluster size", x_axis_type="log", y_axis_type="log",
-                      width=290, height=360, x_axis_label="accelerators", y_axis_label="days",
+                      width=290, height=280, x_axis_label="accelerators", y_axis_label="days",
                       tools="pan,wheel_zoom,reset,save", toolbar_location="above")
         days.line("n", "days", source=s["days"], line_width=2, color="#264653")
         days.scatter("n", "days", source=s["mine"], size=12, color="#c81d25", marker="star")
 
-        own = figure(title="Owned hour vs rental price", width=300, height=360,
+        own = figure(title="Owned hour vs rental price", width=300, height=280,
                      x_axis_label="utilisation (share of hours busy)", y_axis_label="USD per accelerator-hour",
                      y_axis_type="log", tools="pan,wheel_zoom,reset,save", x_range=(0, 1.02),
                      toolbar_location="above")
@@ -107,8 +107,8 @@ class TrainingCostExplorer(Explorer):
         own.legend.location = "top_right"
         self._figures = (bars, days, own)
 
-        style = {"description_width": "150px"}
-        wide = ipw.Layout(width="400px")
+        style = {"description_width": "140px"}
+        wide = ipw.Layout(width="360px")  # three columns fit a 1280-px projector
         # Only chips with a published board power: energy and owning need it (TPUs and Trainium2 have none).
         acc_names = [name for name, a in hardware.load_accelerators().items() if a.board_watts]
         n_params = log_slider("n_params", self._initial["n_params"], base=10, low=8, high=13, step=0.05,
@@ -216,6 +216,7 @@ class TrainingCostExplorer(Explorer):
         head = lambda text: ipw.HTML(f"<b>{text}</b>")  # noqa: E731
         run_box = ipw.VBox([head("The run"), c["n_params"], c["n_tokens"], c["accelerator"], c["n_accelerators"],
                             c["mfu"]])
-        money_box = ipw.VBox([head("Renting · owning · power"), c["rent_usd_per_hour"], c["price_kusd"],
-                              c["life_years"], c["cost_of_capital"], c["utilisation"], c["usd_per_mwh"], c["pue"]])
-        return ipw.VBox([ipw.HBox([run_box, money_box]), self.readout, self._plot(row(*self._figures))])
+        money_box = ipw.VBox([head("Renting and owning"), c["rent_usd_per_hour"], c["price_kusd"], c["life_years"],
+                              c["cost_of_capital"]])
+        power_box = ipw.VBox([head("Use and power"), c["utilisation"], c["usd_per_mwh"], c["pue"]])
+        return ipw.VBox([ipw.HBox([run_box, money_box, power_box]), self.readout, self._plot(row(*self._figures))])

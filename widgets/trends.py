@@ -148,7 +148,7 @@ class ComputeTrendExplorer(Explorer):
         self._y_range = DataRange1d(range_padding=0.08)
         p = figure(
             title="Notable AI models", y_axis_type="log", x_axis_label="publication date",
-            y_axis_label=AXIS_LABELS["training_flop"], width=900, height=500, x_range=self._x_range,
+            y_axis_label=AXIS_LABELS["training_flop"], width=900, height=420, x_range=self._x_range,
             y_range=self._y_range, tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
         )
         band = p.varea("year", "low", "high", source=s["projection"], fill_color=C_PROJ, fill_alpha=0.25,

@@ -101,3 +101,49 @@ def test_lesson_as_live_slides(lab, page_guard, rel_path):
     assert seen["fingerprint_after"] != seen["fingerprint_before"]
     assert page.locator(".jp-Deck").count() > 0, "moving the slider left the deck"
     page_guard.assert_clean()
+
+
+DECK_FIT_JS = """() => {
+  const outer = document.querySelector('.jp-Deck .jp-WindowedPanel-outer');
+  if (!outer) return null;
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const visible = nb.widgets.filter(w => w.node.offsetParent && w.node.getBoundingClientRect().height > 0);
+  return {index: nb.activeCellIndex, overflow: outer.scrollHeight - outer.clientHeight,
+          code_cells: visible.filter(w => w.model.type === 'code').length,
+          source: nb.activeCell ? nb.activeCell.model.sharedModel.getSource().slice(0, 50) : ''};
+}"""
+SCREENS = ((1366, 768), (1280, 720))  # a laptop, and a projector
+
+
+@pytest.mark.parametrize("rel_path", LESSONS, ids=lambda p: Path(p).stem)
+def test_every_slide_fits_a_laptop_and_a_projector(lab, page_guard, rel_path):
+    """Present the whole lesson, one step (fragment, subslide or slide) at a time, at 1366 × 768 and at
+    1280 × 720: no step may need scrolling, and the title slide shows no code (the set-up cell is a note)."""
+    _require_slideshow()
+    page = page_guard.page
+    lab.open_notebook(rel_path)
+    lab.run_all()
+    too_tall = []
+    for width, height in SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
+        page.wait_for_selector(".jp-Deck", timeout=15_000)
+        page.wait_for_timeout(800)
+        first = page.evaluate(DECK_FIT_JS)
+        assert first and first["code_cells"] == 0, f"the title slide shows code: {first}"
+        steps, last = 0, None
+        while steps < 200:
+            page.wait_for_timeout(300)
+            seen = page.evaluate(DECK_FIT_JS)
+            if seen["overflow"] > 2:
+                too_tall.append(f"{width}x{height}, cell {seen['index']} ({seen['source']!r}): {seen['overflow']} px")
+            if seen["index"] == last:
+                break
+            last = seen["index"]
+            _next_in_deck(page)
+            steps += 1
+        assert steps > 10, f"the deck stopped after {steps} steps"
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+    assert not too_tall, f"{rel_path}: steps taller than the screen:\n  " + "\n  ".join(too_tall)
+    page_guard.assert_clean()
