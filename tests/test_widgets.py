@@ -255,7 +255,10 @@ def test_scaling_limits_faster_power_growth_lifts_only_the_power_ceiling():
 def test_dollar_format_used_by_the_readouts():
     from widgets._format import usd
 
-    assert usd(950) == "$950.00"
+    # Cents only for hourly prices; the issue-9 "$462.87" was false precision for an estimate.
+    assert usd(2.494) == "$2.49"
+    assert usd(950) == "$950"
+    assert usd(462.87) == "$463"
     assert usd(51.2e6) == "$51.2M"
     assert usd(122.4e9) == "$122.4B"
     assert usd(1.5e12) == "$1.5T"

@@ -101,6 +101,8 @@ def test_concentration_readout_matches_model_for_every_market():
         assert market.concentration_level(low) in text(ex)
         assert ex.sources["shares"].data["firm"] == list(ex._bars.x_range.factors)
         assert set(ex.controls["merge_a"].options) == set(ms.firms) - {market.OTHERS}
+        # the title names the period once: not "H100 buyers 2023, 2023" (issue 9)
+        assert ex._bars.title.text.count(ms.period) == 1 and ex._bars.title.text.startswith(ms.market)
 
 
 def test_leader_share_slider_rescales_the_rest():

@@ -34,14 +34,55 @@ def count(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def number(x: float, digits: int = 3) -> str:
+    """A quantity to ``digits`` significant figures, with thousands separators, never in e-notation.
+
+    ``62_570`` -> ``62,600``; ``1234.5`` -> ``1,230``; ``2.345`` -> ``2.35``; ``0.01234`` -> ``0.0123``.
+    From 10^15 up (and below 10^-3) it is written as ``sci``.
+    """
+    if not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    if not 1e-3 <= abs(x) < 1e15:
+        return sci(x, digits)
+    exp = math.floor(math.log10(abs(x)))
+    rounded = round(x, digits - 1 - exp)
+    decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)  # 99.96 -> 100, not 100.0
+    return f"{rounded:,.{decimals}f}"
+
+
 def usd(x: float) -> str:
-    """Dollars, readable: ``$950.00``, ``$1.2k``, ``$3.4M``, ``$122.4B``, ``$1.5T``."""
+    """Dollars, readable, never more digits than the estimate carries.
+
+    ``$2.49``, ``$46.30``, ``$463``, ``$1.2k``, ``$3.4M``, ``$122.4B``, ``$1.5T``: cents only
+    below $100 (an hourly price), whole dollars up to $1,000, then one decimal of a suffix.
+    """
     if not math.isfinite(x):
         return "—"
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= scale:
             return f"${x / scale:,.1f}{suffix}"
+    if abs(x) >= 99.995:
+        return f"${x:,.0f}"
     return f"${x:,.2f}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage that never rounds to a false 0 % or 100 %.
+
+    ``0.42`` -> ``42%``; ``0.996`` -> ``99.6%`` (not ``100%``); ``0.003`` -> ``0.3%``;
+    exactly 0 and 1 stay ``0%`` and ``100%``.
+    """
+    if not math.isfinite(share):
+        return "—"
+    pct = 100 * share
+    if 0 < pct < 1 or 99 < pct < 100:
+        digits = 1
+        while digits < 4 and round(pct, digits) in (0, 100):
+            digits += 1
+        return f"{pct:.{digits}f}%"
+    return f"{pct:.0f}%"
 
 
 def duration_days(days: float) -> str:

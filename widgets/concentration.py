@@ -184,7 +184,8 @@ class ConcentrationExplorer(Explorer):
         self._bars.xaxis.major_label_overrides = {f: _short(f) for f in firms if _short(f) != f}
         source = ms.source if ms.source.startswith("Data:") else f"Source: {ms.source}"
         self._source_line.text = source if len(source) <= 95 else source[:94].rsplit(" ", 1)[0] + " …"
-        self._bars.title.text = f"{ms.market}, {ms.period}{' (estimate)' if ms.is_estimate else ''}"
+        period = "" if ms.period in ms.market else f", {ms.period}"  # not "H100 buyers 2023, 2023"
+        self._bars.title.text = f"{ms.market}{period}{' (estimate)' if ms.is_estimate else ''}"
         self.sources["shares"].data = dict(firm=firms, frac_share=values, color=colors,
                                            merging=np.array(in_merger, dtype=float))
 

@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 from compute_econ import costs, hardware, scaling, training
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_slider
-from ._format import count, duration_days, sci, usd
+from ._format import count, duration_days, number, percent, sci, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
 UTILISATION = np.linspace(0.05, 1.0, 96)
@@ -190,11 +190,12 @@ class TrainingCostExplorer(Explorer):
         be = costs.break_even_utilisation(own, v["rent_usd_per_hour"])
         if be.owning_can_win:
             s["break_even"].data = dict(utilisation=[be.utilisation], usd_per_hour=[v["rent_usd_per_hour"]])
-            verdict = (f"owning beats renting above <b>{be.utilisation:.0%}</b> utilisation "
-                       f"(you assume {v['utilisation']:.0%}: <b>{'own' if v['utilisation'] > be.utilisation else 'rent'}</b>)")
+            verdict = (f"owning beats renting above <b>{percent(be.utilisation)}</b> utilisation "
+                       f"(you assume {percent(v['utilisation'])}: "
+                       f"<b>{'own' if v['utilisation'] > be.utilisation else 'rent'}</b>)")
         else:
             s["break_even"].data = dict(utilisation=[], usd_per_hour=[])
-            verdict = "at this rental price <b>renting is cheaper even at 100 % utilisation</b>"
+            verdict = "at this rental price <b>renting is cheaper even at 100% utilisation</b>"
         self._rent_line.location = v["rent_usd_per_hour"]
         acquisition = costs.hardware_acquisition_cost_usd(n, own)
         tco_total = tco.total_usd * hours
@@ -204,8 +205,8 @@ class TrainingCostExplorer(Explorer):
             f"<b>{sci(flop)} FLOP</b> ({count(v['n_params'])} parameters × {count(v['n_tokens'])} tokens × 6) "
             f"on {n:,} × {acc.name} at {v['mfu']:.0%} MFU: <b>{duration_days(est.wall_clock_days)}</b>, "
             f"<b>{hours:,.0f}</b> accelerator-hours.<br>"
-            f"Power ≈ <b>{est.power_mw:,.1f} MW</b> on average, energy <b>{est.energy_mwh:,.4g} MWh</b> "
-            f"(electricity {usd(est.electricity_usd)}, {est.t_co2e:,.3g} t CO₂).<br>"
+            f"Power ≈ <b>{est.power_mw:,.1f} MW</b> on average, energy <b>{number(est.energy_mwh)} MWh</b> "
+            f"(electricity {usd(est.electricity_usd)}, {number(est.t_co2e)} t CO₂).<br>"
             f"Cost: rent <b>{usd(rent_usd)}</b> · own (TCO) <b>{usd(tco_total)}</b> · amortised hardware + energy "
             f"<b>{usd(amort.total_usd)}</b> · buying the cluster <b>{usd(acquisition)}</b>. "
             f"Per accelerator-hour, {verdict}."

@@ -13,6 +13,8 @@ outside the view on purpose and are left out.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -71,6 +73,20 @@ RANGES_PROBLEMS_JS = """() => {
 }"""
 
 
+# What a readout must never show (issue 9): e-notation ("6.257e+04 t CO2"), cents on hundreds of
+# dollars or more ("$462.87" for a cost estimated to two figures), and a threshold rounded up to
+# a false "above 100%" (the break-even was 99.6 %).
+READOUT_FAULTS = {
+    "e-notation": re.compile(r"\d(?:\.\d+)?[eE][+-]?\d"),
+    "false precision in dollars": re.compile(r"\$(?:\d{1,3}(?:,\d{3})+|\d{3,})\.\d\d"),
+    "a threshold above 100%": re.compile(r"above\s*(?:<b>)?\s*100\s?%"),
+}
+
+
+def readout_faults(text: str) -> list[str]:
+    return [f"{fault}: {m.group(0)!r}" for fault, rx in READOUT_FAULTS.items() for m in [rx.search(text)] if m]
+
+
 def _wait_ranges(lab, timeout_ms: int = 4_000) -> list[str]:
     """Problems once BokehJS has settled (empty list: every glyph inside its ranges)."""
     lab.wait_idle()
@@ -105,7 +121,7 @@ def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
         def check(what: str) -> None:
             nonlocal moves
             moves += 1
-            problems = _wait_ranges(lab)
+            problems = _wait_ranges(lab) + readout_faults(" ".join((readouts.nth(k).text_content() or "").split()))
             print(f"{name}, {what}: {'ok' if not problems else problems}", flush=True)
             if problems:
                 failures.append(f"{name}, {what}: {problems}")

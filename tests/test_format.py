@@ -1,0 +1,60 @@
+"""Readout formatting (widgets/_format.py): no e-notation, no false precision, no false 100 %.
+
+Issue 9 found ``6.257e+04`` t CO2, ``$462.87`` for a cost estimated to two or three
+figures, and "owning beats renting above 100 % utilisation" when the break-even was 99.6 %.
+"""
+
+import pytest
+
+from widgets._format import number, percent, sci, usd
+
+
+@pytest.mark.parametrize("x, text", [
+    (62_570, "62,600"), (1234.5, "1,230"), (2.345, "2.35"), (0.01234, "0.0123"),
+    (99.96, "100"), (999.96, "1,000"), (7, "7.00"), (0, "0"), (-4321, "-4,320"),
+])
+def test_number_has_three_figures_and_no_e_notation(x, text):
+    assert number(x) == text
+
+
+def test_number_hands_very_large_and_small_values_to_sci():
+    assert number(2.5e16) == sci(2.5e16, 3) == "2.50×10<sup>16</sup>"
+    assert number(2e-5) == sci(2e-5, 3)
+    assert number(float("inf")) == "—"
+
+
+@pytest.mark.parametrize("x, text", [
+    (2.49, "$2.49"), (46.3, "$46.30"), (462.87, "$463"), (99.996, "$100"), (1234, "$1.2k"),
+    (3.4e6, "$3.4M"), (1.22e11, "$122.0B"),
+])
+def test_usd_shows_cents_only_on_small_amounts(x, text):
+    assert usd(x) == text
+
+
+@pytest.mark.parametrize("share, text", [
+    (0.42, "42%"), (0.996, "99.6%"), (0.9999, "99.99%"), (0.003, "0.3%"), (0.0, "0%"), (1.0, "100%"),
+    (0.995, "99.5%"), (0.5, "50%"),
+])
+def test_percent_never_rounds_to_a_false_0_or_100(share, text):
+    assert percent(share) == text
+
+
+def test_no_formatter_writes_e_notation():
+    for x in (6.257e4, 1.5e9, 3.3e-3, 123456.789):
+        for text in (number(x), usd(x), percent(x / 1e6)):
+            assert "e+" not in text and "e-" not in text, text
+
+
+def test_the_page_check_for_readouts_catches_each_fault():
+    """tests/browser/test_explorer_axes.py reads every readout with these rules after every move."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "browser"))
+    from test_explorer_axes import readout_faults
+
+    assert readout_faults("energy 1.2e+05 MWh, 6.257e+04 t CO₂")
+    assert readout_faults("rent $462.87 and own $1,234.50")
+    assert readout_faults("owning beats renting above <b>100%</b> utilisation")
+    assert not readout_faults(f"energy {number(1.2e5)} MWh, {number(6.257e4)} t CO₂, rent {usd(462.87)}, "
+                              f"at $2.49/h, above <b>{percent(0.996)}</b> utilisation")
