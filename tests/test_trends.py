@@ -21,7 +21,7 @@ from compute_econ.trends import (
     student_t_quantile,
 )
 
-HEADER = "name,organisation,date,n_params,n_tokens,training_flop,source,note,epoch_model\n"
+HEADER = "name,organisation,date,n_params,n_tokens,training_flop,source,note,epoch_model,n_params_total\n"
 GOOD_ROWS = [
     "A,Org,2020-01-01,1e9,1e10,6e19,Paper A Table 1,,",
     "B,Org,2021-01-01,,,1e21,Paper B Section 2,estimate (Epoch AI),GPT-3 175B (davinci)",
@@ -375,3 +375,29 @@ def test_project_returns_consistent_arrays():
     assert isinstance(one.central, float) and one.low < one.central < one.high
     assert one.central == pytest.approx(fit.predict(2026.0))
     assert pr.level == 0.8
+
+
+def test_mixtures_of_experts_carry_their_total_and_their_notes_agree():
+    """Issue 9: DeepSeek-V3 was listed with 37B parameters without saying they are the active count
+    of a 671B mixture of experts (DeepSeek-AI 2024, arXiv:2412.19437, abstract)."""
+    runs = load_training_runs()
+    moe = {name: runs.row(name) for name in runs.name if not math.isnan(runs.row(name)["n_params_total"])}
+    assert set(moe) == {"DeepSeek-V3", "Llama 4 Maverick", "Qwen3-235B-A22B"}
+    assert moe["DeepSeek-V3"]["n_params"] == 37e9 and moe["DeepSeek-V3"]["n_params_total"] == 671e9
+    for name, r in moe.items():
+        assert r["n_params_total"] > r["n_params"], name
+        assert f"{r['n_params_total'] / 1e9:.0f}B total" in r["note"] + r["source"], name
+
+
+def test_a_total_below_the_active_count_is_rejected(tmp_path):
+    p = _write(tmp_path, ["M,Org,2024-01-01,37e9,1e12,2e23,Paper M Table 1,,,30e9"])
+    with pytest.raises(ValueError, match=r"runs.csv line 2 \('M'\): column 'n_params_total'.*30e\+09|n_params_total"):
+        load_training_runs(p)
+
+
+def test_the_runs_table_says_which_parameters_are_active():
+    from widgets.tables import runs_table
+
+    html = runs_table(load_training_runs()).data
+    assert "37.0 B active of 671 B" in html
+    assert "405 B active" not in html  # dense models show one count

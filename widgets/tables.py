@@ -24,6 +24,13 @@ def _head(cols, text_cols: int) -> str:
     return "".join(f"<th {_TEXT if i < text_cols else _NUM}>{h}</th>" for i, h in enumerate(cols))
 
 
+def _params(active: float, total: float) -> str:
+    """``70.0 B``, or for a mixture of experts ``37.0 B active of 671 B``."""
+    if np.isnan(total):
+        return count(active)
+    return f"{count(active)} active of {count(total)}"
+
+
 def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     """The landmark-runs table as HTML: name, organisation, year, N, D, FLOP, whether it is an estimate and,
     given Epoch AI's data (``models``), Epoch's estimate for the same model beside the kit's."""
@@ -48,7 +55,7 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
         rows.append(
             "<tr>"
             f"<td {_TEXT}>{html.escape(runs.name[i])}</td><td {_TEXT}>{html.escape(runs.organisation[i])}</td>"
-            f"<td {_NUM}>{runs.year[i]:.1f}</td><td {_NUM}>{count(runs.n_params[i])}</td>"
+            f"<td {_NUM}>{runs.year[i]:.1f}</td><td {_NUM}>{_params(runs.n_params[i], runs.n_params_total[i])}</td>"
             f"<td {_NUM}>{count(runs.n_tokens[i])}</td><td {_NUM}>{sci(runs.training_flop[i])}</td>"
             f'<td {_NUM} title="{html.escape(runs.source[i])} — {html.escape(runs.note[i])}">{kind}</td>'
             + extra + "</tr>"
@@ -57,7 +64,8 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     return HTML(
         f"<table {_TABLE}><thead><tr>"
         + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        "<p style='font-size:85%'>Hover over <i>reported/estimate</i> for the source of each row; "
+        "<p style='font-size:85%'>For a mixture of experts, <i>parameters</i> is the count active per token "
+        "(the N of 6ND) out of all experts' parameters. Hover over <i>reported/estimate</i> for the source of each row; "
         "the full citations are in <code>compute_econ/data/training_runs.csv</code>." + credit + "</p>"
     )
 

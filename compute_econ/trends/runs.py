@@ -41,6 +41,7 @@ TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
     "source",
     "note",
     "epoch_model",
+    "n_params_total",
 )
 
 
@@ -62,7 +63,11 @@ class TrainingRuns:
     year : numpy.ndarray
         Publication/announcement date as a decimal year.
     n_params : numpy.ndarray
-        Parameters N (activated parameters for mixture-of-experts); NaN if unknown.
+        Parameters N (activated parameters per token for a mixture of experts, the N of
+        6ND); NaN if unknown.
+    n_params_total : numpy.ndarray
+        All parameters of a mixture of experts (671B for DeepSeek-V3, whose N is 37B
+        active); NaN for a dense model, whose N is all of them.
     n_tokens : numpy.ndarray
         Training tokens D; NaN if unknown.
     training_flop : numpy.ndarray
@@ -83,13 +88,17 @@ class TrainingRuns:
     source: tuple[str, ...]
     note: tuple[str, ...]
     epoch_model: tuple[str, ...] = ()
+    n_params_total: np.ndarray | None = None
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.name)
         if not self.epoch_model:
             object.__setattr__(self, "epoch_model", ("",) * n)
-        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note", "epoch_model"):
+        if self.n_params_total is None:
+            object.__setattr__(self, "n_params_total", _readonly(np.full(n, np.nan)))
+        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note", "epoch_model",
+                     "n_params_total"):
             if len(getattr(self, attr)) != n:
                 raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
         index = {nm: i for i, nm in enumerate(self.name)}
@@ -124,6 +133,7 @@ class TrainingRuns:
             "source": self.source[i],
             "note": self.note[i],
             "epoch_model": self.epoch_model[i],
+            "n_params_total": float(self.n_params_total[i]),
         }
 
 
@@ -141,8 +151,12 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
             years.append(_one_decimal_year("date", row.text("date")))
         except ValueError:
             raise ValueError(f"{where}: column 'date' must be an ISO date yyyy-mm-dd, got {row.text('date')!r}") from None
-        for column in ("n_params", "n_tokens", "training_flop"):
+        for column in ("n_params", "n_tokens", "training_flop", "n_params_total"):
             cols[column].append(_data.number(row.text(column), where, column, required=column == "training_flop"))
+        total, active = cols["n_params_total"][-1], cols["n_params"][-1]
+        if total < active:  # False when either is NaN (a dense model, or an unknown count)
+            raise ValueError(f"{where}: column 'n_params_total' (all experts) must be at least n_params "
+                                 f"(active), got {total:g} < {active:g}")
         if not row.text("source"):
             raise ValueError(f"{where}: column 'source' is empty (every row must cite its source)")
         for column in ("name", "organisation", "source", "note", "epoch_model"):
@@ -157,6 +171,7 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
         source=tuple(cols["source"]),
         note=tuple(cols["note"]),
         epoch_model=tuple(cols["epoch_model"]),
+        n_params_total=_readonly(np.array(cols["n_params_total"], dtype=float)),
     )
 
 
@@ -170,7 +185,7 @@ def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRu
 
     Every row is checked: a non-empty unique name, a parseable ISO date, a
     positive finite ``training_flop``, ``n_params``/``n_tokens`` empty or
-    positive, and a non-empty ``source``. The shipped table is immutable and
+    positive, ``n_params_total`` empty (dense) or at least ``n_params``, and a non-empty ``source``. The shipped table is immutable and
     cached; a table given by ``path`` is read afresh on every call.
 
     Parameters
