@@ -170,8 +170,8 @@ class ScarcityMarketExplorer(Explorer):
             s["point"].data = dict(quantity_m=[market.total_quantity / 1e6], usd_per_hour=[market.usd_per_hour])
             requested, allocated, out = market.reference_quantity, market.quantity, market.priced_out
             frac = market.frac_of_reference
-            self._bars.title.text = (f"Light: asks at ${pricing.REFERENCE_RENTAL.on_demand_usd_per_hour:.2f}/h; "
-                                     f"dark: gets at ${market.usd_per_hour:.2f}/h")
+            self._bars.title.text = (f"Light: asks at {usd(pricing.REFERENCE_RENTAL.on_demand_usd_per_hour)}/h; "
+                                     f"dark: gets at {usd(market.usd_per_hour)}/h")
         else:
             short = rationed.shortage > 0
             s["shortage"].data = dict(quantity_m=np.array([K, rationed.total_requested / 1e6]) if short else [],
@@ -179,7 +179,7 @@ class ScarcityMarketExplorer(Explorer):
             s["point"].data = dict(quantity_m=[rationed.total_allocated / 1e6], usd_per_hour=[cap_price])
             requested, allocated, out = rationed.requested, rationed.allocated, rationed.priced_out
             frac = rationed.frac_served
-            self._bars.title.text = f"Light: asks; dark: gets at the ${cap_price:.2f}/h cap"
+            self._bars.title.text = f"Light: asks; dark: gets at the {usd(cap_price)}/h cap"
         names = list(market.names)
         self._bars.y_range.factors = names[::-1]
         s["bars"].data = dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
@@ -196,7 +196,7 @@ class ScarcityMarketExplorer(Explorer):
         lines = []
         scarce = "capacity is not scarce: price at marginal cost" if market.at_marginal_cost else "capacity binds"
         lines.append(
-            f"Market-clearing price <b>${price:.2f}</b> per accelerator-hour ({scarce}); "
+            f"Market-clearing price <b>{usd(price)}</b> per accelerator-hour ({scarce}); "
             f"{market.total_quantity / 1e6:.2f} M of {market.capacity / 1e6:.2f} M accelerators rented"
             + (f", {market.unsold_capacity / 1e6:.2f} M unsold" if market.unsold_capacity > 1e-6 * market.capacity
                else "")
@@ -205,7 +205,7 @@ class ScarcityMarketExplorer(Explorer):
         if v["new_lab_m"] > 0 or v["new_fab_m"] > 0:
             lines.append(
                 f"New lab ({v['new_lab_m']:.1f} M) and fab (+{v['new_fab_m']:.1f} M) move the price from "
-                f"${change.before_usd_per_hour:.2f} to ${change.after_usd_per_hour:.2f} "
+                f"{usd(change.before_usd_per_hour)} to {usd(change.after_usd_per_hour)} "
                 f"({change.frac_price_change:+.0%}); newly priced out: <b>{_names(change.newly_priced_out)}</b>"
                 + (f"; back in: {_names(change.no_longer_priced_out)}" if change.no_longer_priced_out else "") + "."
             )
@@ -213,16 +213,16 @@ class ScarcityMarketExplorer(Explorer):
             lines.append(f"Priced out (renting under {pricing.FRAC_PRICED_OUT:.0%} of what it wants at the "
                          f"reference price): <b>{_names(market.priced_out_names)}</b>.")
             if rationed.shortage > 0:
-                lines.append(f"A cap at ${cap_price:.2f}/h would leave {rationed.shortage / 1e6:.2f} M accelerators of "
+                lines.append(f"A cap at {usd(cap_price)}/h would leave {rationed.shortage / 1e6:.2f} M accelerators of "
                              f"requests unmet: pick a rationing mode to see who waits.")
             else:
-                lines.append(f"A cap at ${cap_price:.2f}/h is at or above the clearing price: "
+                lines.append(f"A cap at {usd(cap_price)}/h is at or above the clearing price: "
                              "nobody would be rationed.")
             return "<br>".join(lines)
         if rationed.shortage <= 0:
-            lines.append(f"The ${cap_price:.2f}/h cap is at or above the clearing price: every request is met.")
+            lines.append(f"The {usd(cap_price)}/h cap is at or above the clearing price: every request is met.")
             return "<br>".join(lines)
-        lines.append(f"Price held at <b>${cap_price:.2f}</b>, {MODE_LABEL[mode]}: "
+        lines.append(f"Price held at <b>{usd(cap_price)}</b>, {MODE_LABEL[mode]}: "
                      f"requests {rationed.total_requested / 1e6:.2f} M vs "
                      f"{rationed.capacity / 1e6:.2f} M accelerators, shortage <b>{rationed.shortage / 1e6:.2f} M</b>. "
                      f"Who waits (a {JOB_DAYS:.0f}-day job):")
