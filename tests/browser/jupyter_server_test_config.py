@@ -17,3 +17,5 @@ c.ServerApp.allow_root = True  # CI runs as root; Jupyter refuses to start other
 c.LabApp.expose_app_in_browser = True  # window.jupyterapp: run commands from the tests
 c.LabApp.news_url = None  # belt and braces; the toast itself is turned off in user settings
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+# As `make lab` (Makefile KERNEL_ARGS): kernels on Unix sockets, not unencrypted TCP.
+c.KernelManager.transport = "ipc"
