@@ -8,10 +8,45 @@ on noUiSlider handles, read the plot's data from BokehJS's own documents.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import socket
+import subprocess
+import shutil
+import sys
+import tempfile
 import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
 
 from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_CONFIG = Path(__file__).resolve().parent / "jupyter_server_test_config.py"
+# The system Chromium, never a downloaded browser.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# User settings written into a temp JUPYTERLAB_SETTINGS_DIR for the test server:
+# the kit's own JupyterLab settings (binder/overrides.json, which `make lab` and
+# Binder's postBuild install: news toast off, so nothing is fetched from jupyter.org;
+# all notebook cells attached, which jupyterlab-slideshow needs), plus, for tests
+# only, autosave off so a test run never writes outputs back into a notebook.
+_KIT_OVERRIDES = json.loads((ROOT / "binder" / "overrides.json").read_text())
+USER_SETTINGS = {
+    plugin.replace(":", "/") + ".jupyterlab-settings": values for plugin, values in _KIT_OVERRIDES.items()
+}
+USER_SETTINGS["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] = {"autosave": False}
+
 
 KERNEL_IDLE_JS = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -70,6 +105,87 @@ ERROR_OUTPUT_JS = """() => {
   }
   return [...out];
 }"""
+
+
+class LabFailed(RuntimeError):
+    """The JupyterLab server did not start."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def lab_server(tmp: Path, user_settings: dict[str, dict], log_path: Path) -> Iterator[str]:
+    """A JupyterLab for tests and browser benchmarks; yields its URL, stops it on exit.
+
+    ``sys.executable -m jupyter lab`` on 127.0.0.1 on a free port with the test-only
+    config (no token, no password, no XSRF check, ``window.jupyterapp`` exposed),
+    temp workspaces (no restored tabs), ``user_settings`` ({settings file path:
+    values}) in a temp settings dir, and ``BOKEH_RESOURCES=inline``. Waits for
+    ``/api/status``; the server's output goes to ``log_path``.
+    """
+    settings_dir = tmp / "user-settings"
+    for rel, value in user_settings.items():
+        f = settings_dir / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(value))
+    workspaces = tmp / "workspaces"
+    workspaces.mkdir(exist_ok=True)
+    # Kernels use Unix sockets (test config, as `make lab`), whose paths must stay short: not under tmp.
+    runtime = Path(tempfile.mkdtemp(prefix="ce-rt-"))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        f"--config={TEST_CONFIG}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={ROOT}",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+        "--ServerApp.allow_root=True",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={workspaces}",
+        f"--LabApp.user_settings_dir={settings_dir}",
+    ]
+    env = dict(
+        os.environ,
+        BOKEH_RESOURCES="inline",  # kernels inherit it: BokehJS from the package, no CDN
+        JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
+        JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
+        JUPYTER_RUNTIME_DIR=str(runtime),
+        PYTHONUNBUFFERED="1",
+    )
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    raise LabFailed(f"jupyter lab exited with {proc.returncode}; see {log_path}")
+                try:
+                    with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise LabFailed(f"jupyter lab did not answer {url}/api/status in 90 s; see {log_path}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            # SIGTERM: the server shuts its kernels down before exiting.
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+            shutil.rmtree(runtime, ignore_errors=True)
 
 
 class LabDriver:

@@ -19,31 +19,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from ce_lab import CHROMIUM, CHROMIUM_ARGS, USER_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Console messages of type "error" that are known to be harmless: regexes
@@ -52,30 +37,6 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # log no console error on the fixture and the lessons. Add an entry only with a
 # comment saying what logs it and why it is harmless.
 CONSOLE_ALLOW: list[str] = []
-
-# User settings written into a temp JUPYTERLAB_SETTINGS_DIR for the test server:
-# the kit's own JupyterLab settings (binder/overrides.json, which `make lab` and
-# Binder's postBuild install: news toast off, so nothing is fetched from jupyter.org;
-# all notebook cells attached, which jupyterlab-slideshow needs), plus, for tests
-# only, autosave off so a test run never writes outputs back into a notebook.
-_KIT_OVERRIDES = json.loads((Path(__file__).resolve().parents[2] / "binder" / "overrides.json").read_text())
-USER_SETTINGS = {
-    plugin.replace(":", "/") + ".jupyterlab-settings": values for plugin, values in _KIT_OVERRIDES.items()
-}
-USER_SETTINGS["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] = {"autosave": False}
-
-KERNEL_IDLE_JS = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.status === 'idle';
-}"""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _is_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -88,69 +49,15 @@ def _safe_name(nodeid_name: str) -> str:
 # --------------------------------------------------------------------------- server
 @pytest.fixture(scope="session")
 def lab_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("jupyterlab")
-    settings_dir = tmp / "user-settings"
-    for rel, value in USER_SETTINGS.items():
-        f = settings_dir / rel
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps(value))
-    workspaces = tmp / "workspaces"
-    workspaces.mkdir()
-    runtime = tmp / "runtime"
-    runtime.mkdir()
+    from ce_lab import LabFailed, lab_server
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        f"--config={HERE / 'jupyter_server_test_config.py'}",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        f"--ServerApp.root_dir={ROOT}",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        "--ServerApp.disable_check_xsrf=True",
-        "--ServerApp.allow_root=True",
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={workspaces}",
-        f"--LabApp.user_settings_dir={settings_dir}",
-    ]
-    env = dict(
-        os.environ,
-        BOKEH_RESOURCES="inline",  # kernels inherit it: BokehJS from the package, no CDN
-        JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
-        JUPYTERLAB_WORKSPACES_DIR=str(workspaces),
-        JUPYTER_RUNTIME_DIR=str(runtime),
-        PYTHONUNBUFFERED="1",
-    )
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "jupyter-lab.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited with {proc.returncode}; see {log_path}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not answer {url}/api/status in 90 s; see {log_path}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        # SIGTERM: the server shuts its kernels down before exiting.
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        with lab_server(tmp_path_factory.mktemp("jupyterlab"), USER_SETTINGS,
+                        ARTIFACTS / "jupyter-lab.log") as url:
+            yield url
+    except LabFailed as exc:
+        pytest.fail(str(exc))
 
 
 # --------------------------------------------------------------------------- browser
