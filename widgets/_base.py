@@ -15,7 +15,11 @@ callbacks, layout):
 The explorer displays itself (``_repr_mimebundle_``), so leaving it as the last
 expression of a cell shows it. Figures are wrapped in
 ``jupyter_bokeh.BokehModel``, which sends each data change to the browser
-over the widget comm; no ``push_notebook`` and no Bokeh server.
+over the widget comm; no ``push_notebook`` and no Bokeh server. One update is
+one message: ``update()`` holds the document while ``_compute()`` assigns the
+sources, then :class:`BatchedBokehModel` sends all the changes as a single
+``PATCH-DOC`` (``jupyter_bokeh`` alone sends one patch per change, 10-30 per
+update, each applied and redrawn by BokehJS on its own).
 
 Two CSS classes are part of the contract with the browser tests: every
 explorer's text readout carries ``ce-readout`` and its main slider carries
@@ -24,16 +28,61 @@ explorer's text readout carries ``ce-readout`` and its main slider carries
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import ipywidgets as ipw
 from bokeh.models import LayoutDOM
+from bokeh.core.serialization import Serializer
+from bokeh.protocol.messages.patch_doc import patch_doc
 from jupyter_bokeh.widgets import BokehModel
 
 READOUT_CLASS = "ce-readout"
 PRIMARY_SLIDER_CLASS = "ce-primary-slider"
+EXPLORER_CLASS = "ce-explorer"
+
+# The page's style for explorers, shipped with each one (a <style> in a hidden HTML widget, so it
+# works wherever the explorer is shown: JupyterLab, Notebook 7, a hub, a deck). ipywidgets animates a
+# slider handle for 300 ms after every key press or click on the track (noUiSlider's "tap" state);
+# each animation frame re-renders the lesson page, which in a long lesson costs 15-20 ms of the
+# browser's main thread a frame and delays the plot's own redraw by about 40 ms (make bench). The
+# handle jumps instead; dragging was never animated.
+EXPLORER_CSS = f"""<style>
+.{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-connect,
+.{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-origin,
+.{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
+.{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
+</style>"""
+
+# Metadata on the page-setup output below, so the save hook (widgets.saving) drops it with BokehJS.
+PAGE_SETUP_METADATA = {"compute_econ": "page-setup"}
+
+# jupyter_bokeh's view sends every change BokehJS makes to a document (a plot laid out again after a
+# resize sets its inner width and height) to the kernel over the widget's comm, and does not stop when
+# the comm is gone: closing a lesson, or shutting its kernel down, resizes the plots as they leave the
+# page and every one threw an uncaught "Cannot send" (jupyter_bokeh 4.1.0, JupyterLab 4). With no
+# kernel there is nobody to tell, so that one error is dropped; any other error still surfaces.
+# Document._trigger_on_change is BokehJS 3's dispatcher of document changes (bokeh/document/document.ts);
+# if a later BokehJS renames it the guard does nothing.
+COMM_GUARD_JS = """
+(function guard(attempt) {
+  const B = window.Bokeh;
+  if (!B || !B.require) { if (attempt < 100) setTimeout(() => guard(attempt + 1), 100); return; }
+  const proto = B.require("document").Document.prototype;
+  if (proto.__ceCommGuard || typeof proto._trigger_on_change !== "function") return;
+  const trigger = proto._trigger_on_change;
+  proto._trigger_on_change = function (event) {
+    try {
+      return trigger.call(this, event);
+    } catch (err) {
+      if (!(err instanceof Error && err.message === "Cannot send")) throw err;
+    }
+  };
+  proto.__ceCommGuard = true;
+})(0);
+"""
 
 _bokeh_loaded = False
 
@@ -53,7 +102,10 @@ def setup_notebook(force: bool = True) -> None:
     from bokeh.io import output_notebook
     from bokeh.resources import INLINE
 
+    from IPython.display import Javascript, display
+
     output_notebook(resources=INLINE, hide_banner=True)
+    display(Javascript(COMM_GUARD_JS), metadata=PAGE_SETUP_METADATA)
     _bokeh_loaded = True
 
 
@@ -83,6 +135,53 @@ def log_slider(name: str, value: float, *, base: float, low: float, high: float,
     return ipw.FloatLogSlider(value=v, base=base, min=lo, max=hi, step=step, **kwargs)
 
 
+class BatchedBokehModel(BokehModel):
+    """``jupyter_bokeh.BokehModel`` that can send many document changes as one patch.
+
+    Inside ``with view.batch():`` the document is held (Bokeh combines repeated changes
+    of one property) and the changes are collected; on exit they go to the browser as
+    one ``PATCH-DOC`` message, which BokehJS applies at once and redraws once. Outside a
+    batch it behaves as ``BokehModel``.
+    """
+
+    _pending: list | None = None
+
+    def _document_patched(self, event) -> None:
+        if event.setter is self:  # the browser's own change, echoed back: not sent again
+            return
+        if self._pending is not None:
+            self._pending.append(event)
+            return
+        self._send_patch([event])
+
+    def _send_patch(self, events: list) -> None:
+        # As bokeh.protocol's patch_doc.create, but arrays are written inline (base64) rather
+        # than as binary buffers, each of which would cost two more comm messages: a patch is
+        # three messages (header, metadata, content) whatever it holds.
+        doc = self._document
+        serializer = Serializer(references=doc.models.synced_references, deferred=False)
+        content = {"events": serializer.encode(events)}
+        doc.models.flush_synced(lambda model: not serializer.has_ref(model))
+        msg = patch_doc(patch_doc.create_header(), {}, content)
+        for part in (msg.header_json, msg.metadata_json, msg.content_json):
+            self.send({"msg": "patch", "payload": part})
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        doc = self._document
+        self._pending = []
+        doc.hold("combine")
+        try:
+            yield
+        finally:
+            try:
+                doc.unhold()  # hands the combined changes to _document_patched
+            finally:
+                events, self._pending = self._pending, None
+            if events:
+                self._send_patch(events)
+
+
 def _in_kernel() -> bool:
     """True inside a running IPython kernel (where display output reaches a page)."""
     try:
@@ -107,7 +206,8 @@ class Explorer:
     widget : ipywidgets.Box
         The whole explorer as one widget (what is displayed).
     last_update_s : float
-        Wall-clock seconds the last ``update()`` took (model + source assignment).
+        Wall-clock seconds the last ``update()`` took (model, source assignment and the
+        serialised patch handed to the comm).
     """
 
     def __init__(self) -> None:
@@ -116,11 +216,14 @@ class Explorer:
         self.readout = ipw.HTML()
         self.readout.add_class(READOUT_CLASS)
         self.last_update_s = float("nan")
+        self._views: list[BatchedBokehModel] = []
         self._build()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.update()
         self.widget = self._layout()
+        self.widget.add_class(EXPLORER_CLASS)
+        self.widget.children = (*self.widget.children, ipw.HTML(EXPLORER_CSS, layout=ipw.Layout(display="none")))
 
     # -- to implement -------------------------------------------------------
     def _build(self) -> None:  # pragma: no cover - abstract
@@ -137,16 +240,20 @@ class Explorer:
     def update(self) -> None:
         """Recompute everything from the current control values (timed)."""
         t0 = time.perf_counter()
-        self._compute()
+        with contextlib.ExitStack() as stack:
+            for view in self._views:  # one patch per update (see BatchedBokehModel)
+                stack.enter_context(view.batch())
+            self._compute()
         self.last_update_s = time.perf_counter() - t0
 
     def _on_change(self, change: dict) -> None:
         self.update()
 
-    @staticmethod
-    def _plot(layout: LayoutDOM) -> BokehModel:
-        """Wrap a Bokeh figure or layout as an ipywidget."""
-        return BokehModel(layout)
+    def _plot(self, layout: LayoutDOM) -> BatchedBokehModel:
+        """Wrap a Bokeh figure or layout as an ipywidget whose updates go out as one patch."""
+        view = BatchedBokehModel(layout)
+        self._views.append(view)
+        return view
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if _in_kernel():

@@ -39,6 +39,8 @@ def _is_bokehjs_loader(output: dict[str, Any]) -> bool:
     data = output.get("data") or {}
     if BOKEHJS_LOAD_MIME in data:
         return True
+    if (output.get("metadata") or {}).get("compute_econ") == "page-setup":  # widgets._base.PAGE_SETUP_METADATA
+        return True
     js = data.get("application/javascript")
     text = "".join(js) if isinstance(js, list) else (js or "")
     return "Bokeh" in text[:20_000] and len(text) > 100_000
@@ -50,7 +52,8 @@ def scrub_outputs(nb: dict[str, Any]) -> dict[str, int]:
     Returns
     -------
     dict
-        How many outputs were dropped (``"bokehjs"``) and replaced (``"explorers"``).
+        How many outputs were dropped (``"bokehjs"``: BokehJS and the kit's page set-up) and
+        replaced (``"explorers"``).
     """
     state = ((nb.get("metadata") or {}).get("widgets") or {}).get(WIDGET_STATE_MIME) or {}
     saved_models = set((state.get("state") or {}))
