@@ -6,7 +6,7 @@ figures, and "owning beats renting above 100 % utilisation" when the break-even 
 
 import pytest
 
-from widgets._format import number, percent, sci, usd
+from widgets._format import duration_days, megawatt_hours, megawatts, number, percent, sci, tonnes, usd
 
 
 @pytest.mark.parametrize("x, text", [
@@ -37,6 +37,19 @@ def test_usd_shows_cents_only_on_small_amounts(x, text):
 ])
 def test_percent_never_rounds_to_a_false_0_or_100(share, text):
     assert percent(share) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A run on 8 accelerators (the training-cost explorer at its small extremes) read "0.0 MW",
+    # "0.00219 MWh", "8.01×10⁻⁴ t CO₂" and "0.0 hours" before these units stepped down.
+    (megawatts(4.3), "4.30 MW"), (megawatts(0.0056), "5.60 kW"),
+    (megawatt_hours(434.2), "434 MWh"), (megawatt_hours(0.00219), "2.19 kWh"),
+    (tonnes(159.4), "159 t"), (tonnes(8.01e-4), "0.801 kg"),
+    (duration_days(4.2), "4.2 days"), (duration_days(0.3 / 24), "18.0 minutes"),
+    (duration_days(2e-6), "0.173 seconds"),
+])
+def test_small_quantities_step_down_a_unit_instead_of_reading_zero(text, expected):
+    assert text == expected
 
 
 def test_no_formatter_writes_e_notation():

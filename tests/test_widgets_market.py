@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from compute_econ import market
-from widgets.concentration import ConcentrationExplorer
+from widgets.concentration import SOURCE_LINE_CHARS, SOURCE_LINES, ConcentrationExplorer
 from widgets.contract_vs_spot import PROGRESS_ABOVE_PATH_PERIODS, ContractVsSpotExplorer
 
 
@@ -137,7 +137,9 @@ def test_concentration_takes_who_trains_frontier_models_and_credits_epoch():
         market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[:-1],
         market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[-1])[0])
     credit = trends.load_notable_models().credit
-    assert ex._source_line.text == credit
+    lines = ex._source_line.text.splitlines()
+    assert " ".join(lines).removesuffix(" …") in credit and credit.startswith(lines[0])  # its start, wrapped
+    assert max(len(line) for line in lines) <= SOURCE_LINE_CHARS and len(lines) <= SOURCE_LINES
     ex.controls["market"].value = countries.market
     assert ex._bars.xaxis.major_label_overrides["United States of America"] == "USA"
     assert "United States of America" in ex.sources["shares"].data["firm"]  # full names in the data and hover

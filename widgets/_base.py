@@ -34,7 +34,8 @@ import time
 from typing import Any, Iterator
 
 import ipywidgets as ipw
-from bokeh.models import LayoutDOM
+import numpy as np
+from bokeh.models import CustomJSTickFormatter, FixedTicker, LayoutDOM
 from bokeh.core.serialization import Serializer
 from bokeh.protocol.messages.patch_doc import patch_doc
 from jupyter_bokeh.widgets import BokehModel
@@ -133,6 +134,51 @@ def log_slider(name: str, value: float, *, base: float, low: float, high: float,
     lo = position - math.floor((position - low) / step + 1e-9) * step
     hi = lo + math.floor((high - lo) / step + 1e-9) * step
     return ipw.FloatLogSlider(value=v, base=base, min=lo, max=hi, step=step, **kwargs)
+
+
+def log_ticks(values: Any) -> list[float]:
+    """Tick positions for a log axis that will show ``values`` (BokehJS fits the range to them).
+
+    Bokeh's ``LogTicker`` falls back to evenly spaced ticks on a range of about a decade, which
+    crowd at the top ($12, $15, $18, $21) and leave the bottom, where the data sit, unlabelled; these
+    are 1-1.2-1.5-2-2.5-3-4-5-6-8 per decade over up to 0.6 decades, 1-2-3-5 up to 1.5, 1-2-5 up
+    to 3, 1-3 up to 5, powers of ten beyond: at least two labels where the data sit, at most a dozen.
+    Ticks outside the range are not drawn, so the list spans a decade more on each side.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return [10.0**k for k in range(-1, 3)]
+    lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
+    span = math.log10(v.max()) - math.log10(v.min())
+    mantissas = ((1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8) if span <= 0.6 else (1, 2, 3, 5) if span <= 1.5
+                 else (1, 2, 5) if span <= 3 else (1, 3) if span <= 5 else (1,))
+    return [m * 10.0**k for k in range(lo - 1, hi + 2) for m in mantissas]
+
+
+def log_axis(axis: Any, formatter: Any = None) -> FixedTicker:
+    """Give a Bokeh log axis the kit's ticker (see :func:`log_ticks`); returns it, to update with the data."""
+    ticker = FixedTicker(ticks=log_ticks([]), minor_ticks=[])
+    axis.ticker = ticker
+    if formatter is not None:
+        axis.formatter = formatter
+    return ticker
+
+
+_COUNT_TICKS_JS = """
+const a = Math.abs(tick);
+for (const [v, s] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]])
+  if (a >= v) return (tick / v).toLocaleString("en", {maximumSignificantDigits: 3}) + s;
+return tick.toLocaleString("en", {maximumSignificantDigits: 3});
+"""
+
+
+def count_ticks() -> CustomJSTickFormatter:
+    """Tick labels for counts: 200k, 1.5M, 20M, 3B (not 2.000e+5), as the kit's readouts write them.
+
+    A new model each call: a Bokeh model belongs to one document, and each explorer has its own.
+    """
+    return CustomJSTickFormatter(code=_COUNT_TICKS_JS)
 
 
 class BatchedBokehModel(BokehModel):

@@ -85,10 +85,35 @@ def percent(share: float) -> str:
     return f"{pct:.0f}%"
 
 
+def megawatts(mw: float) -> str:
+    """Power in MW, or kW below 1 MW (a small cluster draws ``5.6 kW``, not ``0.0 MW``)."""
+    if math.isfinite(mw) and 0 < abs(mw) < 1:
+        return f"{number(mw * 1e3)} kW"
+    return f"{number(mw)} MW"
+
+
+def megawatt_hours(mwh: float) -> str:
+    """Energy in MWh, or kWh below 1 MWh (``2.19 kWh``, not ``0.00219 MWh``)."""
+    if math.isfinite(mwh) and 0 < abs(mwh) < 1:
+        return f"{number(mwh * 1e3)} kWh"
+    return f"{number(mwh)} MWh"
+
+
+def tonnes(t: float) -> str:
+    """Mass in tonnes, or kg below one tonne (``0.801 kg``, not ``8.01×10⁻⁴ t``)."""
+    if math.isfinite(t) and 0 < abs(t) < 1:
+        return f"{number(t * 1e3)} kg"
+    return f"{number(t)} t"
+
+
 def duration_days(days: float) -> str:
-    """Days as the most readable unit: hours, days or years."""
+    """Days as the most readable unit: seconds, minutes, hours, days or years."""
     if not math.isfinite(days):
         return "—"
+    if days * 24 * 60 < 1:
+        return f"{number(days * 86400)} seconds"
+    if days * 24 < 1:
+        return f"{number(days * 24 * 60)} minutes"
     if days < 1:
         return f"{days * 24:.1f} hours"
     if days < 365.25 * 2:

@@ -19,6 +19,8 @@ treated as a fringe of tiny firms, with the upper bound of HHI shown too.
 
 from __future__ import annotations
 
+import textwrap
+
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
@@ -53,6 +55,11 @@ def _markets_by_concentration(extra: tuple[market.MarketShares, ...] = ()) -> di
             raise ValueError(f"extra_markets must hold MarketShares (e.g. trends.developer_shares()), got {ms!r}")
         markets[ms.market] = ms
     return dict(sorted(markets.items(), key=lambda kv: -kv[1].hhi_bounds()[1]))
+
+
+#: Characters of the italic 8-pt source line that fit under the 500-px share plot, and lines at most.
+SOURCE_LINE_CHARS = 84
+SOURCE_LINES = 3
 
 
 class ConcentrationExplorer(Explorer):
@@ -183,7 +190,10 @@ class ConcentrationExplorer(Explorer):
         self._bars.x_range.factors = firms
         self._bars.xaxis.major_label_overrides = {f: _short(f) for f in firms if _short(f) != f}
         source = ms.source if ms.source.startswith("Data:") else f"Source: {ms.source}"
-        self._source_line.text = source if len(source) <= 95 else source[:94].rsplit(" ", 1)[0] + " …"
+        # Its first clause (who, what, when) on up to three lines: cut at 95 characters on one line it ran
+        # off the 500-px plot, and some sources run to 700 characters (the data notes hold them whole).
+        self._source_line.text = "\n".join(textwrap.wrap(source.split("; ")[0], SOURCE_LINE_CHARS,
+                                                          max_lines=SOURCE_LINES, placeholder=" …"))
         period = "" if ms.period in ms.market else f", {ms.period}"  # not "H100 buyers 2023, 2023"
         self._bars.title.text = f"{ms.market}{period}{' (estimate)' if ms.is_estimate else ''}"
         self.sources["shares"].data = dict(firm=firms, frac_share=values, color=colors,

@@ -23,7 +23,7 @@ from bokeh.plotting import figure
 from compute_econ import hardware
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
-from ._format import sci
+from ._format import percent, sci
 
 INTENSITY_FLOP_PER_BYTE = np.logspace(-1, 5, 200)
 DECODE_BATCHES = (1, 8, 32, 128, 512)
@@ -31,6 +31,24 @@ DECODE_BATCHES = (1, 8, 32, 128, 512)
 #: where decoding turns compute-bound on every chip.
 MAX_BATCH = 1024
 HEAD_DIM = 128  # a common head size (Llama 3, GPT-3 use 128)
+#: Head-room above the chip's peak, so the labels above the roof stay inside the plot.
+Y_HEADROOM = 40.0
+#: Width of an operation's label in decades of intensity at the plot's scale (about 120 px a decade,
+#: labels up to about 150 px), so labels closer than this are stacked.
+LABEL_DECADES = 1.3
+
+
+def _label_tiers(intensity: np.ndarray) -> np.ndarray:
+    """Stack labels that would overlap: tier k sits k lines higher (labels end at their point)."""
+    tiers = np.zeros(len(intensity), dtype=int)
+    last: dict[int, float] = {}
+    for i in np.argsort(intensity):
+        x = float(np.log10(intensity[i]))
+        t = 0
+        while t in last and x - last[t] < LABEL_DECADES:
+            t += 1
+        tiers[i], last[t] = t, x
+    return tiers
 
 
 class RooflineExplorer(Explorer):
@@ -54,7 +72,7 @@ class RooflineExplorer(Explorer):
         self.sources = {
             "roof": ColumnDataSource(data=dict(intensity=[], attainable=[])),
             "ops": ColumnDataSource(data=dict(name=[], intensity=[], attainable=[], bound=[], color=[], size=[],
-                                             dy=[])),
+                                             dx=[], dy=[], align=[], baseline=[])),
         }
         s = self.sources
         p = figure(
@@ -68,8 +86,8 @@ class RooflineExplorer(Explorer):
         self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color="#8d99ae")
         p.add_layout(self._ridge)
         pts = p.scatter("intensity", "attainable", source=s["ops"], size="size", color="color", alpha=0.9)
-        p.add_layout(LabelSet(x="intensity", y="attainable", text="name", source=s["ops"], x_offset=7,
-                              y_offset="dy", text_font_size="9pt"))
+        p.add_layout(LabelSet(x="intensity", y="attainable", text="name", source=s["ops"], x_offset="dx",
+                              y_offset="dy", text_align="align", text_baseline="baseline", text_font_size="9pt"))
         p.add_tools(HoverTool(renderers=[pts], tooltips=[
             ("operation", "@name"), ("FLOP/byte", "@intensity{0.0}"), ("attainable", "@attainable{0.00e} FLOP/s"),
             ("limited by", "@bound"),
@@ -122,6 +140,11 @@ class RooflineExplorer(Explorer):
         attainable = hardware.attainable_flop_per_s(ops_ai, peak, bw)
         compute_bound = hardware.is_compute_bound(ops_ai, peak, bw)
         highlight = [False, False] + [b == batch for b in batches]
+        # Labels: the learner's three operations above and left of their points (stacked where they
+        # would overlap), the reference decode batches below and right, where the roof leaves room.
+        mine = np.array([True, True] + highlight[2:])
+        tiers = np.zeros(len(ops_ai), dtype=int)
+        tiers[mine] = _label_tiers(ops_ai[mine])
         s = self.sources
         s["roof"].data = dict(intensity=INTENSITY_FLOP_PER_BYTE,
                               attainable=hardware.attainable_flop_per_s(INTENSITY_FLOP_PER_BYTE, peak, bw))
@@ -130,9 +153,11 @@ class RooflineExplorer(Explorer):
             bound=["compute" if cb else "memory bandwidth" for cb in compute_bound],
             color=["#e76f51", "#2a9d8f"] + ["#c81d25" if h else "#9c6644" for h in highlight[2:]],
             size=[12, 12] + [15 if h else 9 for h in highlight[2:]],
-            dy=[14, -16] + [-4] * len(batches),  # matmul above the roof, attention below it, decode beside
+            dx=np.where(mine, -8, 7), dy=np.where(mine, 6 + 14 * tiers, -5),
+            align=np.where(mine, "right", "left"), baseline=np.where(mine, "bottom", "top"),
         )
         self._ridge.location = ridge
+        self._figure.y_range.end = peak * Y_HEADROOM
         i = 2 + int(np.flatnonzero(batches == batch)[0])
         self.result = dict(ridge_flop_per_byte=ridge, decode_intensity=ops_ai[i], decode_attainable=attainable[i],
                            decode_compute_bound=bool(compute_bound[i]), peak_flop_per_s=peak)
@@ -140,9 +165,9 @@ class RooflineExplorer(Explorer):
             f"<b>{acc.name}</b>, {precision.upper()}{note}: peak {sci(peak)} FLOP/s, memory {bw / 1e12:.2f} TB/s "
             f"→ ridge point <b>{ridge:,.0f} FLOP/byte</b>.<br>"
             f"Decoding at batch <b>{batch}</b>: {ops_ai[i]:,.0f} FLOP/byte → at most "
-            f"<b>{attainable[i] / peak:.1%}</b> of peak, limited by "
+            f"<b>{percent(attainable[i] / peak)}</b> of peak, limited by "
             f"<b>{'compute' if compute_bound[i] else 'memory bandwidth'}</b>. "
-            f"Matmul {n}³: {attainable[0] / peak:.0%} of peak."
+            f"Matmul {n}³: {percent(attainable[0] / peak)} of peak."
         )
 
     def _layout(self) -> ipw.Box:

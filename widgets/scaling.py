@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, HoverTool, Label, LabelSet, Span
+from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, Label, LabelSet, Span
 from bokeh.plotting import figure
 
 from compute_econ import hardware, scaling, trends, training
@@ -98,7 +98,7 @@ class ScalingExplorer(Explorer):
             title="Tokens per parameter: compute-optimal vs what was trained",
             x_axis_type="log", y_axis_type="log",
             x_axis_label="training compute C (FLOP)", y_axis_label="tokens per parameter D/N",
-            x_range=(1e17, 1e30),
+            x_range=(1e17, 1e30), y_range=DataRange1d(range_padding=0.2),  # room for the labels at the top
             width=470, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         tpp.line("compute_flop", "tokens_per_param", source=s["frontier"], color="#52606d", line_width=2,
@@ -109,7 +109,7 @@ class ScalingExplorer(Explorer):
         tpp.scatter("compute_flop", "tokens_per_param", source=s["models"], size=11, marker="diamond",
                     color="color")
         tpp.add_layout(LabelSet(x="compute_flop", y="tokens_per_param", text="name", source=s["models"],
-                                x_offset=6, y_offset=4, text_font_size="9pt"))
+                                x_offset=8, text_baseline="middle", text_font_size="9pt"))
         self._budget_span = Span(location=1.0, dimension="height", line_color="#c81d25", line_width=2,
                                  line_dash="dashed")
         tpp.add_layout(self._budget_span)

@@ -60,7 +60,7 @@ class ScalingLimitsExplorer(Explorer):
         s = self.sources
         p = figure(
             title="The largest training run each constraint allows (central, and 10th-90th percentile band)",
-            y_axis_type="log", width=820, height=430, x_range=(YEARS[0] - 0.3, YEARS[-1] + 0.3),
+            y_axis_type="log", width=820, height=440, x_range=(YEARS[0] - 0.3, YEARS[-1] + 0.3),
             y_range=(1e25, 1e34), x_axis_label="year", y_axis_label="training FLOP",
             tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
         )
@@ -80,9 +80,12 @@ class ScalingLimitsExplorer(Explorer):
             ("year", "@year"), ("power", "@power{0.0e}"), ("chips", "@chip_production{0.0e}"),
             ("data", "@data{0.0e}"), ("latency", "@latency{0.0e}"), ("largest", "@largest{0.0e}"),
         ], mode="vline"))
-        p.legend.location = "top_left"
+        # Below the plot, in two rows: inside, it covered the data constraint's band and the latency wall.
+        p.add_layout(p.legend[0], "below")
+        p.legend.orientation = "horizontal"
+        p.legend.nrows = 2
         p.legend.label_text_font_size = "9pt"
-        p.legend.background_fill_alpha = 0.8
+        p.legend.spacing = 12
         self._figure = p
 
         sc = self._initial["scenario"]
@@ -129,11 +132,11 @@ class ScalingLimitsExplorer(Explorer):
         ordered = sorted(names, key=lambda n: res.central_flop[n][i])
         limits = ", ".join(f"{LABELS[n]} {sci(res.central_flop[n][i])}" for n in ordered)
         trend = res.trend_flop[i]
-        gap = ("the historical trend would already be <b>above</b> it" if trend > res.largest_flop[i]
-               else f"the historical trend would reach {sci(trend)}")
+        gap = (f"the historical trend would already be <b>above</b> it, at {sci(trend)} FLOP"
+               if trend > res.largest_flop[i] else f"the historical trend would reach {sci(trend)} FLOP")
         self.readout.value = (
             f"In <b>{year}</b> the largest feasible run is about <b>{sci(res.largest_flop[i])} FLOP</b>, "
-            f"limited by <b>{LABELS[binding]}</b>; {gap} FLOP.<br>"
+            f"limited by <b>{LABELS[binding]}</b>; {gap}.<br>"
             f"Each constraint's central value, tightest first: {limits}.<br>"
             f"<i>For scale: Llama 3.1 405B (2024) used 3.8×10<sup>25</sup> FLOP.</i>"
         )

@@ -20,13 +20,13 @@ from dataclasses import replace
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, LogTicker, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, DataRange1d, FactorRange, HoverTool, NumeralTickFormatter
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
 from compute_econ.supply import pricing
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_axis, log_ticks
 from ._format import usd
 
 MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
@@ -100,8 +100,7 @@ class ScarcityMarketExplorer(Explorer):
         sd.add_tools(HoverTool(renderers=[pt], tooltips=[("price", "$@usd_per_hour{0.00}/h"),
                                                          ("rented", "@quantity_m{0.00} M")]))
         sd.x_range.start = 0
-        sd.yaxis.ticker = LogTicker(mantissas=[1, 2, 3, 5])
-        sd.yaxis.formatter = NumeralTickFormatter(format="$0[.]0")
+        self._price_ticks = log_axis(sd.yaxis[0], NumeralTickFormatter(format="$0[.]0"))
         sd.legend.location = "top_right"
         sd.legend.label_text_font_size = "8pt"
         sd.legend.background_fill_alpha = 0.7
@@ -111,6 +110,7 @@ class ScarcityMarketExplorer(Explorer):
         # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
         bars = figure(title="Who gets the compute", y_range=FactorRange(), width=420, height=330,
                       x_axis_label="accelerators (millions)", tools="save", toolbar_location="above")
+        bars.title.text_font_size = "12px"  # "Light: asks at $3.49/h, dark: gets at $1.1k/h" fits beside the toolbar
         asked = bars.hbar(y=dodge("name", 0.18, range=bars.y_range), right="requested_m", height=0.34,
                           source=s["bars"], fill_color="asked_colour", line_color="asked_colour")
         got = bars.hbar(y=dodge("name", -0.18, range=bars.y_range), right="allocated_m", height=0.34,
@@ -170,7 +170,7 @@ class ScarcityMarketExplorer(Explorer):
             s["point"].data = dict(quantity_m=[market.total_quantity / 1e6], usd_per_hour=[market.usd_per_hour])
             requested, allocated, out = market.reference_quantity, market.quantity, market.priced_out
             frac = market.frac_of_reference
-            self._bars.title.text = (f"Light: asks at {usd(pricing.REFERENCE_RENTAL.on_demand_usd_per_hour)}/h; "
+            self._bars.title.text = (f"Light: asks at {usd(pricing.REFERENCE_RENTAL.on_demand_usd_per_hour)}/h, "
                                      f"dark: gets at {usd(market.usd_per_hour)}/h")
         else:
             short = rationed.shortage > 0
@@ -182,6 +182,8 @@ class ScarcityMarketExplorer(Explorer):
             self._bars.title.text = f"Light: asks; dark: gets at the {usd(cap_price)}/h cap"
         names = list(market.names)
         self._bars.y_range.factors = names[::-1]
+        self._price_ticks.ticks = log_ticks(np.concatenate([np.ravel(s[k].data["usd_per_hour"]) for k in
+                                                            ("demand", "demand_before", "supply", "cap", "point")]))
         s["bars"].data = dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
                               colour=[GREY if o else BLUE for o in out],
                               asked_colour=[LIGHT_GREY if o else SKY for o in out], frac=frac)

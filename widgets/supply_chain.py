@@ -23,7 +23,7 @@ from bokeh.plotting import figure
 
 from compute_econ.supply import chain
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, log_axis, log_ticks
 from ._format import count
 
 #: Okabe-Ito colours (colour-blind safe), one per default input, in the order of chain.DEFAULT_INPUTS.
@@ -62,7 +62,7 @@ class SupplyChainExplorer(Explorer):
         }
         s = self.sources
         p = figure(title="Accelerators per quarter each input allows (H100-equivalents); delivered = the minimum",
-                   width=820, height=400, y_axis_type="log", x_axis_label="year",
+                   width=820, height=370, y_axis_type="log", x_axis_label="year",
                    y_axis_label="accelerators per quarter (H100-equivalents)",
                    tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above")
         for key, inp, colour in zip(KEYS, self._defaults, INPUT_COLOURS):
@@ -73,9 +73,12 @@ class SupplyChainExplorer(Explorer):
         p.vspan(x="year", source=s["changes"], line_dash="dotted", line_width=2, line_color="#555555")
         p.add_tools(HoverTool(renderers=[dots], tooltips=[
             ("quarter", "@quarter"), ("delivered", "@accelerators{0.00a}"), ("binding", "@name")]))
-        p.legend.location = "top_left"
-        p.legend.background_fill_alpha = 0.7
+        # The legend sits below the plot: inside it, it covered the wafers' line whenever that starts high.
+        p.add_layout(p.legend[0], "below")
+        p.legend.orientation = "horizontal"
         p.legend.label_text_font_size = "9pt"
+        p.legend.spacing = 12
+        self._count_ticks = log_axis(p.yaxis[0], count_ticks())
         self._figure = p
 
         style = {"description_width": "170px"}
@@ -117,6 +120,7 @@ class SupplyChainExplorer(Explorer):
                                  color=[INPUT_COLOURS[i] for i in r.binding_index], name=list(r.binding_name),
                                  quarter=[chain.quarter_label(q) for q in quarters])
         s["changes"].data = dict(year=_year([ch.quarter for ch in r.binding_changes]))
+        self._count_ticks.ticks = log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter]))
         self.result = r
 
         year = int(c["report_year"].value)

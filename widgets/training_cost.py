@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 from compute_econ import costs, hardware, scaling, training
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_slider
-from ._format import count, duration_days, number, percent, sci, usd
+from ._format import count, duration_days, megawatt_hours, number, megawatts, percent, sci, tonnes, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
 UTILISATION = np.linspace(0.05, 1.0, 96)
@@ -204,9 +204,9 @@ class TrainingCostExplorer(Explorer):
         self.readout.value = (
             f"<b>{sci(flop)} FLOP</b> ({count(v['n_params'])} parameters × {count(v['n_tokens'])} tokens × 6) "
             f"on {n:,} × {acc.name} at {v['mfu']:.0%} MFU: <b>{duration_days(est.wall_clock_days)}</b>, "
-            f"<b>{hours:,.0f}</b> accelerator-hours.<br>"
-            f"Power ≈ <b>{est.power_mw:,.1f} MW</b> on average, energy <b>{number(est.energy_mwh)} MWh</b> "
-            f"(electricity {usd(est.electricity_usd)}, {number(est.t_co2e)} t CO₂).<br>"
+            f"<b>{number(hours) if hours < 100 else f'{hours:,.0f}'}</b> accelerator-hours.<br>"
+            f"Power ≈ <b>{megawatts(est.power_mw)}</b> on average, energy <b>{megawatt_hours(est.energy_mwh)}</b> "
+            f"(electricity {usd(est.electricity_usd)}, {tonnes(est.t_co2e)} CO₂).<br>"
             f"Cost: rent <b>{usd(rent_usd)}</b> · own (TCO) <b>{usd(tco_total)}</b> · amortised hardware + energy "
             f"<b>{usd(amort.total_usd)}</b> · buying the cluster <b>{usd(acquisition)}</b>. "
             f"Per accelerator-hour, {verdict}."
@@ -220,4 +220,8 @@ class TrainingCostExplorer(Explorer):
         money_box = ipw.VBox([head("Renting and owning"), c["rent_usd_per_hour"], c["price_kusd"], c["life_years"],
                               c["cost_of_capital"]])
         power_box = ipw.VBox([head("Use and power"), c["utilisation"], c["usd_per_mwh"], c["pue"]])
-        return ipw.VBox([ipw.HBox([run_box, money_box, power_box]), self.readout, self._plot(row(*self._figures))])
+        # Three columns side by side where they fit (a deck, a wide window); where they do not (JupyterLab
+        # at 1366 px with the file browser open leaves about 930 px) the third wraps below instead of
+        # squeezing every slider until its value and label are cut off.
+        columns = ipw.HBox([run_box, money_box, power_box], layout=ipw.Layout(flex_flow="row wrap"))
+        return ipw.VBox([columns, self.readout, self._plot(row(*self._figures))])
