@@ -248,4 +248,7 @@ class ScarcityMarketExplorer(Explorer):
         c = self.controls
         left = ipw.VBox([c["capacity_m"], c["new_lab_m"], c["new_fab_m"]])
         right = ipw.VBox([c["mode"], c["price_cap_usd_per_hour"]])
-        return ipw.VBox([ipw.HBox([left, right]), self.readout, self._plot(row(*self._figures))])
+        # Side by side where they fit; the allocation buttons wrap below where they do not (at 1366 px with
+        # the file browser open the sliders were squeezed until their values were cut off).
+        controls = ipw.HBox([left, right], layout=ipw.Layout(flex_flow="row wrap"))
+        return ipw.VBox([controls, self.readout, self._plot(row(*self._figures))])

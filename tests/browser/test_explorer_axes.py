@@ -98,12 +98,42 @@ def _wait_ranges(lab, timeout_ms: int = 4_000) -> list[str]:
         return lab.page.evaluate(RANGES_PROBLEMS_JS) or ["BokehJS holds no plot"]
 
 
+# Every control's label, value and menu inside an explorer is whole: not past the explorer's edge,
+# not clipped by a box with hidden overflow, not cut short with an ellipsis. (Issue 9: at 1366 px
+# with the file browser open, the training-cost explorer's three columns of sliders were squeezed
+# until their values read "7.0" for 7.00e+10 and "$" for $3.49.)
+CUT_OFF_CONTROLS_JS = """() => {
+  const out = [];
+  for (const ex of document.querySelectorAll('.ce-explorer')) {
+    const box = ex.getBoundingClientRect();
+    for (const el of ex.querySelectorAll('.widget-readout, .widget-label, .widget-dropdown select')) {
+      const r = el.getBoundingClientRect();
+      if (!el.offsetParent || r.width === 0) continue;
+      let cut = r.right > box.right + 1 || r.left < box.left - 1;
+      for (let a = el.parentElement; a && a !== ex; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        if (r.right > ar.right + 1 || r.left < ar.left - 1) cut = true;
+      }
+      if (el.tagName !== 'SELECT' && el.scrollWidth > el.clientWidth + 1) cut = true;
+      if (cut) out.push((el.textContent || el.value || el.tagName).trim().slice(0, 40));
+    }
+  }
+  return out;
+}"""
+
+
 def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
+    page = lab.page
+    page.set_viewport_size({"width": 1366, "height": 850})  # a laptop, JupyterLab's file browser open
     lab.open_notebook(FIXTURE)
     lab.run_all(timeout_ms=240_000)
-    page = lab.page
     page.wait_for_function("() => !!window.Bokeh && Object.keys(window.Bokeh.index || {}).length >= 10",
                            timeout=60_000)
+    assert page.locator(".jp-SideBar.jp-mod-left .lm-mod-current, #filebrowser:visible").count(), \
+        "the file browser should be open, as a learner's JupyterLab opens"
+    cut = page.evaluate(CUT_OFF_CONTROLS_JS)
+    assert not cut, f"controls cut off at 1366 x 850: {cut}"
     failures: list[str] = []
     start = _wait_ranges(lab, 30_000)
     if start:
