@@ -85,25 +85,26 @@ def percent(share: float) -> str:
     return f"{pct:.0f}%"
 
 
+def _with_unit(x: float, unit: str, thousandth: str) -> str:
+    """``x`` in ``unit``, or in ``thousandth`` (a thousandth of it) when below one: never a false 0.0."""
+    if math.isfinite(x) and 0 < abs(x) < 1:
+        return f"{number(x * 1e3)} {thousandth}"
+    return f"{number(x)} {unit}"
+
+
 def megawatts(mw: float) -> str:
-    """Power in MW, or kW below 1 MW (a small cluster draws ``5.6 kW``, not ``0.0 MW``)."""
-    if math.isfinite(mw) and 0 < abs(mw) < 1:
-        return f"{number(mw * 1e3)} kW"
-    return f"{number(mw)} MW"
+    """Power in MW, or kW below 1 MW (a small cluster draws ``5.60 kW``, not ``0.0 MW``)."""
+    return _with_unit(mw, "MW", "kW")
 
 
 def megawatt_hours(mwh: float) -> str:
     """Energy in MWh, or kWh below 1 MWh (``2.19 kWh``, not ``0.00219 MWh``)."""
-    if math.isfinite(mwh) and 0 < abs(mwh) < 1:
-        return f"{number(mwh * 1e3)} kWh"
-    return f"{number(mwh)} MWh"
+    return _with_unit(mwh, "MWh", "kWh")
 
 
 def tonnes(t: float) -> str:
     """Mass in tonnes, or kg below one tonne (``0.801 kg``, not ``8.01×10⁻⁴ t``)."""
-    if math.isfinite(t) and 0 < abs(t) < 1:
-        return f"{number(t * 1e3)} kg"
-    return f"{number(t)} t"
+    return _with_unit(t, "t", "kg")
 
 
 def duration_days(days: float) -> str:
