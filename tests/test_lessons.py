@@ -41,6 +41,23 @@ def test_a_lesson_only_points_to_lessons_that_exist(path):
     assert not later, f"{path.name} points to a lesson by topic; name an existing lesson by number: {later}"
 
 
+def test_lesson_02_prose_agrees_with_its_models_and_widgets():
+    """Issue 9: lesson 02 said "on the order of 150 MW" for 100,000 GPUs, which its own explorer and
+    model put at 140 MW of capacity (105 MW average draw), and "$3.50" beside a $3.49 slider."""
+    from compute_econ import costs, training
+
+    text = "\n".join(c.source for c in nbformat.read(ROOT / "lessons" / "02_from_flop_to_dollars.ipynb",
+                                                      as_version=4).cells)
+    capacity_mw = training.cluster_power_watts(100_000, 700.0) / 1e6
+    average_mw = training.cluster_power_watts(100_000, 700.0, frac_of_max_power=training.DEFAULT_FRAC_OF_MAX_POWER) / 1e6
+    assert f"**{capacity_mw:.0f} MW**" in text and f"{average_mw:.0f} MW on average" in text
+    assert "150 MW" not in text
+    from widgets.training_cost import DEFAULT_RENT  # the explorer's rental slider starts here
+
+    assert DEFAULT_RENT is costs.H100_LAMBDA_2024
+    assert f"\\${DEFAULT_RENT.on_demand_usd_per_hour:.2f} at a GPU cloud" in text
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_sources_are_links(path):
     """Issue 9: sources were plain text. Every arXiv identifier and web address in a lesson's
