@@ -9,6 +9,7 @@ kernel is started through the server's REST API, as opening a lesson does.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import os
@@ -99,7 +100,9 @@ def test_make_lab_opens_the_lessons_folder_and_starts_quiet_kernels(tmp_path):
         resp = _request(port, "POST", "/api/kernels")
         assert resp.status == 201, resp.status
         kernel_id = json.loads(resp.read())["id"]
-        reply = asyncio.run(_kernel_info(port, kernel_id))
+        # In a thread of its own: after the browser tests, Playwright's event loop runs in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            reply = pool.submit(asyncio.run, _kernel_info(port, kernel_id)).result()
         assert reply["content"]["status"] == "ok", reply
         connection = json.loads(next(Path(runtime).glob(f"kernel-{kernel_id}*.json")).read_text())
         assert connection["transport"] == "ipc", connection["transport"]
