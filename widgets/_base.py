@@ -192,6 +192,12 @@ class BatchedBokehModel(BokehModel):
 
     _pending: list | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # BokehJS sends its own changes back (ranges it computed, plot sizes after a layout): while the
+        # kernel is busy the browser queues them and keeps only the latest per property (jupyter_bokeh).
+        self.combine_events = True
+
     def _document_patched(self, event) -> None:
         if event.setter is self:  # the browser's own change, echoed back: not sent again
             return
@@ -286,7 +292,9 @@ class Explorer:
     def update(self) -> None:
         """Recompute everything from the current control values (timed)."""
         t0 = time.perf_counter()
-        with contextlib.ExitStack() as stack:
+        # The plots' patch goes out first and the readout's text after it, so that the browser has both
+        # before it draws the next frame (the readout first made it lay the page out once more).
+        with self.readout.hold_sync(), contextlib.ExitStack() as stack:
             for view in self._views:  # one patch per update (see BatchedBokehModel)
                 stack.enter_context(view.batch())
             self._compute()
