@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import sys
@@ -388,13 +389,16 @@ def bench_contract_vs_spot(n_changes: int) -> dict:
 
 def bench_lessons() -> list[dict]:
     import nbformat
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     out = []
     for path in sorted((ROOT / "lessons").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        # Unix sockets, as `make lab` (ipykernel 7 warns about unencrypted TCP); Windows keeps TCP.
+        km = KernelManager(kernel_name="python3", transport="tcp" if os.name == "nt" else "ipc")
+        NotebookClient(nb, km=km, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         out.append(dict(lesson=path.name, seconds=time.perf_counter() - t0))
     return out
