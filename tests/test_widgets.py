@@ -318,3 +318,71 @@ def test_log_axes_label_where_the_data_sit_without_crowding(span_decades):
         high = low * 10**span_decades
         inside = [t for t in log_ticks([low, high]) if low <= t <= high]
         assert 2 <= len(inside) <= 12, (low, high, inside)
+
+
+def _primary_slider(explorer):
+    return next(c for c in explorer.controls.values() if PRIMARY_SLIDER_CLASS in c._dom_classes)
+
+
+def _move(control):
+    """One step of a slider, as a key press makes it (backwards at the top of the range)."""
+    if isinstance(control, ipw.SelectionSlider):
+        i = control.index + 1 if control.index + 1 < len(control.options) else control.index - 1
+        control.index = i
+        return
+    up = control.value + control.step if not isinstance(control, ipw.FloatLogSlider) else \
+        control.value * control.base**control.step
+    top = control.max if not isinstance(control, ipw.FloatLogSlider) else control.base**control.max
+    control.value = up if up <= top else (control.value - control.step if not isinstance(control, ipw.FloatLogSlider)
+                                          else control.value / control.base**control.step)
+
+
+@pytest.mark.parametrize("explorer", make_explorers(), ids=lambda e: type(e).__name__)
+def test_an_update_reaches_the_browser_as_one_patch_then_the_readout(explorer, monkeypatch):
+    """Issue 9: jupyter_bokeh sent one patch per changed property (10 to 90 comm messages per slider
+    move, each applied and drawn by BokehJS on its own). Now each Bokeh view sends one PATCH-DOC
+    (three messages: header, metadata, content), the readout's text goes after it, and the patch
+    alone carries the update: applied to a copy of the browser's document, it gives the kernel's."""
+    import json
+
+    from bokeh.document import Document
+    from bokeh.models import ColumnDataSource
+
+    sent: list[tuple[object, dict]] = []
+    monkeypatch.setattr(ipw.Widget, "_send", lambda self, msg, buffers=None: sent.append((self, msg)))
+    views = explorer._views
+    assert views, "an explorer's plots go through Explorer._plot"
+    copies = {id(v): Document.from_json(v._document.to_json()) for v in views}
+    sent.clear()
+    _move(_primary_slider(explorer))
+
+    patches = [(w, m) for w, m in sent if m.get("method") == "custom" and m["content"].get("msg") == "patch"]
+    for view in views:
+        parts = [m["content"]["payload"] for w, m in patches if w is view]
+        assert len(parts) in (0, 3), f"{len(parts)} patch messages from one view for one move"
+        if not parts:
+            continue
+        copy = copies[id(view)]
+        copy.apply_json_patch(json.loads(parts[2]))
+        for model in view._document.models:
+            if isinstance(model, ColumnDataSource):
+                theirs = copy.get_model_by_id(model.id).data
+                for name, column in model.data.items():
+                    a, b = np.asarray(column), np.asarray(theirs[name])
+                    assert a.shape == b.shape and (a.dtype.kind not in "fc" or np.allclose(a, b, equal_nan=True)) \
+                        and (a.dtype.kind in "fc" or list(a.ravel()) == list(b.ravel())), name
+    assert patches, "the move changed no plot"
+    readout = [i for i, (w, m) in enumerate(sent) if w is explorer.readout and m.get("method") == "update"]
+    if readout:  # the text changed: it follows the last patch
+        assert min(readout) > max(i for i, (w, m) in enumerate(sent) if (w, m) in patches)
+
+
+def test_every_explorer_ships_its_page_style():
+    """The slider handle's 300-ms 'tap' animation is off inside explorers (tests/browser checks the page)."""
+    from widgets._base import EXPLORER_CLASS, EXPLORER_CSS
+
+    for explorer in make_explorers():
+        assert EXPLORER_CLASS in explorer.widget._dom_classes
+        styles = [w for w in explorer.widget.children if isinstance(w, ipw.HTML) and w.value == EXPLORER_CSS]
+        assert len(styles) == 1 and styles[0].layout.display == "none"
+    assert "noUi-state-tap" in EXPLORER_CSS and "transition: none" in EXPLORER_CSS

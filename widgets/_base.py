@@ -18,8 +18,8 @@ expression of a cell shows it. Figures are wrapped in
 over the widget comm; no ``push_notebook`` and no Bokeh server. One update is
 one message: ``update()`` holds the document while ``_compute()`` assigns the
 sources, then :class:`BatchedBokehModel` sends all the changes as a single
-``PATCH-DOC`` (``jupyter_bokeh`` alone sends one patch per change, 10-30 per
-update, each applied and redrawn by BokehJS on its own).
+``PATCH-DOC`` (``jupyter_bokeh`` alone sends one patch per change, 10-90 comm
+messages per update, each patch applied and redrawn by BokehJS on its own).
 
 Two CSS classes are part of the contract with the browser tests: every
 explorer's text readout carries ``ce-readout`` and its main slider carries

@@ -123,6 +123,21 @@ CUT_OFF_CONTROLS_JS = """() => {
 }"""
 
 
+# In the tap state (just after a key press or a click on the track) no slider handle is animated:
+# each frame of noUiSlider's 300-ms transition re-rendered the lesson (widgets._base.EXPLORER_CSS).
+ANIMATED_HANDLES_JS = """() => {
+  const out = [];
+  for (const base of document.querySelectorAll('.ce-explorer .noUi-target')) {
+    base.classList.add('noUi-state-tap');
+    const origin = base.querySelector('.noUi-origin');
+    const d = origin ? getComputedStyle(origin).transitionDuration : '0s';
+    base.classList.remove('noUi-state-tap');
+    if (d.split(',').some(x => parseFloat(x) > 0)) out.push(d);
+  }
+  return out;
+}"""
+
+
 def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
     page = lab.page
     page.set_viewport_size({"width": 1366, "height": 850})  # a laptop, JupyterLab's file browser open
@@ -134,6 +149,8 @@ def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
         "the file browser should be open, as a learner's JupyterLab opens"
     cut = page.evaluate(CUT_OFF_CONTROLS_JS)
     assert not cut, f"controls cut off at 1366 x 850: {cut}"
+    animated = page.evaluate(ANIMATED_HANDLES_JS)
+    assert not animated, f"slider handles still animate after a key press: {animated}"
     failures: list[str] = []
     start = _wait_ranges(lab, 30_000)
     if start:
