@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from compute_econ import market
+from widgets._format import percent
 from widgets.concentration import SOURCE_LINE_CHARS, SOURCE_LINES, ConcentrationExplorer
 from widgets.contract_vs_spot import PROGRESS_ABOVE_PATH_PERIODS, ContractVsSpotExplorer
 
@@ -38,10 +39,10 @@ def test_contract_vs_spot_readout_matches_model():
         assert rng["p50"][0] == pytest.approx(outcome.cost_percentiles_usd[50])
         assert sum(ex.sources[name].data["share"]) == pytest.approx(1.0)
     t = text(ex)
-    assert f"P(any month short) {want.spot.p_any_shortfall:.0%}" in t
-    assert f"P(any month short) {want.contract.p_any_shortfall:.0%}" in t
+    assert f"P(any month short) {percent(want.spot.p_any_shortfall)}" in t
+    assert f"P(any month short) {percent(want.contract.p_any_shortfall)}" in t
     assert f"${want.spot.mean_cost_usd / 1e6:,.1f}M" in t
-    assert f"cheaper on {want.p_contract_cheaper:.0%} of paths" in t
+    assert f"cheaper on {percent(want.p_contract_cheaper)} of paths" in t
     np.testing.assert_allclose(ex.sources["shortfall"].data["p_any"],
                                [want.contract.p_any_shortfall, want.spot.p_any_shortfall])
 

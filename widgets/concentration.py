@@ -30,6 +30,7 @@ from bokeh.plotting import figure
 from compute_econ import market
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._format import percent
 
 COLOUR_FIRM, COLOUR_MERGING, COLOUR_OTHERS = "#0072B2", "#E69F00", "#999999"  # Okabe-Ito, colour-blind safe
 GAUGE_ROWS = ("after merger", "before")
@@ -201,11 +202,11 @@ class ConcentrationExplorer(Explorer):
 
         level = market.concentration_level(pre_low)
         text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.removeprefix('Data: ').split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
-                f"{ms.firms[0]} at {shares[0]:.0%}: HHI <b>{pre_low:,.0f}</b>")
+                f"{ms.firms[0]} at {percent(shares[0])}: HHI <b>{pre_low:,.0f}</b>")
         if pre_high - pre_low >= 0.5:
-            text += (f" to {pre_high:,.0f} (lower: the {fringe:.0%} 'others' as many tiny firms; upper: as firms the size "
+            text += (f" to {pre_high:,.0f} (lower: the {percent(fringe)} 'others' as many tiny firms; upper: as firms the size "
                      f"of the smallest named one)")
-        text += f", <b>{level}</b>; CR4 <b>{crk:.0%}</b>."
+        text += f", <b>{level}</b>; CR4 <b>{percent(crk)}</b>."
         if merging:
             a = market.assess_merger(named, i, j, frac_fringe=fringe)
             post, post_high = a.hhi_post, a.hhi_post_upper
@@ -217,7 +218,7 @@ class ConcentrationExplorer(Explorer):
                 verdict = "<b>not</b> presumed anticompetitive by the HHI screen"
             text += (f"<br>Merger of {v['merge_a']} and {v['merge_b']} (orange bars): ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
                      f"10,000 = <b>{a.delta_hhi:,.0f}</b>, HHI after <b>{post:,.0f}</b>, merged share "
-                     f"{a.frac_merged_share:.0%}: {verdict} (2023 Merger Guidelines §2.1: ΔHHI > 100 and HHI > 1,800 "
+                     f"{percent(a.frac_merged_share)}: {verdict} (2023 Merger Guidelines §2.1: ΔHHI > 100 and HHI > 1,800 "
                      f"or share > 30 %).")
         else:
             a, post, post_high = None, pre_low, pre_high

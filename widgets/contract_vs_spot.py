@@ -26,7 +26,7 @@ from bokeh.plotting import figure
 from compute_econ import market
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
-from ._format import count, usd
+from ._format import count, percent, usd
 
 STRATEGIES = ("contract", "spot")
 COLOURS = {"contract": "#0072B2", "spot": "#E69F00"}  # Okabe-Ito blue and orange (colour-blind safe)
@@ -175,13 +175,13 @@ class ContractVsSpotExplorer(Explorer):
             lines.append(
                 f'<span style="color:{COLOURS[name]}">■</span> <b>{label}</b>: mean <b>{usd(o.mean_cost_usd)}</b>, '
                 f"5th-95th percentile {usd(pct[5])} to {usd(pct[95])} (median {usd(pct[50])}); "
-                f"P(any month short) <b>{o.p_any_shortfall:.0%}</b>, need unmet {o.mean_frac_unmet:.1%} on average."
+                f"P(any month short) <b>{percent(o.p_any_shortfall)}</b>, need unmet {o.mean_frac_unmet:.1%} on average."
             )
         self.readout.value = (
             f"{count(self._hours_per_month)} accelerator-hours a month for {self._n_months} months, "
             f"{r.n_paths:,} simulated paths; spot starts at ${spot.start_usd_per_hour:.2f}/h.<br>"
             + "<br>".join(lines)
-            + f"<br>The contract is cheaper on <b>{r.p_contract_cheaper:.0%}</b> of paths (both strategies see "
+            + f"<br>The contract is cheaper on <b>{percent(r.p_contract_cheaper)}</b> of paths (both strategies see "
             f"the same prices and outages). Volatility and outage rates are illustrative estimates."
         )
 

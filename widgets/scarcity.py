@@ -27,7 +27,7 @@ from bokeh.transform import dodge
 from compute_econ.supply import pricing
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, log_axis, log_ticks
-from ._format import usd
+from ._format import percent, usd
 
 MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
          ("contract priority", "contract_priority"))
@@ -238,7 +238,7 @@ class ScarcityMarketExplorer(Explorer):
             elif rationed.frac_served[i] >= 1 - 1e-9:
                 outcome = "served in full"
             else:
-                outcome = (f"{rationed.frac_served[i]:.0%} served, <b>{rationed.waiting_periods[i]:,.0f} days</b> "
+                outcome = (f"{percent(rationed.frac_served[i])} served, <b>{rationed.waiting_periods[i]:,.0f} days</b> "
                            f"late")
             groups.setdefault(outcome, []).append(name)
         parts = [f"{', '.join(names)}: {outcome}" for outcome, names in groups.items()]
