@@ -386,3 +386,27 @@ def test_every_explorer_ships_its_page_style():
         styles = [w for w in explorer.widget.children if isinstance(w, ipw.HTML) and w.value == EXPLORER_CSS]
         assert len(styles) == 1 and styles[0].layout.display == "none"
     assert "noUi-state-tap" in EXPLORER_CSS and "transition: none" in EXPLORER_CSS
+
+
+def test_roofline_labels_of_the_learners_operations_never_share_a_line_when_close():
+    """Issue 9: 'decode, batch 1024' was drawn over 'decode, batch 512' and 'matmul 4096³'. The learner's
+    three operations are labelled above-left of their points; two at the same height must be at least
+    LABEL_DECADES apart, or one label would run into the other; reference batches sit below-right."""
+    from widgets.roofline import LABEL_DECADES
+
+    ex = RooflineExplorer()
+    c = ex.controls
+    for batch in (1, 300, 512, 1024):
+        for n in (c["matmul_size"].options[0], 4096, c["matmul_size"].options[-1]):
+            for ctx in (c["context_tokens"].options[0], 8192, c["context_tokens"].options[-1]):
+                c["batch_size"].value, c["matmul_size"].value, c["context_tokens"].value = batch, n, ctx
+                d = ex.sources["ops"].data
+                mine = [i for i, a in enumerate(d["align"]) if a == "right"]
+                assert len(mine) == 3, d["name"]
+                for i in mine:
+                    for j in mine:
+                        if i < j and d["dy"][i] == d["dy"][j]:
+                            gap = abs(np.log10(d["intensity"][i]) - np.log10(d["intensity"][j]))
+                            assert gap >= LABEL_DECADES, (d["name"][i], d["name"][j], gap)
+                others = [i for i in range(len(d["name"])) if i not in mine]
+                assert all(d["align"][i] == "left" and d["dy"][i] < 0 for i in others)
