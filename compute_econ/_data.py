@@ -15,7 +15,7 @@ import io
 import math
 import os
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ def read_csv(
     shipped: str,
     *,
     columns: Sequence[str] | None = None,
+    required: Sequence[str] = (),
+    source_column: str | None = None,
 ) -> CsvTable:
     """Read the shipped table ``data/<shipped>`` (``path=None``) or a user's CSV at ``path``.
 
@@ -62,12 +64,18 @@ def read_csv(
         File name under ``compute_econ/data``.
     columns : sequence of str, optional
         If given, the header must be exactly these columns, in this order.
+    required : sequence of str, optional
+        Columns that must be in the header (in any order; others may follow).
+    source_column : str, optional
+        The column that cites each row's source: it must be present, and not
+        empty in any row (every number in the kit has a source).
 
     Raises
     ------
     ValueError
         If the file is empty, has no data rows, a row has more fields than
-        the header, or the header differs from ``columns``.
+        the header, the header differs from ``columns`` or lacks a ``required``
+        column, or a row has no source.
     """
     if path is None:
         text = importlib.resources.files("compute_econ").joinpath("data", shipped).read_text(encoding="utf-8")
@@ -88,13 +96,21 @@ def read_csv(
         raise ValueError(f"{label}: the file is empty (expected a header line of column names)")
     if columns is not None and header != tuple(columns):
         raise ValueError(f"{label}: header must be {','.join(columns)}, got {','.join(header)}")
+    missing = [c for c in (*required, *([source_column] if source_column else [])) if c not in header]
+    if missing:
+        raise ValueError(f"{label}: header lacks the required column(s) {', '.join(missing)} "
+                         f"(it has {','.join(header)})")
     reader.fieldnames = list(header)
     rows = []
     for rec in reader:
         line = reader.line_num
         if None in rec:
             raise ValueError(f"{label} line {line}: has more fields than the header's {len(header)} columns")
-        rows.append(CsvRow(line, rec))
+        row = CsvRow(line, rec)
+        if source_column and not row.text(source_column):
+            raise ValueError(f"{label} line {line}: column {source_column!r} is empty "
+                             "(every row must cite where its numbers come from)")
+        rows.append(row)
     if not rows:
         raise ValueError(f"{label}: no data rows after the header")
     return CsvTable(label, header, tuple(rows))

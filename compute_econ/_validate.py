@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Sequence, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 T = TypeVar("T")
+
+#: What a vectorised model returns: a float for scalar input, an array for array input.
+FloatOrArray = float | np.ndarray
 
 INF = math.inf
 
@@ -149,7 +153,7 @@ def integer(name: str, value: Any, low: float = -INF, high: float = INF) -> int:
     if isinstance(value, numbers.Integral):
         out = int(value)
     elif isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-        out = int(value)
+        out = int(float(value))
     else:
         raise ValueError(f"{name} must be a whole number in {valid}, got {_short(value)}")
     if not low <= out <= high:
@@ -265,6 +269,6 @@ def finite_result(what: str, value: T, inputs: str = "") -> T:
     return value
 
 
-def scalar_or_array(x: np.ndarray) -> float | np.ndarray:
+def scalar_or_array(x: ArrayLike) -> FloatOrArray:
     """Return a Python float for 0-d input, the array otherwise (so scalars print nicely)."""
-    return float(x) if np.ndim(x) == 0 else x
+    return float(x) if np.ndim(x) == 0 else np.asarray(x)  # type: ignore[arg-type]
