@@ -22,6 +22,7 @@ more than ``CALL_SECONDS``, or a ValueError that does not name the parameter fai
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import math
@@ -182,11 +183,34 @@ def test_every_public_callable_has_a_valid_example_or_is_a_result_record():
     assert not stale, f"examples for callables that are not public: {stale}"
 
 
+def _records(value: Any, depth: int = 0) -> list:
+    """The dataclass records in a result (the result itself, or inside a tuple, list or mapping)."""
+    if depth > 3:
+        return []
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [value]
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [r for v in value[:20] for r in _records(v, depth + 1)]
+    return []
+
+
 @pytest.mark.parametrize("label, fn", FUZZED, ids=[label for label, _ in FUZZED])
-def test_valid_example_returns_finite_numbers(label, fn):
-    """The registered example is itself valid: it returns, with finite numbers."""
+def test_valid_example_returns_finite_numbers_in_records_that_compare(label, fn):
+    """The registered example is itself valid: it returns finite numbers, and its records compare.
+
+    A frozen record holding arrays compares field by field (compute_econ._records.ArrayRecord):
+    ``record == record`` is True rather than raising "truth value of an array is ambiguous".
+    """
     result = _call(fn, _example(fn))
     assert not nonfinite(result), f"{label}: the valid example returned non-finite numbers at {nonfinite(result)}"
+    for record in _records(result):
+        try:
+            same = record == copy.deepcopy(record)
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(f"{label}: comparing its {type(record).__name__} raised {type(exc).__name__}: {exc}")
+        assert same is True, f"{label}: a {type(record).__name__} does not equal a copy of itself"
 
 
 @pytest.mark.parametrize("label, fn", FUZZED, ids=[label for label, _ in FUZZED])

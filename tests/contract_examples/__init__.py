@@ -14,22 +14,18 @@ Each area module defines
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-AREAS = ("costs", "hardware", "market", "scaling", "supply", "training", "trends")
+AREAS = tuple(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 CALLS: dict[Callable, Callable[[], dict[str, Any]]] = {}
 RESULTS: dict[type, str] = {}
 NONFINITE: dict[tuple[type, str], str] = {}
 
 for _area in AREAS:
-    try:
-        _mod = importlib.import_module(f"contract_examples.{_area}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"contract_examples.{_area}":
-            raise
-        continue
+    _mod = importlib.import_module(f"contract_examples.{_area}")
     CALLS.update(_mod.CALLS)
     RESULTS.update(getattr(_mod, "RESULTS", {}))
     NONFINITE.update(getattr(_mod, "NONFINITE", {}))
