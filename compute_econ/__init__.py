@@ -1,6 +1,6 @@
 """compute_econ: small, pure-numpy models of the economics of AI compute.
 
-Modules, one per area (see DESIGN.md):
+Modules, one per area (see DESIGN.md in the repository; CONTRIBUTING.md says how to add one):
 
 * :mod:`compute_econ.scaling` - training FLOP, loss fits, compute-optimal allocation
 * :mod:`compute_econ.trends` - notable training runs and the growth of compute
