@@ -53,17 +53,17 @@ def test_hhi_monopoly_and_rows():
     np.testing.assert_allclose(rows, [1e4, 5e3])
 
 
-@pytest.mark.parametrize("bad, needle", [
-    ([0.5, 0.4], "sum of 0.9"),
-    ([0.7, 0.4, -0.1], "-0.1"),
-    ([1.2, -0.2], "1.2"),
-    ([0.5, float("nan")], "nan"),
+@pytest.mark.parametrize("bad, needle, valid", [
+    ([0.5, 0.4], "sum of 0.9", "sum to 1"),
+    ([0.7, 0.4, -0.1], "-0.1", "[0, 1]"),
+    ([1.2, -0.2], "1.2", "[0, 1]"),
+    ([0.5, float("nan")], "nan", "[0, 1]"),
 ])
-def test_hhi_rejects_bad_shares_naming_parameter_and_value(bad, needle):
+def test_hhi_rejects_bad_shares_naming_parameter_and_value(bad, needle, valid):
     with pytest.raises(ValueError, match="frac_shares") as exc:
         hhi(bad)
     assert needle in str(exc.value)
-    assert "[0, 1]" in str(exc.value) or "sum to 1" in str(exc.value)
+    assert valid in str(exc.value)
 
 
 def test_hhi_rejects_scalar_empty_and_3d():
@@ -89,10 +89,39 @@ def test_cr4_with_fringe_leaves_others_out():
         cr_k(cloud.named_frac_shares, 4)
 
 
-@pytest.mark.parametrize("k", [0, -1, 2.5, True])
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, "4", None])
 def test_cr_k_rejects_bad_k(k):
-    with pytest.raises(ValueError, match="k must be an integer"):
+    with pytest.raises(ValueError, match=r"^k must be a whole number in \[1, inf\)"):
         cr_k(DOJ_EXAMPLE, k=k)
+
+
+def test_cr_k_takes_a_whole_float_k():
+    assert cr_k(DOJ_EXAMPLE, k=2.0) == cr_k(DOJ_EXAMPLE, k=2) == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("fringe, needle", [
+    ([0.1, 0.1], "frac_fringe must be one number (frac_shares is one market)"),
+    (None, "frac_fringe must be"),
+    ("0.1", "frac_fringe must be"),
+])
+def test_cr_k_fringe_must_match_the_markets(fringe, needle):
+    """A fringe for one market is one number (an array of two once broadcast into a silent answer)."""
+    with pytest.raises(ValueError) as exc:
+        cr_k([0.5, 0.4], 4, frac_fringe=fringe)
+    assert needle in str(exc.value)
+
+
+def test_cr_k_one_fringe_per_market_row():
+    np.testing.assert_allclose(cr_k([[0.5, 0.3], [0.4, 0.4]], 1, frac_fringe=[0.2, 0.2]), [0.5, 0.4])
+    with pytest.raises(ValueError, match=r"frac_fringe must be one number, or one per market \(2 values"):
+        cr_k([[0.5, 0.3], [0.4, 0.4]], 1, frac_fringe=[0.2, 0.2, 0.2])
+
+
+def test_sum_message_names_the_fringe_where_the_function_takes_one():
+    with pytest.raises(ValueError, match="^frac_shares plus frac_fringe must sum to 1"):
+        cr_k([0.5, 0.3], 4, frac_fringe=0.1)
+    with pytest.raises(ValueError, match="^frac_shares must sum to 1"):
+        hhi([0.5, 0.3])
 
 
 # --------------------------------------------------------------------------- guideline thresholds
@@ -151,10 +180,20 @@ def test_merge_shares_combines_the_pair():
     np.testing.assert_allclose(merge_shares(DOJ_EXAMPLE, 3, 1), [0.3, 0.5, 0.2])
 
 
-@pytest.mark.parametrize("i, j", [(0, 0), (0, 4), (-5, 1), (0.0, 1)])
-def test_merger_rejects_bad_indices(i, j):
-    with pytest.raises(ValueError, match="i|j"):
+@pytest.mark.parametrize("i, j, needle", [
+    (0, 0, "i and j must be two different firms"),
+    (0, 4, r"j must be a whole number in \[-4, 3\], got 4"),
+    (-5, 1, r"i must be a whole number in \[-4, 3\], got -5"),
+    (1.5, 1, r"i must be a whole number in \[-4, 3\], got 1.5"),
+    (True, 1, r"i must be a whole number in \[-4, 3\], got True"),
+])
+def test_merger_rejects_bad_indices(i, j, needle):
+    with pytest.raises(ValueError, match="^" + needle):
         merger_delta_hhi(DOJ_EXAMPLE, i, j)
+
+
+def test_merger_indices_may_count_from_the_end_or_be_whole_floats():
+    assert merger_delta_hhi(DOJ_EXAMPLE, -4, 2.0) == merger_delta_hhi(DOJ_EXAMPLE, 0, 2) == pytest.approx(1200.0)
 
 
 def test_assess_merger_share_indicator_alone():
@@ -191,6 +230,13 @@ def test_assess_merger_with_fringe_keeps_delta_and_brackets_hhi():
     assert small.delta_hhi == pytest.approx(78.0) and not small.presumed_anticompetitive
 
 
+def test_assess_merger_takes_one_fringe_number():
+    with pytest.raises(ValueError, match="^frac_fringe must be one number"):
+        assess_merger([0.5, 0.3], 0, 1, frac_fringe=[0.2])
+    with pytest.raises(ValueError, match="^frac_shares plus frac_fringe must sum to 1"):
+        assess_merger([0.5, 0.3], 0, 1)
+
+
 def test_set_share_rescales_the_others_in_proportion():
     out = set_share([0.5, 0.3, 0.2], 0, 0.8)
     np.testing.assert_allclose(out, [0.8, 0.12, 0.08])
@@ -200,6 +246,8 @@ def test_set_share_rescales_the_others_in_proportion():
         set_share([1.0], 0, 0.5)
     with pytest.raises(ValueError, match="frac_share"):
         set_share([0.5, 0.5], 0, 1.5)
+    with pytest.raises(ValueError, match="^frac_share must be one number"):
+        set_share([0.5, 0.5], 0, [0.4, 0.6])
 
 
 # --------------------------------------------------------------------------- fringe
@@ -219,6 +267,19 @@ def test_fringe_bounds_reject_inconsistent_shares():
         hhi_fringe_bounds([0.5, 0.3], frac_fringe=0.5)
     with pytest.raises(ValueError, match="named_frac_shares"):
         hhi_fringe_bounds([0.8, 0.4])
+    with pytest.raises(ValueError, match="^frac_fringe must be one number"):
+        hhi_fringe_bounds([0.5, 0.3], frac_fringe=[0.2])
+    with pytest.raises(ValueError, match="^named_frac_shares must be a 1-D sequence"):
+        hhi_fringe_bounds([[0.5, 0.3]])
+
+
+def test_fringe_bounds_with_a_vanishing_named_firm_stay_finite():
+    """The upper bound's fringe firms are no larger than the smallest named one; one of 5e-324 made
+    floor(f / m) overflow (an OverflowError). The fringe is then all such firms: HHI ~ f m, ~0."""
+    low, high = hhi_fringe_bounds([5e-324], 1.0)
+    assert low == 0.0 and 0.0 <= high < 1e-300
+    low, high = hhi_fringe_bounds([0.9, 1e-300])
+    assert low == pytest.approx(8100.0) and high == pytest.approx(8100.0)
 
 
 @settings(max_examples=150, deadline=None)
@@ -304,7 +365,7 @@ def test_published_shares_match_their_reports():
     InfoTechLead's provider list misprints Google as 12 %); TechInsights 2023 (NVIDIA 98 % of DC GPU revenue);
     TrendForce Apr 2023 (HBM 2023: SK hynix 53, Samsung 38, Micron 9 %); TrendForce 4Q24 (TSMC 67.1 %); ASML sole EUV."""
     d = load_market_shares()
-    share = {k: dict(zip(v.firms, v.frac_shares)) for k, v in d.items()}
+    share = {k: dict(zip(v.firms, v.frac_shares, strict=True)) for k, v in d.items()}
     assert [share["cloud infrastructure"][f] for f in ("Amazon", "Microsoft", "Google")] == [0.31, 0.20, 0.13]
     assert share["data-centre GPUs"]["NVIDIA"] == 0.98
     assert [share["HBM memory"][f] for f in ("SK hynix", "Samsung", "Micron")] == [0.53, 0.38, 0.09]
@@ -332,7 +393,7 @@ def test_h100_buyers_match_omdia_units_over_the_stated_total():
     """Omdia via Tom's Hardware (Nov 2023): Meta and Microsoft ~150,000 H100s each, Google, Amazon, Oracle, Tencent
     50,000 each, ... Tesla 15,000 (650,000 in all); total ~1.2 million (Omdia's Q2 2023 pace, Tom's Hardware 2023)."""
     buyers = load_market_shares()["H100 buyers 2023"]
-    share = dict(zip(buyers.firms, buyers.frac_shares))
+    share = dict(zip(buyers.firms, buyers.frac_shares, strict=True))
     assert share["Meta"] == share["Microsoft"] == 0.125  # 150,000 / 1,200,000
     for firm, units in OMDIA_H100_UNITS.items():
         assert share[firm] * H100_TOTAL_UNITS == pytest.approx(units, abs=0.00005 * H100_TOTAL_UNITS)  # 4-decimal rounding
@@ -358,7 +419,7 @@ def test_ai_supercomputers_by_country_match_pilz_et_al():
     """Pilz et al. (2025), Trends in AI Supercomputers, arXiv:2504.16026, abstract: US about 75 %, China 15 % of
     total 16-bit performance; HHI 0.75^2 + 0.15^2 = 0.585 (5,850), 5,950 with the 10 % rest of the world as one."""
     countries = load_market_shares()["AI supercomputers by country"]
-    assert dict(zip(countries.firms, countries.frac_shares)) == {"United States": 0.75, "China": 0.15, "others": 0.10}
+    assert dict(zip(countries.firms, countries.frac_shares, strict=True)) == {"United States": 0.75, "China": 0.15, "others": 0.10}
     assert countries.hhi_bounds() == (pytest.approx(5850.0), pytest.approx(5950.0))
     assert concentration_level(countries.hhi_bounds()[0]) == "highly concentrated"
     assert countries.is_estimate and "arXiv:2504.16026" in countries.source

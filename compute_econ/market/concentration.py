@@ -12,13 +12,12 @@ Shares are fractions (``frac_*`` in [0, 1]); HHI uses the agencies' 0-10,000 sca
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ._validate import as_float_array, in_range, scalar_or_array
+from compute_econ._validate import FloatOrArray, as_float_array, in_range, integer, scalar, scalar_or_array
 
 __all__ = [
     "HHI_HIGHLY_CONCENTRATED",
@@ -66,8 +65,8 @@ SHARE_SUM_TOLERANCE = 1e-6
 # --------------------------------------------------------------------------- concentration
 
 
-def _frac_shares(frac_shares: ArrayLike, frac_fringe: ArrayLike = 0.0) -> np.ndarray:
-    """Validate market shares: each in [0, 1], each market (last axis) plus its fringe summing to 1."""
+def _frac_shares(frac_shares: ArrayLike, frac_fringe: ArrayLike | None = None) -> np.ndarray:
+    """Validate market shares: each in [0, 1], each market (last axis) plus its fringe (if the caller takes one) summing to 1."""
     s = as_float_array("frac_shares", frac_shares, "[0, 1], summing to 1")
     if s.ndim == 0 or s.shape[-1] == 0:
         raise ValueError(f"frac_shares must be a non-empty 1-D array (one market) or 2-D (one market per row), "
@@ -80,15 +79,21 @@ def _frac_shares(frac_shares: ArrayLike, frac_fringe: ArrayLike = 0.0) -> np.nda
     if np.any(bad):
         raise ValueError(f"frac_shares must be in [0, 1], got {float(s[bad].flat[0])!r}")
     s = np.minimum(s, 1.0)
-    total = s.sum(axis=-1) + in_range("frac_fringe", frac_fringe, 0.0, 1.0)
+    fringe = np.zeros(()) if frac_fringe is None else in_range("frac_fringe", frac_fringe, 0.0, 1.0)
+    if fringe.ndim and fringe.shape != s.shape[:-1]:
+        want = "one number (frac_shares is one market)" if s.ndim == 1 else \
+            f"one number, or one per market ({s.shape[0]} values, one per row of frac_shares)"
+        raise ValueError(f"frac_fringe must be {want}, got shape {fringe.shape}")
+    total = s.sum(axis=-1) + fringe
     bad = np.abs(total - 1.0) > SHARE_SUM_TOLERANCE
     if np.any(bad):
-        raise ValueError(f"frac_shares must sum to 1 (within {SHARE_SUM_TOLERANCE:g}; add an 'others' share for "
+        what = "frac_shares" if frac_fringe is None else "frac_shares plus frac_fringe"
+        raise ValueError(f"{what} must sum to 1 (within {SHARE_SUM_TOLERANCE:g}; add an 'others' share for "
                          f"the rest of the market), got a sum of {float(np.ravel(total)[np.ravel(bad)][0])!r}")
     return s
 
 
-def hhi(frac_shares: ArrayLike) -> float | np.ndarray:
+def hhi(frac_shares: ArrayLike) -> FloatOrArray:
     """Herfindahl-Hirschman Index of a market, on the 0-10,000 scale.
 
     .. math:: \\mathrm{HHI} = \\sum_i (100\\, s_i)^2 = 10^4 \\sum_i s_i^2
@@ -119,7 +124,7 @@ def hhi(frac_shares: ArrayLike) -> float | np.ndarray:
     return scalar_or_array(1e4 * np.sum(s * s, axis=-1))
 
 
-def cr_k(frac_shares: ArrayLike, k: int = 4, frac_fringe: ArrayLike = 0.0) -> float | np.ndarray:
+def cr_k(frac_shares: ArrayLike, k: int = 4, frac_fringe: ArrayLike = 0.0) -> FloatOrArray:
     """k-firm concentration ratio: the combined share of the ``k`` largest firms, in [0, 1].
 
     Parameters
@@ -130,8 +135,8 @@ def cr_k(frac_shares: ArrayLike, k: int = 4, frac_fringe: ArrayLike = 0.0) -> fl
     k : int
         Number of largest firms, >= 1. With fewer than ``k`` firms (and no fringe), CR_k is 1.
     frac_fringe : array_like
-        Combined share of an unnamed fringe of small firms, in [0, 1], not counted among the
-        ``k`` largest (exact when ``k`` named firms are each larger than any fringe firm;
+        Combined share of an unnamed fringe of small firms, in [0, 1] (one number, or one per
+        market for 2-D ``frac_shares``), not counted among the ``k`` largest (exact when ``k`` named firms are each larger than any fringe firm;
         otherwise a lower bound). ``frac_shares`` plus ``frac_fringe`` must sum to 1.
 
     References
@@ -139,14 +144,13 @@ def cr_k(frac_shares: ArrayLike, k: int = 4, frac_fringe: ArrayLike = 0.0) -> fl
     Concentration ratios: e.g. US Census Bureau, Economic Census concentration ratios (CR4);
     OpenStax Principles of Economics 3e, Section 11.1 ("four-firm concentration ratio").
     """
-    s = _frac_shares(frac_shares, frac_fringe)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an integer >= 1 (valid range: [1, inf)), got {k!r}")
+    s = _frac_shares(frac_shares, in_range("frac_fringe", frac_fringe, 0.0, 1.0))
+    k = integer("k", k, 1)
     top = -np.sort(-s, axis=-1)[..., :k]
     return scalar_or_array(np.minimum(top.sum(axis=-1), 1.0))
 
 
-def cr4(frac_shares: ArrayLike) -> float | np.ndarray:
+def cr4(frac_shares: ArrayLike) -> FloatOrArray:
     """Four-firm concentration ratio, :func:`cr_k` with ``k=4``."""
     return cr_k(frac_shares, 4)
 
@@ -178,9 +182,8 @@ def concentration_level(hhi_value: ArrayLike) -> str | np.ndarray:
 
 
 def _firm_index(name: str, i: int, n_firms: int) -> int:
-    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not -n_firms <= i < n_firms:
-        raise ValueError(f"{name} must be a firm index in [0, {n_firms - 1}], got {i!r}")
-    return int(i) % n_firms
+    """A firm's index into ``n_firms`` shares, whole, in [-n_firms, n_firms - 1] (negative counts from the end)."""
+    return integer(name, i, -n_firms, n_firms - 1) % n_firms
 
 
 def _merging_pair(s: np.ndarray, i: int, j: int) -> tuple[int, int]:
@@ -205,7 +208,7 @@ def merge_shares(frac_shares: ArrayLike, i: int, j: int) -> np.ndarray:
     return np.delete(out, drop, axis=-1)
 
 
-def merger_delta_hhi(frac_shares: ArrayLike, i: int, j: int) -> float | np.ndarray:
+def merger_delta_hhi(frac_shares: ArrayLike, i: int, j: int) -> FloatOrArray:
     """Change in HHI when firms ``i`` and ``j`` merge (shares unchanged): 2 s_i s_j x 10,000.
 
     .. math:: \\Delta\\mathrm{HHI} = (s_i + s_j)^2 - s_i^2 - s_j^2 = 2 s_i s_j \\quad(\\times 10^4)
@@ -313,19 +316,20 @@ def assess_merger(frac_shares: ArrayLike, i: int, j: int, frac_fringe: float = 0
     ----------
     US DOJ & FTC, Merger Guidelines (2023), Section 2.1.
     """
-    s = _frac_shares(frac_shares, frac_fringe)
+    fringe = scalar("frac_fringe", frac_fringe, 0.0, 1.0)
+    s = _frac_shares(frac_shares, fringe)
     if s.ndim != 1:
         raise ValueError(f"frac_shares must be one market (1-D) for assess_merger, got shape {s.shape}")
     i, j = _merging_pair(s, i, j)
-    pre, pre_upper = hhi_fringe_bounds(s, frac_fringe)
+    pre, pre_upper = hhi_fringe_bounds(s, fringe)
     delta = 2e4 * float(s[i] * s[j])
     post, post_upper = min(pre + delta, 1e4), min(pre_upper + delta, 1e4)
     merged = min(float(s[i] + s[j]), 1.0)
     return MergerAssessment(
         hhi_pre=pre, hhi_post=post, hhi_pre_upper=pre_upper, hhi_post_upper=post_upper, delta_hhi=delta,
-        frac_merged_share=merged, level_pre=concentration_level(pre), level_post=concentration_level(post),
-        presumed_anticompetitive=presumed_anticompetitive(post, delta, merged),
-        presumed_at_upper=presumed_anticompetitive(post_upper, delta, merged),
+        frac_merged_share=merged, level_pre=str(concentration_level(pre)), level_post=str(concentration_level(post)),
+        presumed_anticompetitive=bool(presumed_anticompetitive(post, delta, merged)),
+        presumed_at_upper=bool(presumed_anticompetitive(post_upper, delta, merged)),
     )
 
 
@@ -348,7 +352,7 @@ def set_share(frac_shares: ArrayLike, i: int, frac_share: float) -> np.ndarray:
     if s.ndim != 1:
         raise ValueError(f"frac_shares must be one market (1-D), got shape {s.shape}")
     i = _firm_index("i", i, s.size)
-    new = float(in_range("frac_share", frac_share, 0.0, 1.0))
+    new = scalar("frac_share", frac_share, 0.0, 1.0)
     rest = np.delete(s, i)
     if rest.size == 0:
         if new < 1.0:
@@ -391,18 +395,20 @@ def hhi_fringe_bounds(named_frac_shares: ArrayLike, frac_fringe: ArrayLike | Non
     firms "is not critical because such firms do not affect the HHI significantly").
     """
     s = in_range("named_frac_shares", named_frac_shares, 0.0, 1.0)
-    if s.ndim != 1 or s.size == 0:
-        raise ValueError(f"named_frac_shares must be a non-empty 1-D array, got {named_frac_shares!r}")
-    f = 1.0 - float(s.sum()) if frac_fringe is None else float(in_range("frac_fringe", frac_fringe, 0.0, 1.0))
+    if s.ndim != 1:
+        raise ValueError(f"named_frac_shares must be a 1-D sequence of shares in [0, 1], got {s.ndim} dimensions")
+    f = 1.0 - float(s.sum()) if frac_fringe is None else scalar("frac_fringe", frac_fringe, 0.0, 1.0)
     if f < -SHARE_SUM_TOLERANCE or abs(float(s.sum()) + f - 1.0) > SHARE_SUM_TOLERANCE:
         raise ValueError(f"named_frac_shares plus frac_fringe must sum to 1 (valid range: named sum in [0, 1]), "
                          f"got {float(s.sum()) + f!r}")
     f = max(f, 0.0)
     low = float(np.sum(s * s))
     m = float(s[s > 0].min()) if np.any(s > 0) else 1.0
-    whole = math.floor(f / m + 1e-12)
-    rest = max(f - whole * m, 0.0)
-    high = low + whole * m * m + rest * rest
+    with np.errstate(over="ignore"):  # a tiny smallest firm: f/m is inf, and the fringe is all firms of size m
+        n_whole = float(np.floor(np.float64(f) / m + 1e-12))
+    in_whole = min(n_whole * m, f)  # the fringe's share held by firms of share m
+    rest = max(f - in_whole, 0.0)
+    high = low + in_whole * m + rest * rest
     return 1e4 * low, 1e4 * high
 
 
