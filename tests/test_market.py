@@ -436,6 +436,12 @@ HEADER = ",".join(m.MARKET_SHARES_COLUMNS)
     (["x,A,0.5,2024,2024,true,src,", "x,A,0.5,2024,2024,true,src,"], "twice"),
     (["x,A,1.0,2024,2024,true,,"], "source"),
     (["x,A,1.0,2024,2024,yes,src,"], "is_estimate"),
+    (["x,A,1.0,1949,1949,true,src,"], r"line 2 \('x', 'A'\): column 'year' must be in \[1950, 2100\]"),
+    (["x,A,1.0,2024.5,2024,true,src,"], "column 'year' must be a whole calendar year"),
+    (["x,,1.0,2024,2024,true,src,"], "line 2 .*column 'firm' is empty"),
+    (["x,A,0.5,2024,2024,true,src,", "x,B,0.5,2023,2024,true,src,"], r"line 3 .*column 'year' must be the market's"),
+    (["x,A,0.5,2024,2024,true,src,", "x,B,0.5,2024,Q1 2024,true,src,"], "column 'period' must be the market's"),
+    (["x,A,0.5,2024,2024,true,src,", "x,B,0.5,2024,2024,false,src,"], "column 'is_estimate' must be the market's"),
 ])
 def test_loader_rejects_bad_rows(tmp_path, rows, needle):
     p = tmp_path / "shares.csv"
@@ -449,6 +455,121 @@ def test_loader_rejects_bad_header(tmp_path):
     p.write_text("market,firm,share\nx,A,1.0\n", encoding="utf-8")
     with pytest.raises(ValueError, match="header"):
         load_market_shares(p)
+
+
+def test_loader_requires_a_source_in_every_row(tmp_path):
+    """Every row cites a source (read through the kit's one CSV reader, source_column="source"): a market's
+    second row without one was accepted, as only the first row's source is stored."""
+    p = tmp_path / "shares.csv"
+    p.write_text("\n".join([HEADER, "x,A,0.5,2024,2024,true,src,", "x,B,0.5,2024,2024,true,,"]) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="shares.csv line 3: column 'source' is empty"):
+        load_market_shares(p)
+
+
+@pytest.mark.parametrize("path", [0, True, 1.5, ["a.csv"], "a\x00.csv"])
+def test_loader_refuses_a_path_that_is_not_one(path):
+    with pytest.raises(ValueError, match="^path must be the path of a CSV file"):
+        load_market_shares(path)
+
+
+def test_loader_reads_a_users_file(tmp_path):
+    p = tmp_path / "mine.csv"
+    p.write_text("\n".join([HEADER, "x,A,0.6,2024,2024,true,src,", "x,others,0.4,2024,2024,true,src,"]) + "\n",
+                 encoding="utf-8")
+    for path in (p, str(p)):
+        ms = load_market_shares(path)["x"]
+        assert ms.firms == ("A", "others") and ms.frac_others == pytest.approx(0.4) and ms.year == 2024
+
+
+# --------------------------------------------------------------------------- MarketShares and its split
+
+
+def example_shares(**changes):
+    kwargs = dict(market="example", firms=("A", "B", "others"), frac_shares=[0.3, 0.5, 0.2], year=2024,
+                  period="2024", source="a source", is_estimate=True, note="")
+    return m.MarketShares(**(kwargs | changes))
+
+
+@pytest.mark.parametrize("changes, needle", [
+    (dict(frac_shares=["0.3", "0.5", "0.2"]), "^frac_shares must be"),
+    (dict(frac_shares=[0.3, 0.5]), r"^frac_shares must hold one share per firm in firms \(3\), got 2"),
+    (dict(frac_shares=[0.3, 0.5, 0.1]), "^frac_shares must sum to 1"),
+    (dict(frac_shares=[1.3, -0.5, 0.2]), r"^frac_shares must be in \[0, 1\]"),
+    (dict(frac_shares=0.5), "^frac_shares must be a sequence"),
+    (dict(firms="AB"), "^firms must be a non-empty list or tuple"),
+    (dict(firms=()), "^firms must be a non-empty list or tuple"),
+    (dict(firms=("A", "A", "others")), "^firms must name each firm once"),
+    (dict(firms=("A", "others", "B")), "^firms may hold 'others' .* only last"),
+    (dict(firms=("A", "", "others")), "^firms must hold firm names"),
+    (dict(firms=("A", 2, "others")), "^firms must hold firm names"),
+    (dict(year=2419), r"^year must be a whole number in \[1950, 2100\]"),
+    (dict(year=2024.5), "^year must be a whole number"),
+    (dict(year="2024"), "^year must be a whole number"),
+    (dict(is_estimate=1), "^is_estimate must be True or False"),
+    (dict(source=""), "^source must be a non-empty string"),
+    (dict(market=None), "^market must be a non-empty string"),
+    (dict(period=2024), "^period must be a non-empty string"),
+    (dict(note=None), "^note must be a string"),
+])
+def test_market_shares_refuses_what_it_cannot_store(changes, needle):
+    with pytest.raises(ValueError, match=needle):
+        example_shares(**changes)
+
+
+def test_market_shares_stores_validated_read_only_copies_and_compares():
+    raw = np.array([0.3, 0.5, 0.2])
+    ms = example_shares(firms=["A", "B", "others"], frac_shares=raw, year=2024.0)
+    raw[0] = 0.9  # the caller's array is not the record's
+    assert ms.firms == ("A", "B", "others") and type(ms.year) is int
+    np.testing.assert_array_equal(ms.frac_shares, [0.3, 0.5, 0.2])
+    with pytest.raises(ValueError):
+        ms.frac_shares[0] = 0.0
+    assert ms == example_shares() and ms != example_shares(frac_shares=[0.5, 0.3, 0.2])
+
+
+def test_split_ranks_the_named_firms_and_keeps_the_fringe_last():
+    s = example_shares().split()
+    assert s.named_firms == ("A", "B") and s.has_fringe and s.frac_fringe == pytest.approx(0.2)
+    np.testing.assert_array_equal(s.named_frac_shares, [0.3, 0.5])
+    assert s.order.tolist() == [1, 0]
+    assert s.ranked_firms == ("B", "A", "others")
+    np.testing.assert_array_equal(s.ranked_frac_shares, [0.5, 0.3, 0.2])
+
+
+def test_split_of_a_what_if_and_of_every_shipped_market():
+    """The explorer's split: the leader's share moved with set_share, then named firms ranked, the fringe last."""
+    cloud = load_market_shares()["cloud infrastructure"]
+    s = cloud.split(set_share(cloud.frac_shares, 0, 0.05))
+    # Alibaba, 4 % x 0.95 / 0.69 = 5.5 %, now outranks Amazon at 5 %
+    assert s.ranked_firms[:4] == ("Microsoft", "Google", "Alibaba", "Amazon") and s.ranked_firms[-1] == m.OTHERS
+    assert s.frac_fringe == pytest.approx(0.21 * 0.95 / 0.69)
+    assert s.named_frac_shares[0] == pytest.approx(0.05)  # market order kept for merger indices
+    for name, ms in load_market_shares().items():
+        s = ms.split()
+        assert s.has_fringe == (ms.firms[-1] == m.OTHERS), name
+        assert s.named_frac_shares.sum() + s.frac_fringe == pytest.approx(1.0), name
+        assert np.all(np.diff(s.ranked_frac_shares[: len(s.named_firms)]) <= 0), name
+        assert sorted(s.ranked_firms) == sorted(ms.firms), name
+    hbm = load_market_shares()["HBM memory"].split()  # every firm named: no fringe
+    assert not hbm.has_fringe and hbm.frac_fringe == 0.0 and m.OTHERS not in hbm.ranked_firms
+    euv = load_market_shares()["EUV lithography"].split()  # an 'others' entry at 0 is still the fringe
+    assert euv.has_fringe and euv.frac_fringe == 0.0 and euv.ranked_firms == ("ASML", m.OTHERS)
+
+
+def test_split_ties_keep_the_market_order():
+    buyers = load_market_shares()["H100 buyers 2023"].split()  # Meta and Microsoft 12.5 % each, in that order
+    assert buyers.ranked_firms[:2] == ("Meta", "Microsoft")
+    assert buyers.ranked_firms[2:6] == ("Google", "Amazon", "Oracle", "Tencent")
+
+
+@pytest.mark.parametrize("bad, needle", [
+    ([0.5, 0.5], "frac_shares must hold one share per firm"),
+    ([0.5, 0.6, -0.1], "frac_shares must be in"),
+    ([0.5, 0.4, 0.0], "frac_shares must sum to 1"),
+])
+def test_split_refuses_a_what_if_for_other_firms(bad, needle):
+    with pytest.raises(ValueError, match="^" + needle):
+        example_shares().split(bad)
 
 
 # --------------------------------------------------------------------------- contract vs spot
