@@ -653,10 +653,38 @@ def test_mean_spot_cost_matches_the_log_normal_mean():
     assert r.spot.mean_frac_unmet == pytest.approx(0.1, abs=0.005)
 
 
-def test_spot_price_paths_refuses_bad_sizes():
-    for kw in (dict(n_paths=0), dict(n_periods=0), dict(n_paths=1.5), dict(n_paths=10**7, n_periods=100)):
-        with pytest.raises(ValueError, match="n_p"):
-            m.spot_price_paths(**kw)
+@pytest.mark.parametrize("kwargs, needle", [
+    (dict(n_paths=0), "n_paths must be a whole number"),
+    (dict(n_periods=0), "n_periods must be a whole number"),
+    (dict(n_paths=1.5), "n_paths must be a whole number"),
+    (dict(n_periods=m.MAX_PERIODS + 1), r"n_periods must be a whole number in \[1, 1200\]"),
+    (dict(n_paths=10**7, n_periods=100), "n_paths x n_periods must be at most 20,000,000"),
+    (dict(seed=-1), "seed must be a whole number"),
+    (dict(seed="1"), "seed must be a whole number"),
+    (dict(spot=None), "spot must be a SpotMarket"),
+])
+def test_spot_price_paths_refuses_bad_sizes(kwargs, needle):
+    with pytest.raises(ValueError, match="^" + needle):
+        m.spot_price_paths(**kwargs)
+
+
+def test_spot_price_paths_and_simulation_refuse_prices_beyond_the_float_range():
+    """A century of yearly periods drifting up 300 % a year (log price +3,600) overflowed to inf prices and
+    NaN costs (inf x no capacity); now a ValueError says the inputs are outside the model's range."""
+    steep = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.0, drift_per_year=3.0, periods_per_year=1.0,
+                       p_no_capacity=0.5)
+    with pytest.raises(ValueError, match="outside the model's range .*n_periods"):
+        m.spot_price_paths(steep, n_periods=1200, n_paths=2)
+    with pytest.raises(ValueError, match="outside the model's range .*n_periods"):
+        simulate_contract_vs_spot(ContractTerms(1.0, 0), steep, Q, n_periods=1200, n_paths=2)
+    assert np.isfinite(m.spot_price_paths(steep, n_periods=200, n_paths=2)).all()  # 600 in log: still finite
+
+
+def test_simulation_refuses_a_need_whose_cost_overflows():
+    with pytest.raises(ValueError, match="outside the model's range .*accelerator_hours_per_period"):
+        simulate_contract_vs_spot(accelerator_hours_per_period=1e306, n_paths=10)
+    with pytest.raises(ValueError, match="outside the model's range .*accelerator_hours_per_period"):
+        simulate_contract_vs_spot(accelerator_hours_per_period=1e307, n_periods=36, n_paths=10)
 
 
 def test_more_volatility_widens_spot_cost_distribution():
@@ -683,28 +711,67 @@ def test_results_are_read_only():
 
 @pytest.mark.parametrize("kwargs, needle", [
     (dict(accelerator_hours_per_period=-1.0), "accelerator_hours_per_period"),
+    (dict(accelerator_hours_per_period=[1.0, 2.0]), "accelerator_hours_per_period must be one number"),
+    (dict(accelerator_hours_per_period="730000"), "accelerator_hours_per_period must be one number"),
     (dict(n_periods=0), "n_periods"),
+    (dict(n_periods=2419), r"n_periods must be a whole number in \[1, 1200\], got 2419"),
     (dict(n_paths=0), "n_paths"),
     (dict(n_paths=10.5), "n_paths"),
+    (dict(n_paths=10**7), "n_paths x n_periods must be at most"),
     (dict(progress="bar"), "progress"),
+    (dict(seed=-1), "seed must be a whole number"),
+    (dict(seed=np.array([1.0, 2.0])), "seed must be a whole number"),
+    (dict(contract=None), "contract must be a ContractTerms"),
+    (dict(spot=2.0), "spot must be a SpotMarket"),
 ])
 def test_simulate_rejects_bad_input(kwargs, needle):
-    with pytest.raises(ValueError, match=needle):
-        simulate_contract_vs_spot(**kwargs)
+    with pytest.raises(ValueError, match="^" + needle):
+        simulate_contract_vs_spot(**(dict(n_paths=100) | kwargs))
+
+
+def test_simulation_results_compare_as_records():
+    """ContractVsSpotResult and StrategyOutcome hold arrays: == compares them field by field (it compared
+    identity, so two runs with the same seed were 'different')."""
+    a = simulate_contract_vs_spot(n_paths=500, seed=7)
+    assert a == simulate_contract_vs_spot(n_paths=500, seed=7)
+    assert a.spot == simulate_contract_vs_spot(n_paths=500, seed=7).spot
+    assert a != simulate_contract_vs_spot(n_paths=500, seed=8)
+    assert a.n_paths == 500 and type(a.seed) is int
+    assert simulate_contract_vs_spot(n_paths=500, seed=7.0) == a  # a whole float seed is that seed
 
 
 @pytest.mark.parametrize("make, needle", [
     (lambda: ContractTerms(-1.0, 12), "usd_per_accelerator_hour"),
+    (lambda: ContractTerms("2", 12), "usd_per_accelerator_hour must be one number"),
+    (lambda: ContractTerms(2e4, 12), r"usd_per_accelerator_hour must be in \[0, 10000\] USD/h"),
     (lambda: ContractTerms(1.0, -1), "n_periods"),
+    (lambda: ContractTerms(1.0, 1e15), r"n_periods must be a whole number in \[0, 1200\]"),
+    (lambda: ContractTerms(1.0, 12.5), "n_periods must be a whole number"),
     (lambda: ContractTerms(1.0, 12, frac_of_demand=2.5), "frac_of_demand"),
+    (lambda: ContractTerms(1.0, 12, frac_of_demand=[0.5]), "frac_of_demand must be one number"),
+    (lambda: ContractTerms(1.0, 12, source=None), "source must be a non-empty string"),
     (lambda: SpotMarket(0.0, 0.5), "start_usd_per_hour"),
+    (lambda: SpotMarket([2.0, 3.0], 0.5), "start_usd_per_hour must be one number"),
     (lambda: SpotMarket(2.0, -0.1), "volatility_per_year"),
     (lambda: SpotMarket(2.0, 0.5, p_no_capacity=1.5), "p_no_capacity"),
     (lambda: SpotMarket(2.0, 0.5, drift_per_year=float("nan")), "drift_per_year"),
+    (lambda: SpotMarket(2.0, 0.5, periods_per_year=1e-300), r"periods_per_year must be in \[1, 8766\]"),
+    (lambda: SpotMarket(2.0, 0.5, periods_per_year=1e5), r"periods_per_year must be in \[1, 8766\]"),
+    (lambda: SpotMarket(2.0, 0.5, source=""), "source must be a non-empty string"),
 ])
 def test_terms_reject_bad_values(make, needle):
-    with pytest.raises(ValueError, match=needle):
+    with pytest.raises(ValueError, match="^" + needle):
         make()
+
+
+def test_terms_store_python_numbers():
+    """Dataclasses store the validated value: numpy scalars and whole floats become float and int."""
+    c = ContractTerms(np.float64(1.5), 12.0, np.float32(0.5))
+    assert (type(c.usd_per_accelerator_hour), type(c.n_periods), type(c.frac_of_demand)) == (float, int, float)
+    assert c == ContractTerms(1.5, 12, 0.5)
+    s = SpotMarket(np.float64(2.0), np.float64(0.5), periods_per_year=np.int64(12))
+    assert {type(getattr(s, f)) for f in ("start_usd_per_hour", "volatility_per_year", "drift_per_year",
+                                           "p_no_capacity", "periods_per_year")} == {float}
 
 
 @settings(max_examples=40, deadline=None)
@@ -719,8 +786,18 @@ def test_costs_non_negative_finite_shortfall_bounded(price, L, frac, start, sigm
         assert np.all(s.shortfall_accelerator_hours >= 0)
         assert np.all(s.shortfall_accelerator_hours <= Q * T + 1e-6)
         assert 0.0 <= s.p_any_shortfall <= 1.0
-    if frac >= 1.0 and L >= T:
-        assert np.all(r.contract.shortfall_accelerator_hours == 0)
+    # same outages on both: the contract is never shorter of capacity than buying everything spot
+    assert np.all(r.contract.shortfall_accelerator_hours <= r.spot.shortfall_accelerator_hours + 1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(frac=st.floats(1.0, 2.0), T=st.integers(1, 60), extra=st.integers(0, 24), p=st.floats(0.0, 1.0),
+       seed=st.integers(0, 2**32 - 1))
+def test_a_contract_covering_all_need_for_the_whole_horizon_never_runs_short(frac, T, extra, p, seed):
+    spot = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.5, p_no_capacity=p)
+    r = simulate_contract_vs_spot(ContractTerms(1.5, T + extra, frac), spot, Q, n_periods=T, n_paths=50, seed=seed)
+    assert np.all(r.contract.shortfall_accelerator_hours == 0)
+    np.testing.assert_allclose(r.contract.cost_usd, 1.5 * frac * Q * T)  # take-or-pay, nothing bought spot
 
 
 # --------------------------------------------------------------------------- dependence on providers

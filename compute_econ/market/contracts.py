@@ -16,7 +16,17 @@ from collections.abc import Callable
 import numpy as np
 
 from compute_econ import costs
-from compute_econ._validate import in_range, non_negative, positive
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import (
+    MAX_WORK_ITEMS,
+    USD_PER_HOUR_RANGE,
+    bounded_work,
+    finite_result,
+    instance,
+    integer,
+    scalar,
+    text,
+)
 
 __all__ = [
     "ContractTerms",
@@ -29,6 +39,8 @@ __all__ = [
     "HOURS_PER_MONTH",
     "DEFAULT_N_PATHS",
     "CHUNK_PATHS",
+    "MAX_PERIODS",
+    "MAX_PATH_PERIODS",
     "spot_price_paths",
     "simulate_contract_vs_spot",
 ]
@@ -46,6 +58,15 @@ DEFAULT_N_PATHS = 20_000
 #: Results depend on the seed and on this chunk size, so it is fixed.
 CHUNK_PATHS = 5000
 
+#: The model's longest horizon and longest contract, in periods: 1,200 (a century of months).
+#: Compute contracts run for months to a few years (the default is 36 months), so the cap only
+#: stops a typo; it also keeps one chunk of paths (:data:`CHUNK_PATHS` x periods) under 50 MB.
+MAX_PERIODS = 1200
+
+#: The most simulated path-periods (``n_paths x n_periods``) one call runs: 20 million, a few
+#: seconds here (the explorer's default, 20,000 paths x 48 months, is under a million).
+MAX_PATH_PERIODS = 20_000_000
+
 
 @dataclass(frozen=True)
 class ContractTerms:
@@ -58,14 +79,18 @@ class ContractTerms:
     Attributes
     ----------
     usd_per_accelerator_hour : float
-        Contract price, USD per accelerator-hour, >= 0.
+        Contract price, USD per accelerator-hour, in [0, 10,000] (the kit's range for an hourly
+        price, :data:`compute_econ._validate.USD_PER_HOUR_RANGE`).
     n_periods : int
-        Contract length in periods (months by default), >= 0 (0 = no contract).
+        Contract length in periods (months by default), whole, in [0, :data:`MAX_PERIODS`]
+        (0 = no contract).
     frac_of_demand : float
         Committed capacity as a fraction of the buyer's need per period, in [0, 2]
         (above 1 the buyer pays for hours it does not use).
     source : str
         Where the terms come from.
+
+    Each field is validated and stored as a Python ``float``, ``int`` or ``str``.
     """
 
     usd_per_accelerator_hour: float
@@ -74,10 +99,12 @@ class ContractTerms:
     source: str = "user"
 
     def __post_init__(self) -> None:
-        non_negative("usd_per_accelerator_hour", self.usd_per_accelerator_hour, "USD/hour")
-        if isinstance(self.n_periods, bool) or not isinstance(self.n_periods, (int, np.integer)) or self.n_periods < 0:
-            raise ValueError(f"n_periods must be an integer >= 0 (valid range: [0, inf)), got {self.n_periods!r}")
-        in_range("frac_of_demand", self.frac_of_demand, 0.0, 2.0)
+        set_ = object.__setattr__
+        set_(self, "usd_per_accelerator_hour",
+             scalar("usd_per_accelerator_hour", self.usd_per_accelerator_hour, *USD_PER_HOUR_RANGE, unit="USD/h"))
+        set_(self, "n_periods", bounded_work("n_periods", self.n_periods, MAX_PERIODS, low=0))
+        set_(self, "frac_of_demand", scalar("frac_of_demand", self.frac_of_demand, 0.0, 2.0))
+        set_(self, "source", text("source", self.source))
 
 
 @dataclass(frozen=True)
@@ -97,7 +124,8 @@ class SpotMarket:
     Attributes
     ----------
     start_usd_per_hour : float
-        Spot price in the first period, USD per accelerator-hour, > 0.
+        Spot price in the first period, USD per accelerator-hour, in (0, 10,000] (the kit's
+        range for an hourly price, :data:`compute_econ._validate.USD_PER_HOUR_RANGE`).
     volatility_per_year : float
         sigma, annualised volatility of the log price, in [0, 3].
     drift_per_year : float
@@ -106,9 +134,12 @@ class SpotMarket:
     p_no_capacity : float
         Probability, per period, that no spot capacity is available to this buyer, in [0, 1].
     periods_per_year : float
-        Periods per year (12 = months), > 0.
+        Periods per year (12 = months), from 1 (a year) to 8,766 (an hour;
+        ``compute_econ.costs.HOURS_PER_YEAR``).
     source : str
         What the parameters rest on; says which are estimates.
+
+    Each field is validated and stored as a Python ``float`` or ``str``.
     """
 
     start_usd_per_hour: float
@@ -119,11 +150,14 @@ class SpotMarket:
     source: str = "user"
 
     def __post_init__(self) -> None:
-        positive("start_usd_per_hour", self.start_usd_per_hour, "USD/hour")
-        in_range("volatility_per_year", self.volatility_per_year, 0.0, 3.0)
-        in_range("drift_per_year", self.drift_per_year, -3.0, 3.0)
-        in_range("p_no_capacity", self.p_no_capacity, 0.0, 1.0)
-        positive("periods_per_year", self.periods_per_year)
+        set_ = object.__setattr__
+        set_(self, "start_usd_per_hour",
+             scalar("start_usd_per_hour", self.start_usd_per_hour, *USD_PER_HOUR_RANGE, low_open=True, unit="USD/h"))
+        set_(self, "volatility_per_year", scalar("volatility_per_year", self.volatility_per_year, 0.0, 3.0))
+        set_(self, "drift_per_year", scalar("drift_per_year", self.drift_per_year, -3.0, 3.0))
+        set_(self, "p_no_capacity", scalar("p_no_capacity", self.p_no_capacity, 0.0, 1.0))
+        set_(self, "periods_per_year", scalar("periods_per_year", self.periods_per_year, 1.0, costs.HOURS_PER_YEAR))
+        set_(self, "source", text("source", self.source))
 
 
 #: Default contract: Lambda's H100 price with a 3-year commitment, 36 months, covering all need.
@@ -167,7 +201,7 @@ def _read_only(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class StrategyOutcome:
+class StrategyOutcome(ArrayRecord):
     """One strategy's totals per simulated path, with summary statistics.
 
     Attributes
@@ -212,8 +246,20 @@ class StrategyOutcome:
 
 
 @dataclass(frozen=True, eq=False)
-class ContractVsSpotResult:
-    """Outcome of :func:`simulate_contract_vs_spot`: both strategies on the same simulated paths."""
+class ContractVsSpotResult(ArrayRecord):
+    """Outcome of :func:`simulate_contract_vs_spot`: both strategies on the same simulated paths.
+
+    Attributes
+    ----------
+    contract, spot : StrategyOutcome
+        Each strategy's per-path costs and shortfalls, with summaries.
+    contract_terms : ContractTerms
+    spot_market : SpotMarket
+        The inputs simulated.
+    accelerator_hours_per_period : float
+    n_periods, n_paths : int
+    seed : int or None
+    """
 
     contract: StrategyOutcome
     spot: StrategyOutcome
@@ -231,13 +277,40 @@ class ContractVsSpotResult:
 
 
 def _price_paths(rng: np.random.Generator, spot: SpotMarket, n_paths: int, n_periods: int) -> np.ndarray:
-    """``n_paths`` spot price paths of ``n_periods`` periods, USD per accelerator-hour (the first period is P_0)."""
+    """``n_paths`` spot price paths of ``n_periods`` periods, USD per accelerator-hour (the first period is P_0).
+
+    A price beyond the float range is inf here; the public functions refuse it (:func:`_finite`).
+    """
     dt = 1.0 / spot.periods_per_year
     steps = spot.drift_per_year * dt + spot.volatility_per_year * math.sqrt(dt) * rng.standard_normal(
         (n_paths, n_periods - 1))
-    log_price = np.zeros((n_paths, n_periods))
-    np.cumsum(steps, axis=1, out=log_price[:, 1:])
-    return spot.start_usd_per_hour * np.exp(log_price)
+    price = np.zeros((n_paths, n_periods))
+    np.cumsum(steps, axis=1, out=price[:, 1:])
+    with np.errstate(over="ignore"):
+        np.exp(price, out=price)
+    price *= spot.start_usd_per_hour
+    return price
+
+
+def _sizes(n_periods: object, n_paths: object) -> tuple[int, int]:
+    """The horizon and the sample, each bounded, and their product (the work) at most :data:`MAX_PATH_PERIODS`."""
+    T = bounded_work("n_periods", n_periods, MAX_PERIODS)
+    n = bounded_work("n_paths", n_paths, MAX_WORK_ITEMS)
+    if n * T > MAX_PATH_PERIODS:
+        raise ValueError(f"n_paths x n_periods must be at most {MAX_PATH_PERIODS:,} simulated path-periods (the "
+                         f"model's maximum), got {n:,} x {T:,} = {n * T:,}")
+    return T, n
+
+
+def _seed(seed: object) -> int | None:
+    """A seed for ``numpy.random.default_rng``: None (fresh entropy) or a whole number in [0, 2**63 - 1]."""
+    return None if seed is None else integer("seed", seed, 0, 2**63 - 1)
+
+
+def _finite(what: str, values: object) -> None:
+    """Refuse a result that overflowed: the inputs to check are the horizon, the need and the spot market."""
+    finite_result(what, values, "n_periods, accelerator_hours_per_period and the spot market: a long horizon "
+                                "with a steep drift, or a very large need")
 
 
 def spot_price_paths(spot: SpotMarket = DEFAULT_SPOT, n_periods: int = 36, n_paths: int = 1000,
@@ -252,22 +325,33 @@ def spot_price_paths(spot: SpotMarket = DEFAULT_SPOT, n_periods: int = 36, n_pat
     ----------
     spot : SpotMarket
     n_periods : int
-        Periods per path, >= 1 (the first is the start price).
+        Periods per path, whole, in [1, :data:`MAX_PERIODS`] (the first is the start price).
     n_paths : int
-        Number of paths, >= 1.
+        Number of paths, whole, >= 1; ``n_paths x n_periods`` at most :data:`MAX_PATH_PERIODS`.
     seed : int or None
-        Seed for ``numpy.random.default_rng``.
+        Seed for ``numpy.random.default_rng``, a whole number in [0, 2**63 - 1], or None.
+
+    Raises
+    ------
+    ValueError
+        For a bad input, naming it, or when prices overflow (a horizon of centuries with a
+        steep upward drift).
 
     References
     ----------
     Geometric Brownian motion: Hull, *Options, Futures and Other Derivatives*, ch. 14.
+
+    Examples
+    --------
+    >>> calm = SpotMarket(start_usd_per_hour=2.0, volatility_per_year=0.0, drift_per_year=0.0)
+    >>> spot_price_paths(calm, n_periods=3, n_paths=2).tolist()
+    [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]
     """
-    for name, v in (("n_periods", n_periods), ("n_paths", n_paths)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= 10**7:
-            raise ValueError(f"{name} must be an integer in [1, 10000000], got {v!r}")
-    if n_paths * n_periods > 10**8:
-        raise ValueError(f"n_paths x n_periods must be at most 1e8 values, got {n_paths * n_periods:.3g}")
-    return _price_paths(np.random.default_rng(seed), spot, int(n_paths), int(n_periods))
+    spot = instance("spot", spot, SpotMarket)
+    T, n = _sizes(n_periods, n_paths)
+    prices = _price_paths(np.random.default_rng(_seed(seed)), spot, n, T)
+    _finite("the simulated spot prices", prices)
+    return prices
 
 
 def simulate_contract_vs_spot(
@@ -298,11 +382,13 @@ def simulate_contract_vs_spot(
     accelerator_hours_per_period : float
         Q, accelerator-hours needed each period, > 0.
     n_periods : int
-        T, horizon in periods (months by default), >= 1.
+        T, horizon in periods (months by default), whole, in [1, :data:`MAX_PERIODS`].
     n_paths : int
-        Number of simulated paths, >= 1.
+        Number of simulated paths, whole, >= 1; ``n_paths x n_periods`` at most
+        :data:`MAX_PATH_PERIODS`.
     seed : int or None
-        Seed for ``numpy.random.default_rng``; the same seed gives identical results.
+        Seed for ``numpy.random.default_rng``, a whole number in [0, 2**63 - 1]; the same seed
+        gives identical results (None: a fresh draw each call).
     progress : callable, optional
         Called as ``progress(done_paths, n_paths)`` after each chunk of :data:`CHUNK_PATHS`
         paths (e.g. to move a notebook progress bar).
@@ -312,19 +398,29 @@ def simulate_contract_vs_spot(
     ContractVsSpotResult
         Per-path costs (USD) and shortfalls for each strategy, with summaries.
 
+    Raises
+    ------
+    ValueError
+        For a bad input, naming it, or when costs overflow (a need or a horizon beyond the
+        model's range).
+
     References
     ----------
     Price process: geometric Brownian motion (Black & Scholes 1973; Hull, *Options, Futures
     and Other Derivatives*, ch. 14). Default parameters: see :data:`DEFAULT_SPOT` and
     :data:`DEFAULT_CONTRACT`.
     """
-    Q = float(positive("accelerator_hours_per_period", accelerator_hours_per_period, "accelerator-hours"))
-    for name, v, low in (("n_periods", n_periods, 1), ("n_paths", n_paths, 1)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-            raise ValueError(f"{name} must be an integer >= {low} (valid range: [{low}, inf)), got {v!r}")
+    contract = instance("contract", contract, ContractTerms)
+    spot = instance("spot", spot, SpotMarket)
+    Q = scalar("accelerator_hours_per_period", accelerator_hours_per_period, 0.0, math.inf, low_open=True,
+               unit="accelerator-hours")
+    T, n_paths = _sizes(n_periods, n_paths)
+    seed = _seed(seed)
     if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be a callable progress(done, total) or None, got {progress!r}")
-    T, L = int(n_periods), min(int(contract.n_periods), int(n_periods))
+        raise ValueError(f"progress must be a callable progress(done, total) or None, got {progress!r:.80}")
+    demand = Q * T
+    _finite("the total need (accelerator_hours_per_period x n_periods)", demand)
+    L = min(contract.n_periods, T)
 
     t = np.arange(T)
     in_contract = t < L
@@ -339,21 +435,22 @@ def simulate_contract_vs_spot(
         m = min(CHUNK_PATHS, n_paths - start)
         price = _price_paths(rng, spot, m, T)
         available = rng.random((m, T)) >= spot.p_no_capacity
-        paid = price * available  # USD per spot hour actually bought (0 when no capacity)
-        sl = slice(start, start + m)
-        cost_s[sl] = Q * paid.sum(axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            paid = price * available  # USD per spot hour actually bought (0 when no capacity)
+            sl = slice(start, start + m)
+            cost_s[sl] = Q * paid.sum(axis=1)
+            cost_c[sl] = fixed_usd + paid @ spot_need_contract
         short_s[sl] = Q * (T - available.sum(axis=1))
-        cost_c[sl] = fixed_usd + paid @ spot_need_contract
         short_c[sl] = (~available) @ spot_need_contract
         if progress is not None:
             progress(start + m, n_paths)
 
-    demand = Q * T
+    _finite("the simulated costs", (cost_c, cost_s))
+    with np.errstate(over="ignore"):
+        contract_outcome = StrategyOutcome.from_paths(cost_c, short_c, demand)
+        spot_outcome = StrategyOutcome.from_paths(cost_s, short_s, demand)
+    _finite("the mean simulated cost", (contract_outcome.mean_cost_usd, spot_outcome.mean_cost_usd))
     return ContractVsSpotResult(
-        contract=StrategyOutcome.from_paths(cost_c, short_c, demand),
-        spot=StrategyOutcome.from_paths(cost_s, short_s, demand),
-        contract_terms=contract, spot_market=spot, accelerator_hours_per_period=Q, n_periods=T,
-        n_paths=int(n_paths), seed=seed,
+        contract=contract_outcome, spot=spot_outcome, contract_terms=contract, spot_market=spot,
+        accelerator_hours_per_period=Q, n_periods=T, n_paths=n_paths, seed=seed,
     )
-
-
