@@ -9,6 +9,8 @@ geometric random walk. Properties (hypothesis) as the issue names them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -831,8 +833,46 @@ def test_expected_loss_does_not_depend_on_n():
 
 
 def test_lose_access_large_n_finite():
-    v = p_lose_access(0.5, np.arange(1, 301), frac_lost=0.5)
+    v = p_lose_access(0.5, np.arange(1, m.MAX_PROVIDERS + 1), frac_lost=0.5)
+    assert v.shape == (m.MAX_PROVIDERS,)
     assert np.all(np.isfinite(v)) and np.all((v >= 0) & (v <= 1))
+    # P(K >= n/2) for a fair coin: 1/2 + P(K = n/2)/2 for even n, exactly 1/2 for odd n
+    np.testing.assert_allclose(v[0::2], 0.5, atol=1e-12)  # n = 1, 3, 5, ...
+    assert v[-1] == pytest.approx(0.5 + 0.5 * np.exp(
+        math.lgamma(1001) - 2 * math.lgamma(501) - 1000 * math.log(2)), rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [1e15, 1e300, 10**15, m.MAX_PROVIDERS + 1])
+def test_lose_access_bounds_the_number_of_providers(n):
+    """Issue 10: p_lose_access(0.1, 1e15) tried to allocate petabytes and 1e300 gave an IndexError."""
+    with pytest.raises(ValueError, match=r"^n_providers must be whole numbers in \[1, 1000\] .*model's maximum"):
+        p_lose_access(0.1, n)
+    with pytest.raises(ValueError, match=r"^n_providers must be whole numbers in \[1, 1000\]"):
+        expected_frac_compute_lost(0.1, n)
+
+
+def test_lose_access_any_positive_fraction_needs_a_lost_provider():
+    """A tiny frac_lost rounded the providers that must fail down to none, so the chance was 1."""
+    assert p_lose_access(0.3, 5, frac_lost=1e-12) == pytest.approx(1 - 0.7**5)
+    assert p_lose_access(0.0, 5, frac_lost=5e-324) == 0.0
+
+
+def test_lose_access_same_answer_in_chunks(monkeypatch):
+    from compute_econ.market import dependence
+
+    p = np.linspace(0.0, 1.0, 101)
+    whole = p_lose_access(p, 7, 0.02, 0.4)
+    monkeypatch.setattr(dependence, "_CHUNK_TERMS", 16)  # two rows of 8 terms at a time
+    np.testing.assert_array_equal(p_lose_access(p, 7, 0.02, 0.4), whole)
+    np.testing.assert_allclose(whole, 0.02 + 0.98 * np.array(
+        [sum(math.comb(7, k) * x**k * (1 - x) ** (7 - k) for k in range(3, 8)) for x in p]), atol=1e-12)
+
+
+def test_dependence_arguments_must_broadcast():
+    with pytest.raises(ValueError, match=r"^p_provider_loss, n_providers, p_common_shock, frac_lost must broadcast"):
+        p_lose_access([0.1, 0.2], [1, 2, 3])
+    with pytest.raises(ValueError, match=r"^p_provider_loss, n_providers, p_common_shock must broadcast"):
+        expected_frac_compute_lost([0.1, 0.2], [1, 2, 3])
 
 
 @pytest.mark.parametrize("kwargs, needle", [
