@@ -10,6 +10,7 @@ geometric random walk. Properties (hypothesis) as the issue names them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -69,7 +70,8 @@ def test_hhi_rejects_bad_shares_naming_parameter_and_value(bad, needle, valid):
 
 
 def test_hhi_rejects_scalar_empty_and_3d():
-    for bad in (0.5, [], np.ones((1, 1, 1))):
+    bads: tuple[Any, ...] = (0.5, [], np.ones((1, 1, 1)))
+    for bad in bads:
         with pytest.raises(ValueError, match="frac_shares"):
             hhi(bad)
 
@@ -98,7 +100,7 @@ def test_cr_k_rejects_bad_k(k):
 
 
 def test_cr_k_takes_a_whole_float_k():
-    assert cr_k(DOJ_EXAMPLE, k=2.0) == cr_k(DOJ_EXAMPLE, k=2) == pytest.approx(0.6)
+    assert cr_k(DOJ_EXAMPLE, k=2.0) == cr_k(DOJ_EXAMPLE, k=2) == pytest.approx(0.6)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("fringe, needle", [
@@ -166,7 +168,7 @@ def test_presumption_thresholds_at_their_boundaries(post, delta, share, presumed
 
 
 def test_presumption_vectorised():
-    out = presumed_anticompetitive([1900.0, 1900.0], [150.0, 50.0])
+    out = np.asarray(presumed_anticompetitive([1900.0, 1900.0], [150.0, 50.0]))
     assert out.tolist() == [True, False]
 
 
@@ -195,7 +197,7 @@ def test_merger_rejects_bad_indices(i, j, needle):
 
 
 def test_merger_indices_may_count_from_the_end_or_be_whole_floats():
-    assert merger_delta_hhi(DOJ_EXAMPLE, -4, 2.0) == merger_delta_hhi(DOJ_EXAMPLE, 0, 2) == pytest.approx(1200.0)
+    assert merger_delta_hhi(DOJ_EXAMPLE, -4, 2.0) == merger_delta_hhi(DOJ_EXAMPLE, 0, 2) == pytest.approx(1200.0)  # type: ignore[arg-type]
 
 
 def test_assess_merger_share_indicator_alone():
@@ -234,7 +236,7 @@ def test_assess_merger_with_fringe_keeps_delta_and_brackets_hhi():
 
 def test_assess_merger_takes_one_fringe_number():
     with pytest.raises(ValueError, match="^frac_fringe must be one number"):
-        assess_merger([0.5, 0.3], 0, 1, frac_fringe=[0.2])
+        assess_merger([0.5, 0.3], 0, 1, frac_fringe=[0.2])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="^frac_shares plus frac_fringe must sum to 1"):
         assess_merger([0.5, 0.3], 0, 1)
 
@@ -249,7 +251,7 @@ def test_set_share_rescales_the_others_in_proportion():
     with pytest.raises(ValueError, match="frac_share"):
         set_share([0.5, 0.5], 0, 1.5)
     with pytest.raises(ValueError, match="^frac_share must be one number"):
-        set_share([0.5, 0.5], 0, [0.4, 0.6])
+        set_share([0.5, 0.5], 0, [0.4, 0.6])  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- fringe
@@ -486,8 +488,8 @@ def test_loader_reads_a_users_file(tmp_path):
 # --------------------------------------------------------------------------- MarketShares and its split
 
 
-def example_shares(**changes):
-    kwargs = dict(market="example", firms=("A", "B", "others"), frac_shares=[0.3, 0.5, 0.2], year=2024,
+def example_shares(**changes: Any) -> m.MarketShares:
+    kwargs: dict[str, Any] = dict(market="example", firms=("A", "B", "others"), frac_shares=[0.3, 0.5, 0.2], year=2024,
                   period="2024", source="a source", is_estimate=True, note="")
     return m.MarketShares(**(kwargs | changes))
 
@@ -739,21 +741,21 @@ def test_simulation_results_compare_as_records():
     assert a.spot == simulate_contract_vs_spot(n_paths=500, seed=7).spot
     assert a != simulate_contract_vs_spot(n_paths=500, seed=8)
     assert a.n_paths == 500 and type(a.seed) is int
-    assert simulate_contract_vs_spot(n_paths=500, seed=7.0) == a  # a whole float seed is that seed
+    assert simulate_contract_vs_spot(n_paths=500, seed=7.0) == a  # type: ignore[arg-type]  # a whole float seed is that seed
 
 
 @pytest.mark.parametrize("make, needle", [
     (lambda: ContractTerms(-1.0, 12), "usd_per_accelerator_hour"),
-    (lambda: ContractTerms("2", 12), "usd_per_accelerator_hour must be one number"),
+    (lambda: ContractTerms("2", 12), "usd_per_accelerator_hour must be one number"),  # type: ignore[arg-type]
     (lambda: ContractTerms(2e4, 12), r"usd_per_accelerator_hour must be in \[0, 10000\] USD/h"),
     (lambda: ContractTerms(1.0, -1), "n_periods"),
-    (lambda: ContractTerms(1.0, 1e15), r"n_periods must be a whole number in \[0, 1200\]"),
-    (lambda: ContractTerms(1.0, 12.5), "n_periods must be a whole number"),
+    (lambda: ContractTerms(1.0, 1e15), r"n_periods must be a whole number in \[0, 1200\]"),  # type: ignore[arg-type]
+    (lambda: ContractTerms(1.0, 12.5), "n_periods must be a whole number"),  # type: ignore[arg-type]
     (lambda: ContractTerms(1.0, 12, frac_of_demand=2.5), "frac_of_demand"),
-    (lambda: ContractTerms(1.0, 12, frac_of_demand=[0.5]), "frac_of_demand must be one number"),
-    (lambda: ContractTerms(1.0, 12, source=None), "source must be a non-empty string"),
+    (lambda: ContractTerms(1.0, 12, frac_of_demand=[0.5]), "frac_of_demand must be one number"),  # type: ignore[arg-type]
+    (lambda: ContractTerms(1.0, 12, source=None), "source must be a non-empty string"),  # type: ignore[arg-type]
     (lambda: SpotMarket(0.0, 0.5), "start_usd_per_hour"),
-    (lambda: SpotMarket([2.0, 3.0], 0.5), "start_usd_per_hour must be one number"),
+    (lambda: SpotMarket([2.0, 3.0], 0.5), "start_usd_per_hour must be one number"),  # type: ignore[arg-type]
     (lambda: SpotMarket(2.0, -0.1), "volatility_per_year"),
     (lambda: SpotMarket(2.0, 0.5, p_no_capacity=1.5), "p_no_capacity"),
     (lambda: SpotMarket(2.0, 0.5, drift_per_year=float("nan")), "drift_per_year"),
@@ -768,10 +770,10 @@ def test_terms_reject_bad_values(make, needle):
 
 def test_terms_store_python_numbers():
     """Dataclasses store the validated value: numpy scalars and whole floats become float and int."""
-    c = ContractTerms(np.float64(1.5), 12.0, np.float32(0.5))
+    c = ContractTerms(np.float64(1.5), 12.0, np.float32(0.5))  # type: ignore[arg-type]
     assert (type(c.usd_per_accelerator_hour), type(c.n_periods), type(c.frac_of_demand)) == (float, int, float)
     assert c == ContractTerms(1.5, 12, 0.5)
-    s = SpotMarket(np.float64(2.0), np.float64(0.5), periods_per_year=np.int64(12))
+    s = SpotMarket(np.float64(2.0), np.float64(0.5), periods_per_year=np.int64(12))  # type: ignore[arg-type]
     assert {type(getattr(s, f)) for f in ("start_usd_per_hour", "volatility_per_year", "drift_per_year",
                                            "p_no_capacity", "periods_per_year")} == {float}
 
@@ -833,7 +835,7 @@ def test_expected_loss_does_not_depend_on_n():
 
 
 def test_lose_access_large_n_finite():
-    v = p_lose_access(0.5, np.arange(1, m.MAX_PROVIDERS + 1), frac_lost=0.5)
+    v = np.asarray(p_lose_access(0.5, np.arange(1, m.MAX_PROVIDERS + 1), frac_lost=0.5))
     assert v.shape == (m.MAX_PROVIDERS,)
     assert np.all(np.isfinite(v)) and np.all((v >= 0) & (v <= 1))
     # P(K >= n/2) for a fair coin: 1/2 + P(K = n/2)/2 for even n, exactly 1/2 for odd n
@@ -890,6 +892,6 @@ def test_lose_access_rejects_bad_input(kwargs, needle):
 @settings(max_examples=150, deadline=None)
 @given(p=st.floats(0.0, 1.0), q=st.floats(0.0, 1.0), n=st.integers(1, 60))
 def test_more_providers_never_raise_the_chance_of_losing_everything(p, q, n):
-    more = p_lose_access(p, [n, n + 1], q)
+    more = np.asarray(p_lose_access(p, [n, n + 1], q))
     assert more[1] <= more[0] + 1e-12
     assert more[1] >= q - 1e-12  # the common shock is not diversifiable
