@@ -171,19 +171,18 @@ class ConcentrationExplorer(Explorer):
         v = {k: c.value for k, c in self.controls.items()}
         ms = self._markets[v["market"]]
         shares = market.set_share(ms.frac_shares, 0, v["lead_share"])
-        has_others = ms.firms[-1] == market.OTHERS
-        named_firms = list(ms.firms[:-1] if has_others else ms.firms)
-        named = shares[:-1] if has_others else shares
-        fringe = float(shares[-1]) if has_others else 0.0
+        split = ms.split(shares)
+        has_others, named_firms = split.has_fringe, list(split.named_firms)
+        named, fringe = split.named_frac_shares, split.frac_fringe
         merging = v["merge_b"] != NO_MERGER and v["merge_a"] != v["merge_b"]
         i = named_firms.index(v["merge_a"])
         j = named_firms.index(v["merge_b"]) if merging else None
         pre_low, pre_high = market.hhi_fringe_bounds(named, fringe)
         crk = market.cr_k(named, 4, frac_fringe=fringe)
 
-        order = np.argsort(-named, kind="stable")
-        firms = [named_firms[k] for k in order] + ([market.OTHERS] if has_others else [])
-        values = np.append(named[order], fringe) if has_others else named[order]
+        order = split.order
+        firms = list(split.ranked_firms)
+        values = split.ranked_frac_shares
         in_merger = [k in (i, j) and merging for k in order] + ([False] if has_others else [])
         colors = [COLOUR_MERGING if m else COLOUR_FIRM for m in in_merger]
         if has_others:
