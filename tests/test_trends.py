@@ -538,7 +538,7 @@ def test_training_runs_refuse_bad_columns_naming_them(changes, words):
         _runs(**changes)
 
 
-@pytest.mark.parametrize("path", [0, 1.5, True, b"runs.csv", ["runs.csv"]])
+@pytest.mark.parametrize("path", [0, 1.5, True, b"runs.csv", ["runs.csv"], "runs\x00.csv"])
 def test_loaders_refuse_a_path_that_is_not_one(path):
     """load_training_runs(0) once opened file descriptor 0 (standard input); other non-paths raised TypeError."""
     with pytest.raises(ValueError, match=r"^path must be a CSV file path"):

@@ -227,7 +227,11 @@ def _flag_column(name: str, value: Any, n: int, reference: str) -> np.ndarray:
 
 def _csv_path(path: Any) -> str | os.PathLike[str] | None:
     """``None`` (the shipped table) or a file path; anything else is refused, naming ``path``."""
-    if path is None or (isinstance(path, (str, os.PathLike)) and not isinstance(path, bytes)):
+    if path is None:
+        return None
+    if isinstance(path, (str, os.PathLike)) and isinstance(os.fspath(path), str):
+        if "\x00" in os.fspath(path):
+            raise ValueError(f"path must be a CSV file path without a null character, got {_short(path)}")
         return path
     raise ValueError(f"path must be a CSV file path (str or os.PathLike) or None for the shipped table, got "
                      f"{_short(path)}")
