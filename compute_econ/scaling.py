@@ -10,7 +10,10 @@ published fits, each a frozen dataclass that carries its source:
 
 Everything is vectorised: pass a scalar to get a Python ``float`` back, pass
 arrays (broadcasting like numpy) to get arrays back. Bad input (zero, negative,
-NaN) raises a ``ValueError`` naming the parameter, its value and the valid range.
+NaN, a string, an array where one number belongs) raises a ``ValueError`` naming
+the parameter, its value and the valid range; inputs whose results would overflow
+or underflow the floating-point range raise a ``ValueError`` naming the inputs to
+check, so no function returns NaN or inf.
 
 Units: parameters and tokens are counts; ``*_flop`` is a count of floating-point
 operations (never a rate); losses are in nats per token on each fit's own
@@ -25,7 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_float_array, in_range, non_negative, positive, scalar_or_array
+from ._records import ArrayRecord
+from ._validate import (
+    FloatOrArray,
+    finite_result,
+    in_range,
+    non_negative,
+    positive,
+    scalar,
+    scalar_or_array,
+    text,
+)
 
 __all__ = [
     "FLOP_PER_PARAM_PER_TRAINING_TOKEN",
@@ -65,6 +78,29 @@ FLOP_PER_PARAM_PER_INFERENCE_TOKEN = 2.0
 MUENNIGHOFF_R_D_STAR = 15.4
 
 _INF = math.inf
+_LOG_6 = math.log(FLOP_PER_PARAM_PER_TRAINING_TOKEN)
+
+
+def _broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The arrays broadcast to one shape; a ``ValueError`` naming them if their shapes do not broadcast."""
+    try:
+        return tuple(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
+        raise ValueError(f"{' and '.join(arrays)} must broadcast to one shape (numpy rules), got shapes {shapes}") from None
+
+
+def _positive_result(what: str, value: np.ndarray, inputs: str) -> np.ndarray:
+    """``value`` if every entry is finite and > 0; else a ``ValueError`` saying the inputs are outside the range.
+
+    A count or a budget that overflows to inf or underflows to 0 from positive inputs is not an
+    answer: the inputs are beyond what floating point (and the model) can represent.
+    """
+    finite_result(what, value, inputs)
+    if np.any(np.asarray(value) <= 0):
+        raise ValueError(f"{what} underflows to 0 for these inputs: they are outside the model's range "
+                         f"(check {inputs})")
+    return value
 
 
 # --------------------------------------------------------------------------- #
@@ -72,7 +108,7 @@ _INF = math.inf
 # --------------------------------------------------------------------------- #
 
 
-def training_flop(n_params: ArrayLike, n_tokens: ArrayLike) -> float | np.ndarray:
+def training_flop(n_params: ArrayLike, n_tokens: ArrayLike) -> FloatOrArray:
     """Training compute of a dense transformer, C ≈ 6·N·D.
 
     .. math:: C = 6 N D
@@ -101,10 +137,13 @@ def training_flop(n_params: ArrayLike, n_tokens: ArrayLike) -> float | np.ndarra
     """
     N = positive("n_params", n_params)
     D = positive("n_tokens", n_tokens)
-    return scalar_or_array(FLOP_PER_PARAM_PER_TRAINING_TOKEN * N * D)
+    N, D = _broadcast(n_params=N, n_tokens=D)
+    with np.errstate(all="ignore"):
+        C = FLOP_PER_PARAM_PER_TRAINING_TOKEN * N * D
+    return scalar_or_array(_positive_result("training FLOP", C, "n_params, n_tokens"))
 
 
-def n_params_for_flop(training_flop: ArrayLike, n_tokens: ArrayLike) -> float | np.ndarray:
+def n_params_for_flop(training_flop: ArrayLike, n_tokens: ArrayLike) -> FloatOrArray:
     """Parameters N that a compute budget affords at a given token count: N = C / (6 D).
 
     Parameters
@@ -125,10 +164,13 @@ def n_params_for_flop(training_flop: ArrayLike, n_tokens: ArrayLike) -> float | 
     """
     C = positive("training_flop", training_flop, "FLOP")
     D = positive("n_tokens", n_tokens)
-    return scalar_or_array(C / (FLOP_PER_PARAM_PER_TRAINING_TOKEN * D))
+    C, D = _broadcast(training_flop=C, n_tokens=D)
+    with np.errstate(all="ignore"):
+        N = C / FLOP_PER_PARAM_PER_TRAINING_TOKEN / D
+    return scalar_or_array(_positive_result("number of parameters", N, "training_flop, n_tokens"))
 
 
-def n_tokens_for_flop(training_flop: ArrayLike, n_params: ArrayLike) -> float | np.ndarray:
+def n_tokens_for_flop(training_flop: ArrayLike, n_params: ArrayLike) -> FloatOrArray:
     """Training tokens D that a compute budget affords at a given model size: D = C / (6 N).
 
     Parameters
@@ -149,7 +191,10 @@ def n_tokens_for_flop(training_flop: ArrayLike, n_params: ArrayLike) -> float | 
     """
     C = positive("training_flop", training_flop, "FLOP")
     N = positive("n_params", n_params)
-    return scalar_or_array(C / (FLOP_PER_PARAM_PER_TRAINING_TOKEN * N))
+    C, N = _broadcast(training_flop=C, n_params=N)
+    with np.errstate(all="ignore"):
+        D = C / FLOP_PER_PARAM_PER_TRAINING_TOKEN / N
+    return scalar_or_array(_positive_result("number of training tokens", D, "training_flop, n_params"))
 
 
 # --------------------------------------------------------------------------- #
@@ -158,11 +203,8 @@ def n_tokens_for_flop(training_flop: ArrayLike, n_params: ArrayLike) -> float | 
 
 
 def _scalar_param(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """A fit constant: a finite scalar, > 0 (or >= 0 if ``allow_zero``)."""
-    arr = non_negative(name, value) if allow_zero else positive(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, got an array of shape {arr.shape}")
-    return float(arr)
+    """A fit constant: one finite number, > 0 (or >= 0 if ``allow_zero``)."""
+    return scalar(name, value, 0.0, low_open=not allow_zero)
 
 
 @dataclass(frozen=True)
@@ -197,11 +239,11 @@ class ChinchillaFit:
     source: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        object.__setattr__(self, "name", text("name", self.name))
         object.__setattr__(self, "E", _scalar_param("E", self.E, allow_zero=True))
         for field in ("A", "B", "alpha", "beta"):
             object.__setattr__(self, field, _scalar_param(field, getattr(self, field)))
+        object.__setattr__(self, "source", text("source", self.source, allow_empty=True))
 
     # Allocation exponents and prefactor of Hoffmann et al. 2022 eq. 4.
     @property
@@ -215,14 +257,30 @@ class ChinchillaFit:
         return self.alpha / (self.alpha + self.beta)
 
     @property
+    def log_G(self) -> float:
+        """Natural log of the prefactor G, computed in logarithms (finite for any valid constants)."""
+        with np.errstate(all="ignore"):
+            return float((np.log(self.alpha) + np.log(self.A) - np.log(self.beta) - np.log(self.B))
+                         / np.float64(self.alpha + self.beta))
+
+    @property
     def G(self) -> float:
-        """Prefactor G = (alpha A / (beta B))^(1/(alpha+beta)) (Hoffmann 2022 eq. 4)."""
-        return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
+        """Prefactor G = (alpha A / (beta B))^(1/(alpha+beta)) (Hoffmann 2022 eq. 4).
+
+        Raises
+        ------
+        ValueError
+            If G overflows or underflows (constants far outside any published fit).
+        """
+        with np.errstate(all="ignore"):
+            g = np.exp(np.float64(self.log_G))
+        return float(_positive_result("G", g, "A, B, alpha, beta"))
 
     def _loss(self, N: np.ndarray, D: np.ndarray) -> np.ndarray:
-        return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
+        with np.errstate(all="ignore"):
+            return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
 
-    def loss(self, n_params: ArrayLike, n_tokens: ArrayLike) -> float | np.ndarray:
+    def loss(self, n_params: ArrayLike, n_tokens: ArrayLike) -> FloatOrArray:
         """Predicted final training loss in nats/token.
 
         .. math:: L(N, D) = E + A / N^{\\alpha} + B / D^{\\beta}
@@ -245,7 +303,8 @@ class ChinchillaFit:
         """
         N = positive("n_params", n_params)
         D = positive("n_tokens", n_tokens)
-        return scalar_or_array(self._loss(N, D))
+        N, D = _broadcast(n_params=N, n_tokens=D)
+        return scalar_or_array(finite_result("loss", self._loss(N, D), "n_params, n_tokens"))
 
     def __str__(self) -> str:
         return (
@@ -292,10 +351,10 @@ class KaplanFit:
     source: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
+        object.__setattr__(self, "name", text("name", self.name))
         for field in ("alpha_n", "alpha_d", "n_c", "d_c"):
             object.__setattr__(self, field, _scalar_param(field, getattr(self, field)))
+        object.__setattr__(self, "source", text("source", self.source, allow_empty=True))
 
     @property
     def a(self) -> float:
@@ -307,7 +366,7 @@ class KaplanFit:
         """Exponent of D_opt ∝ C^b along C = 6ND: alpha_N / (alpha_N + alpha_D)."""
         return self.alpha_n / (self.alpha_n + self.alpha_d)
 
-    def loss_n(self, n_params: ArrayLike) -> float | np.ndarray:
+    def loss_n(self, n_params: ArrayLike) -> FloatOrArray:
         """Loss of a model with N non-embedding parameters trained to convergence: (N_c/N)^alpha_N.
 
         References
@@ -315,9 +374,11 @@ class KaplanFit:
         Kaplan et al. 2020, arXiv:2001.08361, eq. 1.1.
         """
         N = positive("n_params", n_params)
-        return scalar_or_array((self.n_c / N) ** self.alpha_n)
+        with np.errstate(all="ignore"):
+            loss = (self.n_c / N) ** self.alpha_n
+        return scalar_or_array(finite_result("loss", loss, "n_params"))
 
-    def loss_d(self, n_tokens: ArrayLike) -> float | np.ndarray:
+    def loss_d(self, n_tokens: ArrayLike) -> FloatOrArray:
         """Loss of a large model trained with early stopping on D tokens: (D_c/D)^alpha_D.
 
         References
@@ -325,12 +386,15 @@ class KaplanFit:
         Kaplan et al. 2020, arXiv:2001.08361, eq. 1.2.
         """
         D = positive("n_tokens", n_tokens)
-        return scalar_or_array((self.d_c / D) ** self.alpha_d)
+        with np.errstate(all="ignore"):
+            loss = (self.d_c / D) ** self.alpha_d
+        return scalar_or_array(finite_result("loss", loss, "n_tokens"))
 
     def _loss(self, N: np.ndarray, D: np.ndarray) -> np.ndarray:
-        return ((self.n_c / N) ** (self.alpha_n / self.alpha_d) + self.d_c / D) ** self.alpha_d
+        with np.errstate(all="ignore"):
+            return ((self.n_c / N) ** (np.float64(self.alpha_n) / self.alpha_d) + self.d_c / D) ** self.alpha_d
 
-    def loss(self, n_params: ArrayLike, n_tokens: ArrayLike) -> float | np.ndarray:
+    def loss(self, n_params: ArrayLike, n_tokens: ArrayLike) -> FloatOrArray:
         """Loss in nats/token (WebText2) as a function of N and D.
 
         .. math:: L(N, D) = \\left[\\left(\\frac{N_c}{N}\\right)^{\\alpha_N/\\alpha_D} + \\frac{D_c}{D}\\right]^{\\alpha_D}
@@ -348,7 +412,8 @@ class KaplanFit:
         """
         N = positive("n_params", n_params)
         D = positive("n_tokens", n_tokens)
-        return scalar_or_array(self._loss(N, D))
+        N, D = _broadcast(n_params=N, n_tokens=D)
+        return scalar_or_array(finite_result("loss", self._loss(N, D), "n_params, n_tokens"))
 
     def __str__(self) -> str:
         return (
@@ -438,13 +503,17 @@ def get_fit(name_or_fit: str | ChinchillaFit | KaplanFit) -> ChinchillaFit | Kap
     ValueError
         If ``name_or_fit`` is neither a known key nor a fit; the message lists the valid keys.
     """
-    if isinstance(name_or_fit, (ChinchillaFit, KaplanFit)):
-        return name_or_fit
-    if isinstance(name_or_fit, str) and name_or_fit in FITS:
-        return FITS[name_or_fit]
-    raise ValueError(
-        f"fit must be one of {sorted(FITS)} or a ChinchillaFit/KaplanFit, got {name_or_fit!r}"
-    )
+    return _get_fit(name_or_fit, "name_or_fit")
+
+
+def _get_fit(value: object, param: str) -> ChinchillaFit | KaplanFit:
+    """:func:`get_fit`, with the caller's parameter named in the error (``fit`` for the models)."""
+    if isinstance(value, (ChinchillaFit, KaplanFit)):
+        return value
+    if isinstance(value, str) and value in FITS:
+        return FITS[value]
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    raise ValueError(f"{param} must be one of {sorted(FITS)} or a ChinchillaFit/KaplanFit, got {shown}")
 
 
 # --------------------------------------------------------------------------- #
@@ -452,31 +521,33 @@ def get_fit(name_or_fit: str | ChinchillaFit | KaplanFit) -> ChinchillaFit | Kap
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class ComputeOptimal:
+@dataclass(frozen=True, eq=False)
+class ComputeOptimal(ArrayRecord):
     """The loss-minimising split of a training budget (floats, or arrays of one shape).
 
     Fields: ``compute_flop`` (FLOP), ``n_params`` (count), ``n_tokens`` (count),
     ``loss`` (nats/token on the fit's data set), ``tokens_per_param`` (D/N).
+    A result record (compare with ``==``, field by field).
     """
 
-    compute_flop: float | np.ndarray
-    n_params: float | np.ndarray
-    n_tokens: float | np.ndarray
-    loss: float | np.ndarray
-    tokens_per_param: float | np.ndarray
+    compute_flop: FloatOrArray
+    n_params: FloatOrArray
+    n_tokens: FloatOrArray
+    loss: FloatOrArray
+    tokens_per_param: FloatOrArray
 
 
 def _log_n_opt(log_k: np.ndarray, fit: ChinchillaFit | KaplanFit) -> np.ndarray:
     """log N_opt for log(C/6) = log_k, in closed form for either fit family."""
-    if isinstance(fit, ChinchillaFit):
-        # Hoffmann 2022 eq. 4: N_opt = G (C/6)^a.
-        return math.log(fit.G) + fit.a * log_k
-    # Kaplan eq. 1.5 along D = K/N (K = C/6): L = f^alpha_D with
-    # f(N) = (N_c/N)^p + D_c N / K, p = alpha_N/alpha_D. L is increasing in f, and
-    # f'(N) = 0  <=>  N^(p+1) = p N_c^p K / D_c, a unique minimum (f is convex in log N).
-    p = fit.alpha_n / fit.alpha_d
-    return (math.log(p) + p * math.log(fit.n_c) - math.log(fit.d_c) + log_k) / (p + 1.0)
+    with np.errstate(all="ignore"):
+        if isinstance(fit, ChinchillaFit):
+            # Hoffmann 2022 eq. 4: N_opt = G (C/6)^a.
+            return fit.log_G + fit.a * log_k
+        # Kaplan eq. 1.5 along D = K/N (K = C/6): L = f^alpha_D with
+        # f(N) = (N_c/N)^p + D_c N / K, p = alpha_N/alpha_D. L is increasing in f, and
+        # f'(N) = 0  <=>  N^(p+1) = p N_c^p K / D_c, a unique minimum (f is convex in log N).
+        p = np.float64(fit.alpha_n) / fit.alpha_d
+        return (np.log(p) + p * math.log(fit.n_c) - math.log(fit.d_c) + log_k) / (p + 1.0)
 
 
 def compute_optimal(
@@ -499,7 +570,8 @@ def compute_optimal(
     a different analysis (L(N, S_min) with early-stopped training, C_min); the
     L(N, D) law with C = 6ND gives the smaller exponent.
 
-    D_opt is computed as C / (6 N_opt), so 6·N·D reproduces C to rounding error.
+    Computed in logarithms (log D_opt = log(C/6) - log N_opt), so 6·N·D reproduces C to
+    rounding error and no budget, however small or large, underflows to a NaN ratio.
 
     Parameters
     ----------
@@ -525,23 +597,28 @@ def compute_optimal(
     >>> round(opt.n_params / 1e9), round(opt.tokens_per_param)
     (72, 18)
     """
-    fit = get_fit(fit)
+    fit = _get_fit(fit, "fit")
     C = positive("compute_flop", compute_flop, "FLOP")
-    K = C / FLOP_PER_PARAM_PER_TRAINING_TOKEN
-    N = np.exp(_log_n_opt(np.log(K), fit))
-    D = K / N
+    log_k = np.log(C) - _LOG_6
+    log_n = _log_n_opt(log_k, fit)
+    log_d = log_k - log_n
+    inputs = "compute_flop, fit"
+    with np.errstate(all="ignore"):
+        N = _positive_result("compute-optimal number of parameters", np.exp(log_n), inputs)
+        D = _positive_result("compute-optimal number of tokens", np.exp(log_d), inputs)
+        ratio = _positive_result("tokens per parameter", np.exp(log_d - log_n), inputs)
     return ComputeOptimal(
         compute_flop=scalar_or_array(C),
         n_params=scalar_or_array(N),
         n_tokens=scalar_or_array(D),
-        loss=scalar_or_array(fit._loss(N, D)),
-        tokens_per_param=scalar_or_array(D / N),
+        loss=scalar_or_array(finite_result("loss", fit._loss(N, D), inputs)),
+        tokens_per_param=scalar_or_array(ratio),
     )
 
 
 def compute_for_optimal_tokens(
     n_tokens: ArrayLike, fit: str | ChinchillaFit | KaplanFit = DEFAULT_FIT
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """The training budget whose compute-optimal dataset is ``n_tokens``: the inverse of ``compute_optimal(C).n_tokens``.
 
     In every fit here, log N_opt is a straight line in log(C/6) (slope ``a`` < 1), so
@@ -570,17 +647,18 @@ def compute_for_optimal_tokens(
     >>> f"{compute_for_optimal_tokens(300e12, fit='besiroglu2024'):.2g}"
     '3.9e+28'
     """
-    fit = get_fit(fit)
+    fit = _get_fit(fit, "fit")
     D = positive("n_tokens", n_tokens, "tokens")
     c0 = float(_log_n_opt(np.array(0.0), fit))
     a = float(_log_n_opt(np.array(1.0), fit)) - c0
-    log_k = (np.log(D) + c0) / (1.0 - a)
-    return scalar_or_array(FLOP_PER_PARAM_PER_TRAINING_TOKEN * np.exp(log_k))
+    with np.errstate(all="ignore"):
+        C = FLOP_PER_PARAM_PER_TRAINING_TOKEN * np.exp((np.log(D) + c0) / (1.0 - a))
+    return scalar_or_array(_positive_result("training budget", C, "n_tokens, fit"))
 
 
 def isoflop_curve(
     compute_flop: ArrayLike, n_params: ArrayLike, fit: str | ChinchillaFit | KaplanFit = DEFAULT_FIT
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Loss along an isoFLOP line: each model size N trained on D = C/(6N) tokens.
 
     Broadcasts like numpy, e.g. ``isoflop_curve(c[:, None], n[None, :])`` gives one
@@ -604,11 +682,13 @@ def isoflop_curve(
     ----------
     Hoffmann et al. 2022, arXiv:2203.15556, §3.2 (approach 2, IsoFLOP profiles, Fig. 3).
     """
-    fit = get_fit(fit)
+    fit = _get_fit(fit, "fit")
     C = positive("compute_flop", compute_flop, "FLOP")
     N = positive("n_params", n_params)
-    D = C / (FLOP_PER_PARAM_PER_TRAINING_TOKEN * N)
-    return scalar_or_array(fit._loss(N, D))
+    C, N = _broadcast(compute_flop=C, n_params=N)
+    with np.errstate(all="ignore"):
+        D = C / FLOP_PER_PARAM_PER_TRAINING_TOKEN / N
+    return scalar_or_array(finite_result("loss", fit._loss(N, D), "compute_flop, n_params"))
 
 
 # --------------------------------------------------------------------------- #
@@ -616,25 +696,25 @@ def isoflop_curve(
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class InferenceAwareOptimal:
+@dataclass(frozen=True, eq=False)
+class InferenceAwareOptimal(ArrayRecord):
     """The cheapest model over its lifetime that reaches a target loss.
 
     Fields: ``n_params`` and ``n_tokens`` (counts), ``training_flop`` (6ND),
     ``inference_flop`` (2·N·D_inf), ``total_flop`` (their sum), all in FLOP, and
-    ``loss`` (nats/token, equal to the target).
+    ``loss`` (nats/token, equal to the target). A result record (compare with ``==``).
     """
 
-    n_params: float | np.ndarray
-    n_tokens: float | np.ndarray
-    training_flop: float | np.ndarray
-    inference_flop: float | np.ndarray
-    total_flop: float | np.ndarray
-    loss: float | np.ndarray
+    n_params: FloatOrArray
+    n_tokens: FloatOrArray
+    training_flop: FloatOrArray
+    inference_flop: FloatOrArray
+    total_flop: FloatOrArray
+    loss: FloatOrArray
 
 
 def _require_chinchilla(fit: str | ChinchillaFit | KaplanFit) -> ChinchillaFit:
-    fit = get_fit(fit)
+    fit = _get_fit(fit, "fit")
     if not isinstance(fit, ChinchillaFit):
         raise ValueError(
             f"fit must be a ChinchillaFit (one of {sorted(k for k, f in FITS.items() if isinstance(f, ChinchillaFit))}), "
@@ -677,16 +757,23 @@ def chinchilla_optimal_for_loss(
     """
     fit = _require_chinchilla(fit)
     L = _target_loss(target_loss, fit)
-    R = L - fit.E
-    s = fit.alpha + fit.beta
-    N = (fit.A * s / (fit.beta * R)) ** (1.0 / fit.alpha)
-    D = (fit.B * s / (fit.alpha * R)) ** (1.0 / fit.beta)
+    inputs = "target_loss, fit"
+    with np.errstate(all="ignore"):
+        # In logarithms: log N = (log(A s / beta) - log R) / alpha, and likewise for D.
+        log_r = np.log(L - fit.E)
+        s = np.float64(fit.alpha) + fit.beta
+        log_n = (np.log(fit.A) + np.log(s) - np.log(fit.beta) - log_r) / fit.alpha
+        log_d = (np.log(fit.B) + np.log(s) - np.log(fit.alpha) - log_r) / fit.beta
+        N = _positive_result("number of parameters", np.exp(log_n), inputs)
+        D = _positive_result("number of tokens", np.exp(log_d), inputs)
+        C = _positive_result("training FLOP", FLOP_PER_PARAM_PER_TRAINING_TOKEN * np.exp(log_n + log_d), inputs)
+        ratio = _positive_result("tokens per parameter", np.exp(log_d - log_n), inputs)
     return ComputeOptimal(
-        compute_flop=scalar_or_array(FLOP_PER_PARAM_PER_TRAINING_TOKEN * N * D),
+        compute_flop=scalar_or_array(C),
         n_params=scalar_or_array(N),
         n_tokens=scalar_or_array(D),
         loss=scalar_or_array(L),
-        tokens_per_param=scalar_or_array(D / N),
+        tokens_per_param=scalar_or_array(ratio),
     )
 
 
@@ -734,7 +821,13 @@ def inference_aware_optimal(
     fit = _require_chinchilla(fit)
     L = _target_loss(target_loss, fit)
     T = non_negative("inference_tokens", inference_tokens)
-    L, T = np.broadcast_arrays(L, T)
+    L, T = _broadcast(target_loss=L, inference_tokens=T)
+    with np.errstate(all="ignore"):
+        return _inference_aware(L, T, fit)
+
+
+def _inference_aware(L: np.ndarray, T: np.ndarray, fit: ChinchillaFit) -> InferenceAwareOptimal:
+    """The bisection behind :func:`inference_aware_optimal` (inputs validated and broadcast)."""
     al, be, A, B = fit.alpha, fit.beta, fit.A, fit.B
     R = L - fit.E
 
@@ -746,8 +839,7 @@ def inference_aware_optimal(
     # Bracket: at u_lo (y = R, x = 0) g < 0. At u_hi each subtracted term is < alpha R / 2.
     u_lo = np.log(B / R) / be
     u_hi_1 = np.log(2.0 * (al + be) * B / (al * R)) / be
-    with np.errstate(divide="ignore"):
-        u_hi_2 = np.log(2.0 * be * B * T / (3.0 * al * R)) / (be + 1.0)  # -inf when T == 0
+    u_hi_2 = np.log(2.0 * be * B * T / (3.0 * al * R)) / (be + 1.0)  # -inf when T == 0
     u_hi = np.maximum(np.maximum(u_hi_1, u_hi_2), u_lo) + 1.0
     for _ in range(_BISECTION_STEPS):
         mid = 0.5 * (u_lo + u_hi)
@@ -760,13 +852,17 @@ def inference_aware_optimal(
     N = (A / (R - y)) ** (1.0 / al)
     train = FLOP_PER_PARAM_PER_TRAINING_TOKEN * N * D
     infer = FLOP_PER_PARAM_PER_INFERENCE_TOKEN * N * T
+    inputs = "target_loss, inference_tokens, fit"
+    for what, value in (("number of parameters", N), ("number of tokens", D), ("training FLOP", train)):
+        _positive_result(what, value, inputs)
+    total = finite_result("lifetime FLOP", train + infer, inputs)
     return InferenceAwareOptimal(
         n_params=scalar_or_array(N),
         n_tokens=scalar_or_array(D),
         training_flop=scalar_or_array(train),
         inference_flop=scalar_or_array(infer),
-        total_flop=scalar_or_array(train + infer),
-        loss=scalar_or_array(fit._loss(N, D)),
+        total_flop=scalar_or_array(total),
+        loss=scalar_or_array(finite_result("loss", fit._loss(N, D), inputs)),
     )
 
 
@@ -777,7 +873,7 @@ def inference_aware_optimal(
 
 def effective_data_tokens(
     unique_tokens: ArrayLike, epochs: ArrayLike, r_d_star: ArrayLike = MUENNIGHOFF_R_D_STAR
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Effective data D' of training for several epochs on U unique tokens.
 
     Repeated tokens are worth less each time; their value decays exponentially
@@ -816,5 +912,8 @@ def effective_data_tokens(
     U = positive("unique_tokens", unique_tokens)
     epochs_ = in_range("epochs", epochs, 1.0, _INF, high_inclusive=False)
     r_star = positive("r_d_star", r_d_star)
+    U, epochs_, r_star = _broadcast(unique_tokens=U, epochs=epochs_, r_d_star=r_star)
     R_D = epochs_ - 1.0
-    return scalar_or_array(U * (1.0 + r_star * -np.expm1(-R_D / r_star)))
+    with np.errstate(all="ignore"):
+        d_eff = U * (1.0 + r_star * -np.expm1(-R_D / r_star))
+    return scalar_or_array(_positive_result("effective data", d_eff, "unique_tokens, epochs, r_d_star"))

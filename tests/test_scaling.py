@@ -428,3 +428,84 @@ def test_the_default_fit_is_the_replication_the_lessons_teach():
     assert scaling.DEFAULT_FIT is BESIROGLU_2024
     assert compute_optimal(1e24).tokens_per_param == pytest.approx(18.1, abs=0.5)
     assert compute_optimal(1e24, HOFFMANN_2022).tokens_per_param == pytest.approx(97.7, abs=1.0)
+
+
+# --------------------------------------------------------------------------- #
+# The contract: stored values, no NaN or inf, records that compare            #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize("budget", [5e-324, 1e-300, 1.0, 1e300, 1.7e308])
+@pytest.mark.parametrize("fit", sorted(FITS))
+def test_compute_optimal_is_finite_and_consistent_at_any_positive_budget(budget, fit):
+    """Issue 10: compute_optimal(5e-324) returned NaN tokens per parameter (C/6 underflowed to 0).
+    The allocation is computed in logarithms, so every positive budget gives a finite split with 6ND = C."""
+    opt = compute_optimal(budget, fit)
+    values = dataclasses.astuple(opt)
+    assert all(math.isfinite(v) and v > 0 for v in values), values
+    assert math.log(6 * opt.n_params) + math.log(opt.n_tokens) == pytest.approx(math.log(budget), abs=1e-9)
+    assert opt.tokens_per_param == pytest.approx(opt.n_tokens / opt.n_params, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("call", "names"),
+    [
+        (lambda: training_flop(1e300, 1e300), "n_params, n_tokens"),  # overflows to inf
+        (lambda: training_flop(1e-300, 1e-300), "n_params, n_tokens"),  # underflows to 0
+        (lambda: n_params_for_flop(1e-300, 1e300), "training_flop, n_tokens"),
+        (lambda: n_tokens_for_flop(1e300, 1e-300), "training_flop, n_params"),
+        (lambda: isoflop_curve(1e-300, 1e300), "compute_flop, n_params"),
+        (lambda: compute_for_optimal_tokens(1e300, KAPLAN_2020), "n_tokens, fit"),
+        (lambda: chinchilla_optimal_for_loss(1e-10, ChinchillaFit("f", E=0.0, A=1.0, B=1.0, alpha=0.01, beta=0.01)),
+         "target_loss, fit"),  # N = (A (alpha+beta) / (beta R))^(1/alpha) = (2e10)^100
+        (lambda: inference_aware_optimal(1e300, 1e12), "target_loss, inference_tokens, fit"),
+        (lambda: effective_data_tokens(1e308, 1e4), "unique_tokens, epochs, r_d_star"),
+        (lambda: KAPLAN_2020.loss_n(1e-300), "n_params"),
+    ],
+)
+def test_results_beyond_floating_point_raise_naming_the_inputs(call, names):
+    """Valid inputs whose result overflows or underflows raise a ValueError naming what to check, never inf or 0."""
+    with pytest.raises(ValueError, match=rf"outside the model's range \(check {names}\)"):
+        call()
+
+
+def test_shapes_that_do_not_broadcast_are_named():
+    with pytest.raises(ValueError, match=r"compute_flop and n_params must broadcast.*\(2,\).*\(3,\)"):
+        isoflop_curve([1e22, 1e23], [1e9, 1e10, 1e11])
+    with pytest.raises(ValueError, match="target_loss and inference_tokens must broadcast"):
+        inference_aware_optimal([2.1, 2.2], [0.0, 1e12, 1e13])
+
+
+def test_fits_store_validated_numbers_and_text():
+    f = ChinchillaFit("fit", E=np.float64(1.7), A=np.array(400.0), B=400, alpha=0.3, beta=0.3)
+    assert all(type(getattr(f, k)) is float for k in ("E", "A", "B", "alpha", "beta"))
+    for bad in ({"E": "1.7"}, {"A": [400.0]}, {"alpha": True}, {"source": None}, {"name": 3}):
+        kwargs = dict(name="fit", E=1.7, A=400.0, B=400.0, alpha=0.3, beta=0.3) | bad
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            ChinchillaFit(**kwargs)
+    with pytest.raises(ValueError, match="source"):
+        KaplanFit("k", alpha_n=0.07, alpha_d=0.1, n_c=1e13, d_c=1e13, source=["a paper"])
+
+
+def test_g_of_an_extreme_fit_raises_instead_of_overflowing():
+    """G = (alpha A / (beta B))^(1/(alpha+beta)) overflows for constants far from any published fit."""
+    extreme = ChinchillaFit("extreme", E=1.0, A=1e300, B=1e-300, alpha=0.01, beta=0.01)
+    assert math.isfinite(extreme.log_G)
+    with pytest.raises(ValueError, match=r"G is not a finite number.*check A, B, alpha, beta"):
+        _ = extreme.G
+    assert HOFFMANN_2022.G == pytest.approx(math.exp(HOFFMANN_2022.log_G), rel=1e-15)
+
+
+def test_get_fit_names_the_callers_parameter():
+    with pytest.raises(ValueError, match=r"^name_or_fit must be one of"):
+        get_fit("gpt4")
+    with pytest.raises(ValueError, match=r"^fit must be one of"):
+        compute_optimal(1e23, fit=None)
+
+
+def test_result_records_with_arrays_compare_field_by_field():
+    budgets = np.array([1e21, 1e23])
+    assert compute_optimal(budgets) == compute_optimal(budgets.copy())
+    assert compute_optimal(budgets) != compute_optimal(budgets * 2)
+    served = np.array([0.0, 1e12])
+    assert inference_aware_optimal(2.2, served) == inference_aware_optimal(2.2, served)

@@ -7,6 +7,8 @@ snapshot's estimate must fall in.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import importlib.resources
 import io
 import re
 
@@ -85,14 +87,19 @@ def test_a_newer_download_with_renamed_and_extra_columns_loads(tmp_path):
     assert fit_notable_trend(m).growth_per_year == pytest.approx(fit_notable_trend(MODELS).growth_per_year)
 
 
-@pytest.mark.parametrize("column", ["Training compute (FLOP)", "Publication date", "Model", "Country (from Organization)"])
-def test_a_missing_required_column_is_named(tmp_path, column):
+@pytest.mark.parametrize("column, words", [
+    # Columns Epoch has only ever named one way: the kit's CSV reader checks the header (read_csv's `required`).
+    ("Training compute (FLOP)", "header lacks the required column(s) Training compute (FLOP)"),
+    ("Publication date", "header lacks the required column(s) Publication date"),
+    ("Model", "header lacks the required column(s) Model"),
+    # A column Epoch has renamed: the message gives every name it has had.
+    ("Country (from Organization)", "missing column 'Country (from Organization)' (or 'Country (of organization)')"),
+])
+def test_a_missing_required_column_is_named(tmp_path, column, words):
     header, rows = _snapshot_rows()
     header = [h for h in header if h != column]
-    with pytest.raises(ValueError, match=re.escape(f"missing column '{column}'")) as exc:
+    with pytest.raises(ValueError, match=re.escape(f"notable_ai_models.csv: {words}")):
         load_notable_models(_write(tmp_path, header, rows[:5]))
-    if column.startswith("Country"):
-        assert "Country (of organization)" in str(exc.value)  # the other name Epoch has used
 
 
 def test_a_missing_optional_column_is_refused_only_where_it_is_needed(tmp_path):
@@ -105,6 +112,7 @@ def test_a_missing_optional_column_is_refused_only_where_it_is_needed(tmp_path):
 
 
 @pytest.mark.parametrize("column, value, words", [
+    ("Publication date", "1949-06-01", "ISO date yyyy-mm-dd from 1950-01-01 to 2100-01-01"),
     ("Training compute (FLOP)", "lots", "must be a number"),
     ("Training compute (FLOP)", "-3e23", "must be in"),
     ("Training compute (FLOP)", "inf", "must be in"),
@@ -171,6 +179,46 @@ def test_domains_lists_languages_first():
 
 
 # ----------------------------------------------------------------------------- frontier status
+
+
+def _top_by_definition(year, flop, n):
+    """Epoch's definition, word for word: fewer than n models published on or before the date used more compute."""
+    out = []
+    for t, c in zip(year, flop, strict=True):
+        if np.isnan(t) or np.isnan(c):
+            out.append(False)
+            continue
+        bigger_earlier = sum(1 for t2, c2 in zip(year, flop, strict=True) if t2 <= t and c2 > c)  # NaN compares False
+        out.append(bigger_earlier < n)
+    return np.array(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([2019.0, 2020.0, 2020.5, 2021.0, np.nan]) | st.floats(2000, 2025),
+                          st.sampled_from([1e20, 2e20, np.nan]) | st.floats(15, 27).map(lambda e: 10.0**e)),
+                min_size=1, max_size=30),
+       st.integers(1, 6))
+def test_top_at_release_is_epochs_definition(points, n):
+    """The one-sweep computation (a heap of the n largest budgets so far) equals the definition, ties and gaps included."""
+    year = np.array([p[0] for p in points])
+    flop = np.array([p[1] for p in points])
+    np.testing.assert_array_equal(top_at_release(year, flop, n), _top_by_definition(year, flop, n))
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(year=[2020.0, 1900.0], training_flop=[1e20, 1e21]), "year"),
+    (dict(year=[2020.0, 2021.0], training_flop=[1e20, -1.0]), "training_flop"),
+    (dict(year=[2020.0, 2021.0], training_flop=[1e20, np.inf]), "training_flop"),
+    (dict(year=2020.0, training_flop=[1e20]), "year"),
+    (dict(year=[], training_flop=[]), "year"),
+    (dict(year=[[2020.0], [2021.0, 2022.0]], training_flop=[1e20, 1e21]), "year"),
+    (dict(year=["2020", "2021"], training_flop=[1e20, 1e21]), "year"),
+    (dict(year=[2020.0, 2021.0], training_flop=[1e20, 1e21], n=2.5), "n"),
+    (dict(year=[2020.0, 2021.0], training_flop=[1e20, 1e21], n=True), "n"),
+])
+def test_top_at_release_refuses_bad_input_naming_it(kwargs, name):
+    with pytest.raises(ValueError, match=rf"^{name} must"):
+        top_at_release(**kwargs)
 
 
 def test_top_at_release_by_hand():
@@ -271,10 +319,23 @@ def test_fit_notable_trend_refuses_bad_input():
         fit_notable_trend(MODELS, "flops")
     with pytest.raises(ValueError, match="end_year"):
         fit_notable_trend(MODELS, start_year=2020, end_year=2019)
-    with pytest.raises(ValueError, match="at least 3"):
+    with pytest.raises(ValueError, match=r"at least 3 Driving models .*got 0 \(check start_year, end_year, domain"):
         fit_notable_trend(MODELS, domain="Driving")
+    for kwargs, name in [(dict(start_year=None), "start_year"), (dict(start_year=2419), "start_year"),
+                         (dict(end_year="2024"), "end_year"), (dict(models="snapshot"), "models"),
+                         (dict(confidence=()), "confidence"), (dict(confidence=[3]), "confidence"),
+                         (dict(frontier_only=1), "frontier_only")]:
+        with pytest.raises(ValueError, match=rf"^{name} must"):
+            fit_notable_trend(**kwargs)
     fit = fit_notable_trend(MODELS)
     assert "Epoch AI" in fit.source and "CC-BY 4.0" in fit.source
+
+
+def test_one_confidence_label_is_named_whole_in_the_source():
+    """A single label may be given as a string; the source once spelled it 'rated C/o/n/f/i/d/e/n/t'."""
+    fit = fit_notable_trend(MODELS, confidence="Confident")
+    assert "models rated Confident," in fit.source
+    assert fit == fit_notable_trend(MODELS, confidence=("Confident",))
 
 
 # ----------------------------------------------------------------------------- who trains frontier models
@@ -303,7 +364,7 @@ def test_co_developed_models_are_split_and_research_groups_pool_into_their_firm(
         made.append(base | {"Model": f"M{i}", "Organization": org, "Country (from Organization)": country,
                             "Publication date": "2023-01-01", "Training compute (FLOP)": "1e25"})
     m = load_notable_models(_write(tmp_path, header, made))
-    shares = lambda by: dict(zip(developer_shares(m, by).firms, developer_shares(m, by).frac_shares))  # noqa: E731
+    shares = lambda by: dict(zip(developer_shares(m, by).firms, developer_shares(m, by).frac_shares, strict=True))  # noqa: E731
     by_firm = shares("firm")
     assert by_firm == pytest.approx({"Google": 1 / 3, "OpenAI": 1 / 3, "Meta": 1 / 6, "University X": 1 / 6})
     assert shares("organisation")["Google Brain"] == pytest.approx(1 / 6)
@@ -316,5 +377,71 @@ def test_developer_shares_refuses_bad_input():
         developer_shares(MODELS, "lab")
     with pytest.raises(ValueError, match="top must be"):
         developer_shares(MODELS, top=0)
-    with pytest.raises(ValueError, match="no selected model"):
+    with pytest.raises(ValueError, match=r"no selected model names its firm .*check start_year"):
         developer_shares(MODELS, start_year=2030)
+    for kwargs, name in [(dict(top=2.5), "top"), (dict(top=True), "top"), (dict(start_year=2419), "start_year"),
+                         (dict(end_year=[2020]), "end_year"), (dict(models=[]), "models"),
+                         (dict(frontier_only="yes"), "frontier_only")]:
+        with pytest.raises(ValueError, match=rf"^{name} must"):
+            developer_shares(**kwargs)
+
+
+# ----------------------------------------------------------------------------- the table as a record
+
+
+def _columns(**changes):
+    """The columns of the first four models of the snapshot, as keyword arguments of NotableModels."""
+    keep = np.zeros(len(MODELS), dtype=bool)
+    keep[:4] = True
+    sub = MODELS.subset(keep)
+    fields = {f.name: getattr(sub, f.name) for f in dataclasses.fields(NotableModels) if f.init}
+    return fields | changes
+
+
+def test_notable_models_compare_column_by_column_and_store_read_only_copies():
+    by_path = load_notable_models(str(importlib.resources.files("compute_econ").joinpath("data", trends.EPOCH_SNAPSHOT_FILE)))
+    assert by_path is not MODELS and by_path != MODELS  # read by path, it cites the file it came from
+    assert dataclasses.replace(by_path, attribution=MODELS.attribution, credit=MODELS.credit) == MODELS
+    again = NotableModels(**_columns())
+    assert again == NotableModels(**_columns())
+    assert again != NotableModels(**_columns(confidence=("Likely",) * 4))
+    flop = np.array(again.training_flop)
+    copy = NotableModels(**_columns(training_flop=flop))
+    flop[0] = 1.0
+    assert copy.training_flop[0] == again.training_flop[0] and not copy.training_flop.flags.writeable
+    assert NotableModels(**_columns(model=list(again.model))).model == again.model  # a list is stored as a tuple
+
+
+@pytest.mark.parametrize("changes, words", [
+    (dict(model=("A", "A", "B", "C")), "model must name each model once, got 'A' twice"),
+    (dict(model=("A", "", "B", "C")), "model must hold non-empty strings"),
+    (dict(domain=("Language",) * 3), r"domain must have one entry per row \(4, the length of model\), got 3"),
+    (dict(country="United States of America"), "country must be a sequence of strings"),
+    (dict(year=np.array([2020.0, 2419.0, np.nan, 2021.0])), r"year must be a sequence of numbers in \[1950, 2100\]"),
+    (dict(training_flop=np.array([1e20, -1.0, np.nan, 1e21])), "training_flop must be"),
+    (dict(frac_hardware_utilisation=np.array([0.4, 1.5, np.nan, np.nan])), r"frac_hardware_utilisation must be .*\(0, 1\]"),
+    (dict(n_params=["1e9"] * 4), "n_params must be"),
+    (dict(is_frontier=np.array([1.0, 0.0, 0.0, 1.0])), "is_frontier must be a sequence of True/False"),
+    (dict(fields_present=frozenset({"model"})), "fields_present must name kit fields"),
+    (dict(fields_present="model"), "fields_present must be a set of kit fields"),
+    (dict(attribution=""), "attribution must be a non-empty string"),
+    (dict(label=None), "label must be a string"),
+])
+def test_notable_models_refuse_bad_columns_naming_them(changes, words):
+    with pytest.raises(ValueError, match=words):
+        NotableModels(**_columns(**changes))
+
+
+@pytest.mark.parametrize("path", [0, True, 2.5, object(), ["notable.csv"]])
+def test_load_notable_models_refuses_a_path_that_is_not_one(path):
+    with pytest.raises(ValueError, match=r"^path must be a CSV file path"):
+        load_notable_models(path)
+
+
+def test_row_and_require_name_their_parameters():
+    with pytest.raises(ValueError, match=r"^model must be a non-empty string"):
+        MODELS.row(3)
+    with pytest.raises(ValueError, match=r"^name must be one of"):
+        MODELS.require("flops")
+    with pytest.raises(ValueError, match=r"^has must"):
+        MODELS.mask(has=3)

@@ -25,17 +25,20 @@ frontier AI models", arXiv:2405.21015 (the amortised-cost column and its trend).
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ import _data
 from compute_econ import market as _market
-from compute_econ._validate import as_float_array
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import MAX_WORK_ITEMS, YEAR_RANGE, choice, flag, instance, integer, scalar, text
 
 from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
 
@@ -97,6 +100,9 @@ EPOCH_COLUMNS: Mapping[str, tuple[str, ...]] = {
 REQUIRED_FIELDS: tuple[str, ...] = (
     "model", "domain", "organisation", "country", "publication_date", "training_flop", "confidence", "is_frontier",
 )
+# The required fields Epoch has only ever named one way: the CSV reader checks the header for them
+# (read_csv's ``required``); the others (country) are found by any of their names.
+_REQUIRED_COLUMNS: tuple[str, ...] = tuple(EPOCH_COLUMNS[f][0] for f in REQUIRED_FIELDS if len(EPOCH_COLUMNS[f]) == 1)
 
 _TEXT_FIELDS = ("model", "domain", "organisation", "organisation_category", "country", "publication_date",
                 "hardware", "confidence", "accessibility", "estimation_method")
@@ -145,22 +151,123 @@ PARENT_FIRM: Mapping[str, str] = {
 FRONTIER_TOP_N = 10
 
 
-@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
-class NotableModels:
+# ----------------------------------------------------------------------------- column checks
+
+
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _check_length(name: str, got: int, n: int, reference: str) -> None:
+    if got != n:
+        raise ValueError(f"{name} must have one entry per row ({n}, the length of {reference}), got {got}")
+
+
+def _text_column(name: str, value: Any, n: int | None, reference: str, *, non_empty: bool = False) -> tuple[str, ...]:
+    """A column of strings (a list, tuple or array), one per row; ``n`` None takes its length as the reference."""
+    if not isinstance(value, (list, tuple, np.ndarray)) or (isinstance(value, np.ndarray) and value.ndim != 1):
+        raise ValueError(f"{name} must be a sequence of strings, one per row, got {_short(value)}")
+    out = tuple(value)
+    for v in out:
+        if not isinstance(v, str) or (non_empty and not v.strip()):
+            raise ValueError(f"{name} must hold {'non-empty ' if non_empty else ''}strings, one per row, got {_short(v)}")
+    if n is not None:
+        _check_length(name, len(out), n, reference)
+    return tuple(str(v) for v in out)
+
+
+def _number_column(name: str, value: Any, n: int, reference: str, low: float, low_inclusive: bool, high: float,
+                   *, missing_ok: bool = True) -> np.ndarray:
+    """A read-only float column, one per row, each NaN (missing, if allowed) or in the valid range."""
+    lb = "[" if low_inclusive else "("
+    valid = f"{lb}{low:g}, {high:g}{']' if math.isfinite(high) else ')'}"
+    want = f"a sequence of numbers in {valid}" + (" or NaN where the value is missing" if missing_ok else "")
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{name} must be {want}, one per row, got {_short(value)}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {want}, one per row (a flat sequence), got {_short(value)}") from None
+    if arr.ndim != 1 or (arr.dtype.kind not in "iuf" and not (arr.size == 0 and arr.dtype.kind == "O")):
+        raise ValueError(f"{name} must be {want}, one per row, got {_short(value)}")
+    _check_length(name, len(arr), n, reference)
+    arr = arr.astype(float)  # a copy: the record owns its column
+    known = arr[~np.isnan(arr)]
+    if not missing_ok and known.size != arr.size:
+        raise ValueError(f"{name} must be {want}, one per row, got NaN (a missing value) in row "
+                         f"{int(np.flatnonzero(np.isnan(arr))[0])}")
+    bad = ~np.isfinite(known) | (known < low if low_inclusive else known <= low) | (known > high)
+    if bad.any():
+        raise ValueError(f"{name} must be {want}, got {known[bad][0]!r}")
+    return _readonly(arr)
+
+
+def _flat(name: str, value: Any) -> np.ndarray:
+    """A sequence (or rectangular array) as a flat array; a ``ValueError`` naming ``name`` otherwise."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        try:
+            return np.asarray(value).ravel()
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(f"{name} must be a sequence of numbers (NaN where missing), got {_short(value)}")
+
+
+def _flag_column(name: str, value: Any, n: int, reference: str) -> np.ndarray:
+    """A read-only boolean column, one per row."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        arr = np.asarray(None)
+    if arr.ndim != 1 or arr.dtype != bool:
+        raise ValueError(f"{name} must be a sequence of True/False, one per row, got {_short(value)}")
+    _check_length(name, len(arr), n, reference)
+    return _readonly(arr.copy())
+
+
+def _csv_path(path: Any) -> str | os.PathLike[str] | None:
+    """``None`` (the shipped table) or a file path; anything else is refused, naming ``path``."""
+    if path is None:
+        return None
+    if isinstance(path, (str, os.PathLike)) and isinstance(os.fspath(path), str):
+        if "\x00" in os.fspath(path):
+            raise ValueError(f"path must be a CSV file path without a null character, got {_short(path)}")
+        return path
+    raise ValueError(f"path must be a CSV file path (str or os.PathLike) or None for the shipped table, got "
+                     f"{_short(path)}")
+
+
+def _optional_year(name: str, value: Any) -> float | None:
+    return None if value is None else scalar(name, value, *YEAR_RANGE)
+
+
+def _year_window(start_year: Any, end_year: Any) -> tuple[float | None, float | None]:
+    """Validated (start_year, end_year), either None; end_year >= start_year."""
+    start, end = _optional_year("start_year", start_year), _optional_year("end_year", end_year)
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"end_year must be >= start_year ({start:g}), got {end:g}")
+    return start, end
+
+
+@dataclass(frozen=True, eq=False)
+class NotableModels(ArrayRecord):
     """Epoch AI's notable models as parallel, read-only columns (one entry per model).
 
     Text columns are tuples of str (Epoch's text, "" where empty; multi-valued
     fields such as ``domain``, ``organisation`` and ``country`` keep Epoch's
     comma-separated lists). Numeric columns are float arrays with NaN where
-    Epoch has no value; columns absent from the file are all-NaN (or "") and
-    listed as missing in :attr:`fields_present`.
+    Epoch has no value (a missing figure, not a result); columns absent from the
+    file are all-NaN (or "") and listed as missing in :attr:`fields_present`.
+    Built by :func:`load_notable_models` and :meth:`subset`; every column is
+    checked (one entry per model, numbers in their range) and stored read-only,
+    and two tables compare column by column with ``==``.
 
     Attributes
     ----------
     model, domain, organisation, organisation_category, country, publication_date,
     hardware, confidence, accessibility, estimation_method : tuple of str
     year : numpy.ndarray
-        Publication date as a decimal year (NaN if the date is empty).
+        Publication date as a decimal year, 1950-2100 (NaN if the date is empty).
     n_params, training_flop, n_datapoints, epochs, training_hours, hardware_quantity,
     frac_hardware_utilisation, training_cost_usd_2023, training_power_watts : numpy.ndarray
         Parameters, training compute (FLOP), training data points (tokens for
@@ -219,14 +326,37 @@ class NotableModels:
     _domain_masks: dict[str, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        put = functools.partial(object.__setattr__, self)
+        put("model", _text_column("model", self.model, None, "model", non_empty=True))
         n = len(self.model)
-        for name in _TEXT_FIELDS + _FLAG_FIELDS + tuple(_NUMBER_FIELDS):
-            if len(getattr(self, name)) != n:
-                raise ValueError(f"NotableModels.{name} has length {len(getattr(self, name))}, expected {n}")
-        object.__setattr__(self, "_index", {m: i for i, m in enumerate(self.model)})
+        for name in _TEXT_FIELDS[1:]:
+            put(name, _text_column(name, getattr(self, name), n, "model"))
+        put("year", _number_column("year", self.year, n, "model", YEAR_RANGE[0], True, YEAR_RANGE[1]))
+        for name, (low, low_inclusive, high) in _NUMBER_FIELDS.items():
+            put(name, _number_column(name, getattr(self, name), n, "model", low, low_inclusive, high))
+        for name in _FLAG_FIELDS:
+            put(name, _flag_column(name, getattr(self, name), n, "model"))
+        present = self.fields_present
+        if not isinstance(present, (set, frozenset, list, tuple)) or not all(isinstance(f, str) for f in present):
+            raise ValueError(f"fields_present must be a set of kit fields from {list(EPOCH_COLUMNS)}, "
+                             f"got {_short(present)}")
+        unknown = sorted(set(present) - set(EPOCH_COLUMNS))
+        lacking = [f for f in REQUIRED_FIELDS if f not in present]
+        if unknown or lacking:
+            raise ValueError(f"fields_present must name kit fields from {list(EPOCH_COLUMNS)} including "
+                             f"{list(REQUIRED_FIELDS)}, got {sorted(present)}")
+        put("fields_present", frozenset(present))
+        put("label", text("label", self.label, allow_empty=True))
+        put("attribution", text("attribution", self.attribution))
+        put("credit", text("credit", self.credit))
+        index = {m: i for i, m in enumerate(self.model)}
+        if len(index) != n:
+            twice = next(m for i, m in enumerate(self.model) if index[m] != i)
+            raise ValueError(f"model must name each model once, got {twice!r} twice")
+        put("_index", index)
         masks: dict[str, np.ndarray] = {}
-        for i, text in enumerate(self.domain):
-            for d in _split(text):
+        for i, domains in enumerate(self.domain):
+            for d in _split(domains):
                 masks.setdefault(d, np.zeros(n, dtype=bool))[i] = True
         object.__setattr__(self, "_domain_masks", {d: _readonly(m) for d, m in masks.items()})
 
@@ -246,6 +376,7 @@ class NotableModels:
         ValueError
             If ``model`` is not in the data (Epoch's exact name, e.g. "GPT-3 175B (davinci)").
         """
+        model = text("model", model)
         try:
             i = self._index[model]
         except KeyError:
@@ -259,8 +390,7 @@ class NotableModels:
 
     def require(self, name: str) -> None:
         """Raise a ``ValueError`` naming Epoch's column if the file lacked the field ``name``."""
-        if name not in EPOCH_COLUMNS:
-            raise ValueError(f"field must be one of {list(EPOCH_COLUMNS)}, got {name!r}")
+        name = choice("name", name, tuple(EPOCH_COLUMNS))
         if name not in self.fields_present:
             raise ValueError(f"{self.label} has no column {' or '.join(map(repr, EPOCH_COLUMNS[name]))}, "
                              f"which {name!r} is read from")
@@ -296,11 +426,12 @@ class NotableModels:
         has : str or sequence of str
             Numeric fields that must have a value (default ``"training_flop"``); ``()`` for none.
         """
+        start, end = _year_window(start_year, end_year)
         keep = np.ones(len(self), dtype=bool)
-        if start_year is not None:
-            keep &= self.year >= float(as_float_array("start_year", start_year))
-        if end_year is not None:
-            keep &= self.year <= float(as_float_array("end_year", end_year))
+        if start is not None:
+            keep &= self.year >= start
+        if end is not None:
+            keep &= self.year <= end
         if domain is not None:
             if not isinstance(domain, str):
                 raise ValueError(f"domain must be a string such as 'Language', or None, got {domain!r}")
@@ -308,32 +439,31 @@ class NotableModels:
                 raise ValueError(f"domain must be one of the domains in {self.label}, {list(self.domains())}, "
                                  f"got {domain!r}")
             keep &= self._domain_masks[domain]
-        if not isinstance(frontier_only, (bool, np.bool_)):
-            raise ValueError(f"frontier_only must be True or False, got {frontier_only!r}")
-        if frontier_only:
+        if flag("frontier_only", frontier_only):
             keep &= self.is_frontier
-        if confidence is not None:
-            if isinstance(confidence, str):
-                confidence = (confidence,)
-            known = set(CONFIDENCE_LEVELS) | {"Unknown", ""}
-            bad = [c for c in confidence if c not in known]
-            if bad:
-                raise ValueError(f"confidence must list labels from {sorted(known)}, got {bad[0]!r}")
-            keep &= np.array([c in confidence for c in self.confidence], dtype=bool)
+        labels = _confidence_labels(confidence)
+        if labels is not None:
+            keep &= np.array([c in labels for c in self.confidence], dtype=bool)
+        if not isinstance(has, (str, list, tuple)):
+            raise ValueError(f"has must be a numeric field or a sequence of them, from {list(_NUMBER_FIELDS)}, "
+                             f"got {_short(has)}")
         for name in (has,) if isinstance(has, str) else tuple(has):
-            if name not in _NUMBER_FIELDS:
-                raise ValueError(f"has must name numeric fields from {list(_NUMBER_FIELDS)}, got {name!r}")
+            if not isinstance(name, str) or name not in _NUMBER_FIELDS:
+                raise ValueError(f"has must name numeric fields from {list(_NUMBER_FIELDS)}, got {_short(name)}")
             self.require(name)
             keep &= np.isfinite(getattr(self, name))
         return keep
 
-    def subset(self, keep: ArrayLike) -> "NotableModels":
+    def subset(self, keep: ArrayLike) -> NotableModels:
         """The models where the boolean ``keep`` is true (e.g. from :meth:`mask`), as a new table.
 
         Frontier status is kept as computed over the full table (a model's rank when released
         does not depend on which other models a learner selects afterwards).
         """
-        keep = np.asarray(keep)
+        try:
+            keep = np.asarray(keep)
+        except (TypeError, ValueError):
+            keep = np.asarray(None)
         if keep.dtype != bool or keep.shape != (len(self),):
             raise ValueError(f"keep must be a boolean array of length {len(self)}, got {keep.dtype} {keep.shape}")
         idx = np.flatnonzero(keep)
@@ -350,14 +480,18 @@ def top_at_release(year: ArrayLike, training_flop: ArrayLike, n: int = FRONTIER_
     (itself excluded) used more training compute. Models without a date or a
     compute estimate (NaN) are never counted and never rank others.
 
+    One sweep through the models in date order keeps the ``n`` largest budgets
+    published so far: a model counts if its compute is at least the n-th largest
+    among models published on or before its date (``O(m log n)`` for ``m`` models).
+
     Parameters
     ----------
     year : array_like
-        Publication dates, decimal years (NaN allowed).
+        Publication dates, decimal years 1950-2100 (NaN allowed: an undated model).
     training_flop : array_like
-        Training compute, FLOP (NaN allowed), same length.
+        Training compute, FLOP, > 0 (NaN allowed: no estimate), same length.
     n : int
-        How many count as the frontier at any date (default 10, Epoch's definition).
+        How many count as the frontier at any date (>= 1; default 10, Epoch's definition).
 
     Returns
     -------
@@ -370,18 +504,33 @@ def top_at_release(year: ArrayLike, training_flop: ArrayLike, n: int = FRONTIER_
     (running top 10, 5.3x/year from 2010 to May 2024); Epoch's
     ``find_top_models_up_to_release`` (epoch-research/training-cost-trends).
     """
-    t = np.asarray(year, dtype=float).ravel()
-    c = np.asarray(training_flop, dtype=float).ravel()
-    if t.shape != c.shape:
+    n = integer("n", n, 1)
+    t, c = _flat("year", year), _flat("training_flop", training_flop)
+    if t.size != c.size:
         raise ValueError(f"year and training_flop must have the same length, got {t.size} and {c.size}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1 (valid range: [1, inf)), got {n!r}")
-    ok = np.isfinite(t) & np.isfinite(c)
-    ti, ci = t[ok], c[ok]
-    # bigger_earlier[i, j]: model j was published no later than i and used more compute
-    bigger_earlier = (ti[None, :] <= ti[:, None]) & (ci[None, :] > ci[:, None])
-    out = np.zeros(t.shape, dtype=bool)
-    out[ok] = bigger_earlier.sum(axis=1) < n
+    m = t.size
+    if not 1 <= m <= MAX_WORK_ITEMS:
+        raise ValueError(f"year must hold 1 to {MAX_WORK_ITEMS:,} publication dates, got {m}")
+    t = _number_column("year", t, m, "year", YEAR_RANGE[0], True, YEAR_RANGE[1])
+    c = _number_column("training_flop", c, m, "year", 0.0, False, math.inf)
+    out = np.zeros(m, dtype=bool)
+    idx = np.flatnonzero(~np.isnan(t) & ~np.isnan(c))
+    idx = idx[np.argsort(t[idx], kind="stable")]
+    largest: list[float] = []  # a min-heap of the n largest budgets published so far
+    start = 0
+    while start < idx.size:  # one date at a time: models of the same day rank each other
+        stop = start
+        while stop < idx.size and t[idx[stop]] == t[idx[start]]:
+            budget = float(c[idx[stop]])
+            if len(largest) < n:
+                heapq.heappush(largest, budget)
+            elif budget > largest[0]:
+                heapq.heapreplace(largest, budget)
+            stop += 1
+        threshold = largest[0] if len(largest) >= n else -math.inf
+        day = idx[start:stop]
+        out[day] = c[day] >= threshold
+        start = stop
     return out
 
 
@@ -428,8 +577,8 @@ def _parse_notable(table: _data.CsvTable, attribution: str, credit: str) -> Nota
         try:
             years.append(_one_decimal_year("date", date) if date else math.nan)
         except ValueError:
-            raise ValueError(f"{where}: column {columns['publication_date']!r} must be an ISO date yyyy-mm-dd, "
-                             f"got {date!r}") from None
+            raise ValueError(f"{where}: column {columns['publication_date']!r} must be an ISO date yyyy-mm-dd "
+                             f"from {YEAR_RANGE[0]:.0f}-01-01 to {YEAR_RANGE[1]:.0f}-01-01, got {date!r}") from None
         for f, (low, low_inclusive, high) in _NUMBER_FIELDS.items():
             nums[f].append(_data.number(row.text(columns[f]), where, columns[f], low=low, low_inclusive=low_inclusive,
                                         high=high) if f in columns else math.nan)
@@ -440,12 +589,13 @@ def _parse_notable(table: _data.CsvTable, attribution: str, credit: str) -> Nota
         frontier.append(flag in _TRUE)
     year = np.array(years, dtype=float)
     flop = np.array(nums["training_flop"], dtype=float)
+    kw: dict[str, Any] = {f: tuple(v) for f, v in text.items()}
+    kw.update({f: np.array(v, dtype=float) for f, v in nums.items()})
     return NotableModels(
-        **{f: tuple(v) for f, v in text.items()},
-        year=_readonly(year),
-        **{f: _readonly(np.array(v, dtype=float)) for f, v in nums.items()},
-        is_frontier=_readonly(top_at_release(year, flop, FRONTIER_TOP_N)),
-        epoch_frontier_flag=_readonly(np.array(frontier, dtype=bool)),
+        **kw,
+        year=year,
+        is_frontier=top_at_release(year, flop, FRONTIER_TOP_N),
+        epoch_frontier_flag=np.array(frontier, dtype=bool),
         fields_present=frozenset(columns),
         label=table.label,
         attribution=attribution,
@@ -453,9 +603,18 @@ def _parse_notable(table: _data.CsvTable, attribution: str, credit: str) -> Nota
     )
 
 
+def _read(path: str | os.PathLike[str] | None) -> _data.CsvTable:
+    """The CSV through the kit's one reader: Epoch's single-named required columns checked in the header.
+
+    Epoch's table has no per-row source column: the whole file is Epoch AI's, cited once by the
+    attribution its licence asks for (:data:`EPOCH_ATTRIBUTION`), which every fit and plot carries.
+    """
+    return _data.read_csv(path, EPOCH_SNAPSHOT_FILE, required=_REQUIRED_COLUMNS)
+
+
 @functools.lru_cache(maxsize=1)
 def _load_shipped() -> NotableModels:
-    return _parse_notable(_data.read_csv(None, EPOCH_SNAPSHOT_FILE), EPOCH_ATTRIBUTION, EPOCH_CREDIT)
+    return _parse_notable(_read(None), EPOCH_ATTRIBUTION, EPOCH_CREDIT)
 
 
 def load_notable_models(path: str | os.PathLike[str] | None = None) -> NotableModels:
@@ -486,9 +645,10 @@ def load_notable_models(path: str | os.PathLike[str] | None = None) -> NotableMo
     ----------
     Epoch AI, "Data on Notable AI Models" (CC-BY 4.0), https://epoch.ai/data/notable-ai-models.
     """
+    path = _csv_path(path)
     if path is None:
         return _load_shipped()
-    table = _data.read_csv(path, EPOCH_SNAPSHOT_FILE)
+    table = _read(path)
     attribution = (f"Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from "
                    f"https://epoch.ai/data/notable-ai-models (file {table.label}). CC-BY 4.0.")
     credit = f"Data: Epoch AI, 'Data on Notable AI Models', epoch.ai (CC-BY 4.0), file {table.label}"
@@ -535,21 +695,46 @@ def fit_notable_trend(
     per Year", Epoch AI (log-linear fits to notable models since 2010);
     Cottier et al. 2024, arXiv:2405.21015, Section 3 (amortised cost of frontier models).
     """
-    models = load_notable_models() if models is None else models
-    if quantity not in TREND_QUANTITIES:
-        raise ValueError(f"quantity must be one of {list(TREND_QUANTITIES)}, got {quantity!r}")
-    if end_year is not None and end_year < start_year:
-        raise ValueError(f"end_year must be >= start_year ({start_year:g}), got {end_year:g}")
-    keep = models.mask(start_year=start_year, end_year=end_year, domain=domain, frontier_only=frontier_only,
-                       confidence=confidence, has=quantity)
+    models = _models(models)
+    quantity = choice("quantity", quantity, tuple(TREND_QUANTITIES))
+    start = scalar("start_year", start_year, *YEAR_RANGE)
+    end = _year_window(start, end_year)[1]
+    labels = _confidence_labels(confidence)
+    keep = models.mask(start_year=start, end_year=end, domain=domain, frontier_only=frontier_only,
+                       confidence=labels, has=quantity)
     n = int(keep.sum())
     what = (("frontier " if frontier_only else "") + (f"{domain} " if domain else "") + "models"
-            + (f" rated {'/'.join(confidence)}" if confidence else ""))
+            + (f" rated {'/'.join(labels)}" if labels else ""))
+    selection = "check start_year, end_year, domain, frontier_only, confidence"
     if n < 3:
-        raise ValueError(f"need at least 3 {what} with {quantity} from {start_year:g} to fit a trend, got {n}")
-    label = (f"{TREND_QUANTITIES[quantity][0]} of {n} notable {what}, {start_year:g}-"
-             f"{'' if end_year is None else f'{end_year:g}'}; {models.attribution}")
-    return fit_log_linear(models.year[keep], getattr(models, quantity)[keep], source=label)
+        raise ValueError(f"need at least 3 {what} with {quantity} from {start:g} to fit a trend, got {n} "
+                         f"({selection})")
+    label = (f"{TREND_QUANTITIES[quantity][0]} of {n} notable {what}, {start:g}-"
+             f"{'' if end is None else f'{end:g}'}; {models.attribution}")
+    try:
+        return fit_log_linear(models.year[keep], getattr(models, quantity)[keep], source=label)
+    except ValueError as exc:  # e.g. three models a month apart that grow x1000 a year
+        raise ValueError(f"{exc} ({selection})") from None
+
+
+def _models(models: Any) -> NotableModels:
+    """The caller's table, or the shipped snapshot for ``None``."""
+    return load_notable_models() if models is None else instance("models", models, NotableModels)
+
+
+def _confidence_labels(confidence: Any) -> tuple[str, ...] | None:
+    """``None``, or a non-empty tuple of Epoch's confidence labels (one label may be given as a string)."""
+    if confidence is None:
+        return None
+    known = (*CONFIDENCE_LEVELS, "Unknown", "")
+    labels = (confidence,) if isinstance(confidence, str) else confidence
+    if not isinstance(labels, (list, tuple)) or not labels:
+        raise ValueError(f"confidence must be None, a label or a non-empty sequence of labels from {list(known)}, "
+                         f"got {_short(confidence)}")
+    for label in labels:
+        if not isinstance(label, str) or label not in known:
+            raise ValueError(f"confidence must list labels from {sorted(known)}, got {_short(label)}")
+    return tuple(labels)
 
 
 def developer_shares(
@@ -595,17 +780,15 @@ def developer_shares(
     ----------
     Epoch AI, "Data on Notable AI Models" (Organization, Country, Frontier model columns).
     """
-    models = load_notable_models() if models is None else models
-    if by not in ("firm", "organisation", "country"):
-        raise ValueError(f"by must be 'firm', 'organisation' or 'country', got {by!r}")
-    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
-        raise ValueError(f"top must be an integer >= 1 (valid range: [1, inf)), got {top!r}")
+    models = _models(models)
+    by = choice("by", by, ("firm", "organisation", "country"))
+    top = integer("top", top, 1)
     keep = models.mask(start_year=start_year, end_year=end_year, domain=domain, frontier_only=frontier_only, has=())
     counts: dict[str, float] = {}
     unknown = 0
     column = models.country if by == "country" else models.organisation
-    for text in np.asarray(column, dtype=object)[keep]:
-        names = _split(text)
+    for listed in np.asarray(column, dtype=object)[keep]:
+        names = _split(listed)
         if by == "firm":
             names = [PARENT_FIRM.get(n, n) for n in names]
         names = list(dict.fromkeys(names))  # distinct, in Epoch's order
@@ -616,7 +799,8 @@ def developer_shares(
             counts[name] = counts.get(name, 0.0) + 1.0 / len(names)
     total = sum(counts.values())
     if total == 0:
-        raise ValueError(f"no selected model names its {by} (selection kept {int(keep.sum())} models)")
+        raise ValueError(f"no selected model names its {by} (selection kept {int(keep.sum())} models; check "
+                         "start_year, end_year, frontier_only, domain)")
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     named = ranked[:top]
     rest = total - sum(c for _, c in named)
@@ -624,7 +808,10 @@ def developer_shares(
     shares = np.array([c for _, c in named] + ([rest] if rest > 1e-9 else []), dtype=float) / total
     years = models.year[keep]
     years = years[np.isfinite(years)]
-    first, last = (int(years.min()), int(years.max())) if years.size else (0, 0)
+    if not years.size:
+        raise ValueError("no selected model has a publication date (check start_year, end_year, frontier_only, "
+                         "domain)")
+    first, last = int(years.min()), int(years.max())
     what = ("frontier " if frontier_only else "notable ") + (f"{domain} " if domain else "") + "models"
     return _market.MarketShares(
         market=f"{what} by {by} (Epoch AI)",
@@ -636,6 +823,6 @@ def developer_shares(
         is_estimate=False,
         note=(f"{total:.0f} {what} with a named {by}, {first}-{last}"
               + (f" ({unknown} without one left out)" if unknown else "")
-              + f"; a model with k developers counts 1/k for each"
+              + "; a model with k developers counts 1/k for each"
               + ("; Google includes DeepMind, Brain and Research, Meta includes Facebook and FAIR" if by == "firm" else "")),
     )

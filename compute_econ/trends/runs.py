@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 
 from compute_econ import _data
-from compute_econ._validate import as_float_array
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import YEAR_RANGE, instance, scalar, text
 
 from .fit import LogLinearTrend, _one_decimal_year, _readonly, fit_log_linear
-from .notable import NotableModels, load_notable_models
+from .notable import NotableModels, _csv_path, _number_column, _text_column, _year_window, load_notable_models
 
 __all__ = [
     "TRAINING_RUNS_COLUMNS",
@@ -48,9 +49,13 @@ TRAINING_RUNS_COLUMNS: tuple[str, ...] = (
 # ------------------------------------------------------------------ training runs
 
 
-@dataclass(frozen=True, eq=False)  # holds numpy arrays: compare by identity
-class TrainingRuns:
+@dataclass(frozen=True, eq=False)
+class TrainingRuns(ArrayRecord):
     """Notable training runs as parallel, read-only arrays (one entry per run).
+
+    Built by :func:`load_training_runs`, or by hand from a learner's own runs: every
+    column is checked (one entry per run, a unique name, a source for each run, numbers
+    in their range) and stored read-only; two tables compare column by column with ``==``.
 
     Attributes
     ----------
@@ -61,17 +66,17 @@ class TrainingRuns:
         The same model's name in Epoch AI's data set ("" if it is not there), so
         the two estimates can be compared (:func:`compare_with_epoch`).
     year : numpy.ndarray
-        Publication/announcement date as a decimal year.
+        Publication/announcement date as a decimal year (1950-2100).
     n_params : numpy.ndarray
         Parameters N (activated parameters per token for a mixture of experts, the N of
-        6ND); NaN if unknown.
+        6ND), > 0; NaN if unknown.
     n_params_total : numpy.ndarray
         All parameters of a mixture of experts (671B for DeepSeek-V3, whose N is 37B
-        active); NaN for a dense model, whose N is all of them.
+        active), at least ``n_params``; NaN for a dense model, whose N is all of them.
     n_tokens : numpy.ndarray
-        Training tokens D; NaN if unknown.
+        Training tokens D, > 0; NaN if unknown.
     training_flop : numpy.ndarray
-        Training compute in FLOP (a count).
+        Training compute in FLOP (a count, > 0; never missing).
 
     References
     ----------
@@ -92,19 +97,35 @@ class TrainingRuns:
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        put = functools.partial(object.__setattr__, self)
+        put("name", _text_column("name", self.name, None, "name", non_empty=True))
         n = len(self.name)
-        if not self.epoch_model:
-            object.__setattr__(self, "epoch_model", ("",) * n)
-        if self.n_params_total is None:
-            object.__setattr__(self, "n_params_total", _readonly(np.full(n, np.nan)))
-        for attr in ("organisation", "year", "n_params", "n_tokens", "training_flop", "source", "note", "epoch_model",
-                     "n_params_total"):
-            if len(getattr(self, attr)) != n:
-                raise ValueError(f"TrainingRuns.{attr} has length {len(getattr(self, attr))}, expected {n}")
+        if n == 0:
+            raise ValueError("name must name at least one training run, got an empty sequence")
         index = {nm: i for i, nm in enumerate(self.name)}
         if len(index) != n:
-            raise ValueError("TrainingRuns.name must be unique")
-        object.__setattr__(self, "_index", index)
+            twice = next(nm for i, nm in enumerate(self.name) if index[nm] != i)
+            raise ValueError(f"name must name each run once, got {twice!r} twice")
+        put("organisation", _text_column("organisation", self.organisation, n, "name"))
+        put("source", _text_column("source", self.source, n, "name", non_empty=True))  # every run cites its source
+        put("note", _text_column("note", self.note, n, "name"))
+        no_epoch = isinstance(self.epoch_model, tuple) and not self.epoch_model  # the default: none given
+        put("epoch_model", _text_column("epoch_model", ("",) * n if no_epoch else self.epoch_model, n, "name"))
+        put("year", _number_column("year", self.year, n, "name", YEAR_RANGE[0], True, YEAR_RANGE[1],
+                                   missing_ok=False))
+        put("n_params", _number_column("n_params", self.n_params, n, "name", 0.0, False, math.inf))
+        put("n_tokens", _number_column("n_tokens", self.n_tokens, n, "name", 0.0, False, math.inf))
+        put("training_flop", _number_column("training_flop", self.training_flop, n, "name", 0.0, False, math.inf,
+                                            missing_ok=False))
+        total = _number_column("n_params_total", np.full(n, np.nan) if self.n_params_total is None
+                               else self.n_params_total, n, "name", 0.0, False, math.inf)
+        put("n_params_total", total)
+        below = total < self.n_params  # False where either is NaN (a dense model, or an unknown N)
+        if below.any():
+            i = int(np.flatnonzero(below)[0])
+            raise ValueError(f"n_params_total (all experts) must be at least n_params (active), got "
+                             f"{total[i]:g} < {self.n_params[i]:g} for {self.name[i]!r}")
+        put("_index", index)
 
     def __len__(self) -> int:
         return len(self.name)
@@ -117,6 +138,7 @@ class TrainingRuns:
         ValueError
             If ``name`` is not in the table; the message lists the known names.
         """
+        name = text("name", name)
         try:
             i = self._index[name]
         except KeyError:
@@ -133,7 +155,7 @@ class TrainingRuns:
             "source": self.source[i],
             "note": self.note[i],
             "epoch_model": self.epoch_model[i],
-            "n_params_total": float(self.n_params_total[i]),
+            "n_params_total": float(self.n_params_total[i]),  # type: ignore[index]  # an array once built
         }
 
 
@@ -150,15 +172,14 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
         try:
             years.append(_one_decimal_year("date", row.text("date")))
         except ValueError:
-            raise ValueError(f"{where}: column 'date' must be an ISO date yyyy-mm-dd, got {row.text('date')!r}") from None
+            raise ValueError(f"{where}: column 'date' must be an ISO date yyyy-mm-dd from {YEAR_RANGE[0]:.0f}-01-01 "
+                             f"to {YEAR_RANGE[1]:.0f}-01-01, got {row.text('date')!r}") from None
         for column in ("n_params", "n_tokens", "training_flop", "n_params_total"):
             cols[column].append(_data.number(row.text(column), where, column, required=column == "training_flop"))
         total, active = cols["n_params_total"][-1], cols["n_params"][-1]
         if total < active:  # False when either is NaN (a dense model, or an unknown count)
             raise ValueError(f"{where}: column 'n_params_total' (all experts) must be at least n_params "
                                  f"(active), got {total:g} < {active:g}")
-        if not row.text("source"):
-            raise ValueError(f"{where}: column 'source' is empty (every row must cite its source)")
         for column in ("name", "organisation", "source", "note", "epoch_model"):
             cols[column].append(row.text(column))
     return TrainingRuns(
@@ -175,9 +196,14 @@ def _parse_training_runs(table: _data.CsvTable) -> TrainingRuns:
     )
 
 
+def _read(path: str | os.PathLike[str] | None) -> _data.CsvTable:
+    """The CSV through the kit's one reader: exactly these columns, and a source in every row."""
+    return _data.read_csv(path, "training_runs.csv", columns=TRAINING_RUNS_COLUMNS, source_column="source")
+
+
 @functools.lru_cache(maxsize=1)
 def _load_shipped() -> TrainingRuns:
-    return _parse_training_runs(_data.read_csv(None, "training_runs.csv", columns=TRAINING_RUNS_COLUMNS))
+    return _parse_training_runs(_read(None))
 
 
 def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRuns:
@@ -209,9 +235,10 @@ def load_training_runs(path: str | os.PathLike[str] | None = None) -> TrainingRu
     they report a figure, otherwise Epoch AI, "Data on Notable AI Models"
     (epoch.ai/data/notable-ai-models) or the kit's own 6ND from the paper's N and D.
     """
+    path = _csv_path(path)
     if path is None:
         return _load_shipped()
-    return _parse_training_runs(_data.read_csv(path, "training_runs.csv", columns=TRAINING_RUNS_COLUMNS))
+    return _parse_training_runs(_read(path))
 
 
 def fit_training_compute_trend(
@@ -229,9 +256,9 @@ def fit_training_compute_trend(
     Parameters
     ----------
     start_year : float
-        First decimal year included (default 2017.0, the Transformer).
+        First decimal year included, 1950-2100 (default 2017.0, the Transformer).
     end_year : float, optional
-        Last decimal year included (default: all).
+        Last decimal year included, 1950-2100 and >= ``start_year`` (default: all).
     runs : TrainingRuns, optional
         Table to fit (default :func:`load_training_runs`).
 
@@ -247,14 +274,15 @@ def fit_training_compute_trend(
     Year" (4-5x/year for notable models 2010-May 2024; ~5x/year for frontier
     language models); Sevilla et al. 2022, arXiv:2202.05924, Table 2.
     """
-    runs = load_training_runs() if runs is None else runs
-    start = float(as_float_array("start_year", start_year))
-    end = math.inf if end_year is None else float(as_float_array("end_year", end_year))
-    if end < start:
-        raise ValueError(f"end_year must be >= start_year ({start:g}), got {end:g}")
-    keep = (runs.year >= start) & (runs.year <= end)
+    runs = load_training_runs() if runs is None else instance("runs", runs, TrainingRuns)
+    start = scalar("start_year", start_year, *YEAR_RANGE)
+    end = _year_window(start, end_year)[1]
+    keep = (runs.year >= start) & (runs.year <= (math.inf if end is None else end))
     label = "compute_econ/data/training_runs.csv (notable training runs; sources per row)"
-    return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
+    try:
+        return fit_log_linear(runs.year[keep], runs.training_flop[keep], source=label)
+    except ValueError as exc:  # too few runs in the window, or runs that grow faster than x100 a year
+        raise ValueError(f"{exc} (the runs selected: check start_year, end_year, runs)") from None
 
 
 @dataclass(frozen=True)
@@ -303,8 +331,8 @@ def compare_with_epoch(runs: TrainingRuns | None = None, models: NotableModels |
     ----------
     Epoch AI, "Data on Notable AI Models"; each curated row's own source.
     """
-    runs = load_training_runs() if runs is None else runs
-    models = load_notable_models() if models is None else models
+    runs = load_training_runs() if runs is None else instance("runs", runs, TrainingRuns)
+    models = load_notable_models() if models is None else instance("models", models, NotableModels)
     out = []
     for i, name in enumerate(runs.name):
         epoch_name = runs.epoch_model[i]
