@@ -240,7 +240,7 @@ def _values_near(example_value: Any) -> st.SearchStrategy:
     if isinstance(example_value, numbers.Real) and not isinstance(example_value, bool):
         scaled = st.floats(min_value=-1e6, max_value=1e6).map(lambda k: float(example_value) * k)
         powers = st.integers(min_value=-320, max_value=320).map(lambda e: float(example_value) * 10.0**e
-                                                                if abs(e) < 308 else 10.0**e)
+                                                                if abs(e) < 308 else float(f"1e{e}"))
         return st.one_of(anything, scaled, powers)
     return anything
 
