@@ -32,6 +32,7 @@ from compute_econ._validate import (
     FloatOrArray,
     array,
     finite_result,
+    in_range,
     instance,
     integer,
     non_negative,
@@ -348,7 +349,8 @@ def _frac_overhead(value: ArrayLike) -> np.ndarray:
 
 
 def _pue(value: ArrayLike) -> np.ndarray:
-    return array("pue", value, 1.0)
+    # in_range's wording ("pue must be in [1, inf], got 0.9"), which callers in supply quote
+    return in_range("pue", value, 1.0, INF)
 
 
 def _frac_power(value: ArrayLike) -> np.ndarray:
