@@ -296,14 +296,18 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> FloatOrArray:
     """
     r = non_negative("rate", rate, "per year (fraction)")
     n = positive("years", years, "years")
+    return scalar_or_array(finite_result("capital recovery factor", _crf(r, n), "rate, years"))
+
+
+def _crf(r: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The capital recovery factor of validated arrays (may overflow to inf; callers check)."""
     r, n = np.broadcast_arrays(r, n)
     small = r < 1e-9
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         exact = r / -np.expm1(-n * np.log1p(r))
         # First-order series for tiny r (where the exact form is 0/0): 1/n + r (n + 1) / (2 n)
         series = 1.0 / n + r * (n + 1.0) / (2.0 * n)
-    crf = np.where(small, series, exact)
-    return scalar_or_array(finite_result("capital recovery factor", crf, "rate, years"))
+    return np.where(small, series, exact)
 
 
 @dataclass(frozen=True)
@@ -449,7 +453,7 @@ def _breakdown(parts: Mapping[str, ArrayLike], price_year: int, what: str, input
     """A :class:`CostBreakdown` of ``parts`` broadcast to one shape, its total checked finite."""
     arrays = [np.asarray(v, dtype=float) for v in parts.values()]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    out = {k: np.broadcast_to(a, shape).copy() for k, a in zip(parts, arrays, strict=True)}
+    out = {k: a if a.shape == shape else np.broadcast_to(a, shape).copy() for k, a in zip(parts, arrays, strict=True)}
     with np.errstate(over="ignore", invalid="ignore"):
         total = sum(out.values())
     finite_result(what, total, inputs)
@@ -496,7 +500,7 @@ def _energy_usd_per_busy_hour(o: Ownership) -> float:
 
 def _fixed_usd_per_year(o: Ownership) -> tuple[float, float, float]:
     """(chip capital charge, server/network capital charge, ops) per accelerator per year."""
-    crf = float(capital_recovery_factor(o.cost_of_capital, o.useful_life_years))
+    crf = float(_crf(np.asarray(o.cost_of_capital), np.asarray(o.useful_life_years)))
     K = capex_per_accelerator_usd(o)
     with np.errstate(over="ignore"):
         parts = np.array([o.accelerator_price_usd * crf, (K - o.accelerator_price_usd) * crf,
@@ -548,11 +552,15 @@ def owned_cost_breakdown_per_hour(ownership: Ownership, utilisation: ArrayLike =
     """
     o = _ownership(ownership)
     u = _utilisation(utilisation)
-    chip, server, ops = _fixed_usd_per_year(o)
+    return _owned_per_hour(o, u, _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o))
+
+
+def _owned_per_hour(o: Ownership, u: np.ndarray, fixed: tuple[float, float, float], e: float) -> CostBreakdown:
+    chip, server, ops = fixed
     hours = HOURS_PER_YEAR * u
     with np.errstate(over="ignore", divide="ignore"):
         parts = {"accelerators_usd": chip / hours, "servers_and_network_usd": server / hours,
-                 "energy_usd": np.full(u.shape, _energy_usd_per_busy_hour(o)), "ops_usd": ops / hours}
+                 "energy_usd": np.full(u.shape, e), "ops_usd": ops / hours}
     return _breakdown(parts, o.price_year, "owned cost per accelerator-hour", "ownership, utilisation")
 
 
@@ -640,8 +648,11 @@ def break_even_utilisation(ownership: Ownership, rental_usd_per_hour: ArrayLike)
     """
     o = _ownership(ownership)
     p = _rental_price("rental_usd_per_hour", rental_usd_per_hour)
-    A = sum(_fixed_usd_per_year(o)) / HOURS_PER_YEAR
-    e = _energy_usd_per_busy_hour(o)
+    return _break_even(p, _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o))
+
+
+def _break_even(p: np.ndarray, fixed: tuple[float, float, float], e: float) -> BreakEven:
+    A = sum(fixed) / HOURS_PER_YEAR
     margin = p - e
     with np.errstate(divide="ignore", over="ignore"):
         # A margin so thin that A / margin overflows is, like no margin, a break-even that never comes.
@@ -877,8 +888,9 @@ def rent_or_own(
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
     p = _rental_price("rental_usd_per_hour", rental_usd_per_hour)
     u = _utilisation(utilisation)
-    per_hour = owned_cost_breakdown_per_hour(o, u)
-    be = break_even_utilisation(o, p)
+    fixed, e = _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o)
+    per_hour = _owned_per_hour(o, u, fixed, e)
+    be = _break_even(p, fixed, e)
     shape = np.broadcast_shapes(H.shape, p.shape, u.shape)
     with np.errstate(over="ignore"):
         rental = np.broadcast_to(H * p, shape).copy()
