@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,7 +65,7 @@ def test_h100_rental_presets():
 
 
 def test_bad_rental_price_raises():
-    ok = {"name": "x", "on_demand_usd_per_hour": 3.0, "committed_usd_per_hour": 2.0, "commitment_years": 1,
+    ok: dict[str, Any] = {"name": "x", "on_demand_usd_per_hour": 3.0, "committed_usd_per_hour": 2.0, "commitment_years": 1,
           "price_year": 2024, "source": "test"}
     with pytest.raises(ValueError, match="committed_usd_per_hour must be <= on_demand"):
         RentalPrice(**(ok | {"committed_usd_per_hour": 4.0}))
@@ -100,7 +101,7 @@ def test_crf_zero_rate_limit_and_continuity():
     assert capital_recovery_factor(1e-6, 4) == pytest.approx(0.25 + 1e-6 * 5 / 8, rel=1e-9)  # 1/n + r(n+1)/(2n)
     assert capital_recovery_factor(9.9e-10, 4) == pytest.approx(capital_recovery_factor(1.1e-9, 4), rel=1e-9)
     out = capital_recovery_factor(np.array([0.0, 0.05, 0.1]), np.array([[5.0], [10.0]]))
-    assert out.shape == (2, 3) and np.all(np.diff(out, axis=1) > 0)
+    assert np.shape(out) == (2, 3) and np.all(np.diff(out, axis=1) > 0)
 
 
 def test_bad_crf_inputs_raise():
@@ -196,7 +197,7 @@ def test_bad_cost_function_inputs_raise():
     with pytest.raises(ValueError, match=r"rental_usd_per_hour must be in \[0, 10000\] USD/h, got -1.0"):
         break_even_utilisation(H100_OWNERSHIP, -1.0)
     with pytest.raises(ValueError, match="ownership must be an? Ownership, got 'H100'"):
-        owned_cost_per_accelerator_hour("H100", 0.5)
+        owned_cost_per_accelerator_hour("H100", 0.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"n_accelerators must be >= 1 \(valid range: \[1, inf\)\), got 0.0"):
         hardware_acquisition_cost_usd(0, H100_OWNERSHIP)
     with pytest.raises(ValueError, match="hardware_age_years must be >= 0"):
@@ -225,7 +226,8 @@ def test_llama31_405b_amortised_cost_brackets_epoch():
     price x 0.322/8766 per chip-hour plus energy. Epoch's acquisition and start dates for this run are not
     in that file: with 30.84M H100-hours and hardware 0.5-1.0 years old at the start,
     our estimate spans $48-56M, which brackets $51.0M; with brand-new hardware it is $66M (+29%)."""
-    young, old = amortised_run_cost_usd(LLAMA31_405B_GPU_HOURS, H100_OWNERSHIP, hardware_age_years=np.array([0.5, 1.0]))
+    young, old = np.asarray(amortised_run_cost_usd(LLAMA31_405B_GPU_HOURS, H100_OWNERSHIP,
+                                                   hardware_age_years=np.array([0.5, 1.0])))
     assert old < EPOCH_LLAMA31_AMORTISED_USD < young
     assert amortised_run_cost_usd(LLAMA31_405B_GPU_HOURS, H100_OWNERSHIP, hardware_age_years=0.75) == pytest.approx(
         EPOCH_LLAMA31_AMORTISED_USD, rel=0.05
@@ -245,14 +247,14 @@ def test_amortised_breakdown_components():
     assert b.ops_usd == 0.0
     assert 0.02 <= b.energy_usd / b.total_usd <= 0.06  # energy a few % of amortised cost
     vec = amortised_run_cost_breakdown(np.array([1e6, 2e6]), H100_OWNERSHIP)
-    np.testing.assert_allclose(vec.total_usd, [b.total_usd, 2 * b.total_usd])
+    np.testing.assert_allclose(np.asarray(vec.total_usd), np.array([1.0, 2.0]) * b.total_usd)
     np.testing.assert_allclose(vec.ops_usd, [0.0, 0.0])
 
 
 # --------------------------------------------------------------------------- the contract: stored values, overflow
 
 
-RENTAL_OK = {"name": "x", "on_demand_usd_per_hour": 3.0, "committed_usd_per_hour": 2.0, "commitment_years": 1,
+RENTAL_OK: dict[str, Any] = {"name": "x", "on_demand_usd_per_hour": 3.0, "committed_usd_per_hour": 2.0, "commitment_years": 1,
              "price_year": 2024, "source": "test"}
 
 
@@ -286,7 +288,9 @@ def test_ownership_refuses_what_is_not_one_valid_value(field, value):
 
 
 def test_ownership_stores_the_validated_values():
-    o = replace(H100_OWNERSHIP, board_watts=np.float32(700.0), useful_life_years=np.array(4.0), price_year=2024.0)
+    numpy_values: dict[str, Any] = {"board_watts": np.float32(700.0), "useful_life_years": np.array(4.0),
+                                    "price_year": 2024.0}
+    o = replace(H100_OWNERSHIP, **numpy_values)
     assert type(o.board_watts) is float and type(o.useful_life_years) is float and o.useful_life_years == 4.0
     assert type(o.price_year) is int and o.price_year == 2024
 
@@ -364,7 +368,7 @@ def test_rent_or_own_verdict_follows_the_break_even():
 def test_rent_or_own_agrees_with_the_per_hour_functions_and_is_vectorised():
     hours, rent, util = np.array([1e5, 2e6]), np.array([[1.5], [3.49], [12.29]]), 0.8
     r = rent_or_own(hours, rent, H100_OWNERSHIP, util)
-    assert np.shape(r.rental_usd) == (3, 2) and np.shape(r.owned_usd) == (3, 2) and r.own_is_cheaper.shape == (3, 2)
+    assert np.shape(r.rental_usd) == (3, 2) and np.shape(r.owned_usd) == (3, 2) and np.shape(r.own_is_cheaper) == (3, 2)
     np.testing.assert_allclose(r.rental_usd, rental_cost_usd(hours, rent), rtol=1e-12)
     np.testing.assert_allclose(r.owned_usd, owned_cost_per_accelerator_hour(H100_OWNERSHIP, util) * hours
                                * np.ones((3, 1)), rtol=1e-12)

@@ -160,8 +160,9 @@ def test_rent_or_own_verdict_is_the_cheaper_whole_run_cost(rent, price, u):
     o = replace(H100_OWNERSHIP, accelerator_price_usd=price)
     r = rent_or_own(1e6, rent, o, u)
     assert np.isfinite(r.rental_usd) and np.isfinite(r.owned_usd) and r.owned_usd > 0
-    assume(abs(r.owned_usd - r.rental_usd) > 1e-9 * r.rental_usd)  # away from a tie, where rounding decides
-    assert r.own_is_cheaper == (r.owned_usd < r.rental_usd)
+    owned, rental = float(r.owned_usd), float(r.rental_usd)
+    assume(abs(owned - rental) > 1e-9 * rental)  # away from a tie, where rounding decides
+    assert r.own_is_cheaper == (owned < rental)
 
 
 @settings(max_examples=200, deadline=None)
