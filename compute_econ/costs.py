@@ -13,18 +13,41 @@ The cost of one training run: Cottier et al. (2024) charge a run the hardware's
 depreciation over the run plus its energy (:func:`amortised_run_cost_usd`), far
 less than buying the whole cluster (:func:`hardware_acquisition_cost_usd`).
 
+Rent or own, for one run: :func:`rent_or_own` puts the whole-run cost of renting the
+run's accelerator-hours next to the whole-run cost of owning them (at the owner's
+utilisation) and says which is cheaper, in a :class:`RentOrOwn`.
+
 All prices carry a dollar year (``price_year``); nothing is inflation-adjusted.
+Inputs are checked with :mod:`compute_econ._validate` (a ``ValueError`` names the
+parameter, the value and the valid range); results are finite, except a break-even
+utilisation that never comes, which is ``inf`` with :attr:`BreakEven.owning_can_win` False.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import (
+    USD_PER_HOUR_RANGE,
+    YEAR_RANGE,
+    FloatOrArray,
+    array,
+    finite_result,
+    instance,
+    integer,
+    non_negative,
+    positive,
+    scalar,
+    scalar_or_array,
+    text,
+    usd_per_hour,
+)
 from compute_econ.training import (
     DEFAULT_FRAC_OF_MAX_POWER,
     DEFAULT_PUE,
@@ -39,7 +62,6 @@ __all__ = [
     "DEPRECIATION_PER_YEAR",
     "CLUSTER_INTERCONNECT_COST_FRACTION",
     "SERVER_COST_OVERHEAD",
-    "BREAK_EVEN_NEVER",
     "rental_cost_usd",
     "RentalPrice",
     "H100_AWS_P5_2023",
@@ -56,6 +78,8 @@ __all__ = [
     "hardware_acquisition_cost_usd",
     "amortised_run_cost_breakdown",
     "amortised_run_cost_usd",
+    "RentOrOwn",
+    "rent_or_own",
 ]
 
 #: Price-performance of ML GPUs improves by 0.14 orders of magnitude a year
@@ -79,16 +103,32 @@ CLUSTER_INTERCONNECT_COST_FRACTION = 0.19
 #: 2023 DGX H100 breakdown implies about 1.4).
 SERVER_COST_OVERHEAD = 1.64
 
-#: Value of :attr:`BreakEven.utilisation` when owning never beats the rental price
-#: (the rental price does not even cover owned energy per hour). Finite on purpose, so
-#: plots and sums stay finite; read :attr:`BreakEven.owning_can_win`.
-BREAK_EVEN_NEVER = 1e12
+# --------------------------------------------------------------------------- validation helpers
+
+
+def _store(record: object, name: str, value: object) -> None:
+    """Store a validated value in a frozen dataclass's field (inside ``__post_init__``)."""
+    object.__setattr__(record, name, value)
+
+
+def _hourly_price(name: str, value: object) -> float:
+    """One hourly price, USD, in the kit's domain :data:`compute_econ._validate.USD_PER_HOUR_RANGE` (0 allowed)."""
+    return scalar(name, value, *USD_PER_HOUR_RANGE, unit="USD/h")
+
+
+def _price_year(value: object, name: str = "price_year") -> int:
+    """A dollar year: a whole calendar year in :data:`compute_econ._validate.YEAR_RANGE`."""
+    return integer(name, value, *YEAR_RANGE)
+
+
+def _ownership(value: object) -> Ownership:
+    return instance("ownership", value, Ownership)
 
 
 # --------------------------------------------------------------------------- renting
 
 
-def rental_cost_usd(accelerator_hours: ArrayLike, usd_per_accelerator_hour: ArrayLike) -> float | np.ndarray:
+def rental_cost_usd(accelerator_hours: ArrayLike, usd_per_accelerator_hour: ArrayLike) -> FloatOrArray:
     """Cost of renting ``accelerator_hours`` at ``usd_per_accelerator_hour``.
 
     .. math:: \\text{cost} = H \\cdot p
@@ -98,7 +138,8 @@ def rental_cost_usd(accelerator_hours: ArrayLike, usd_per_accelerator_hour: Arra
     accelerator_hours : array_like
         Accelerator-hours (e.g. GPU-hours), >= 0.
     usd_per_accelerator_hour : array_like
-        Price per accelerator-hour, USD, >= 0.
+        Price per accelerator-hour, USD, in [0, 10,000] (the kit's domain for an hourly price,
+        :data:`compute_econ._validate.USD_PER_HOUR_RANGE`).
 
     Returns
     -------
@@ -115,8 +156,10 @@ def rental_cost_usd(accelerator_hours: ArrayLike, usd_per_accelerator_hour: Arra
     61680000.0
     """
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
-    p = non_negative("usd_per_accelerator_hour", usd_per_accelerator_hour, "USD/hour")
-    return scalar_or_array(H * p)
+    p = usd_per_hour("usd_per_accelerator_hour", usd_per_accelerator_hour, allow_zero=True)
+    with np.errstate(over="ignore"):
+        cost = H * p
+    return scalar_or_array(finite_result("rental cost", cost, "accelerator_hours, usd_per_accelerator_hour"))
 
 
 @dataclass(frozen=True)
@@ -128,14 +171,14 @@ class RentalPrice:
     name : str
         What is rented (accelerator, provider, instance).
     on_demand_usd_per_hour : float
-        On-demand price per accelerator-hour, USD, >= 0.
+        On-demand price per accelerator-hour, USD, in [0, 10,000] (the kit's hourly-price domain).
     committed_usd_per_hour : float
-        Price per accelerator-hour with a ``commitment_years`` commitment, USD, >= 0,
+        Price per accelerator-hour with a ``commitment_years`` commitment, USD, in [0, 10,000],
         at most the on-demand price.
     commitment_years : float
         Length of the commitment, years, > 0.
     price_year : int
-        Dollar year (the date the prices were listed).
+        Dollar year (the year the prices were listed), a calendar year in 1950-2100.
     source : str
         Where the prices come from; says which figures are estimates.
     """
@@ -148,19 +191,18 @@ class RentalPrice:
     source: str
 
     def __post_init__(self) -> None:
-        non_negative("on_demand_usd_per_hour", self.on_demand_usd_per_hour, "USD/hour")
-        non_negative("committed_usd_per_hour", self.committed_usd_per_hour, "USD/hour")
-        positive("commitment_years", self.commitment_years, "years")
-        in_range("price_year", self.price_year, 1990, 2100)
+        _store(self, "name", text("name", self.name))
+        _store(self, "on_demand_usd_per_hour", _hourly_price("on_demand_usd_per_hour", self.on_demand_usd_per_hour))
+        _store(self, "committed_usd_per_hour", _hourly_price("committed_usd_per_hour", self.committed_usd_per_hour))
+        _store(self, "commitment_years", scalar("commitment_years", self.commitment_years, 0.0, low_open=True,
+                                                unit="years"))
+        _store(self, "price_year", _price_year(self.price_year))
+        _store(self, "source", text("source", self.source))
         if self.committed_usd_per_hour > self.on_demand_usd_per_hour:
             raise ValueError(
                 f"committed_usd_per_hour must be <= on_demand_usd_per_hour ({self.on_demand_usd_per_hour!r}), "
                 f"got {self.committed_usd_per_hour!r}"
             )
-        for name in ("name", "source"):
-            v = getattr(self, name)
-            if not isinstance(v, str) or not v.strip():
-                raise ValueError(f"{name} must be a non-empty string, got {v!r}")
 
     @property
     def frac_commitment_discount(self) -> float:
@@ -215,7 +257,7 @@ H100_LAMBDA_2024 = RentalPrice(
 # --------------------------------------------------------------------------- owning
 
 
-def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> float | np.ndarray:
+def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> FloatOrArray:
     """Capital recovery factor: the constant yearly payment that repays 1 over ``years`` at ``rate``.
 
     .. math:: \\text{CRF}(r, n) = \\frac{r (1+r)^n}{(1+r)^n - 1}, \\qquad
@@ -233,6 +275,12 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> float | np.nda
     float or numpy.ndarray
         Payment per year per dollar of capital, 1/year; >= 1/n.
 
+    Raises
+    ------
+    ValueError
+        For a rate or life outside the domain, or a factor too large for a float
+        (a life of a few hundred-thousandths of a second).
+
     References
     ----------
     Standard annuity formula, e.g. Short, Packey & Holt 1995, "A Manual for the
@@ -248,13 +296,18 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> float | np.nda
     """
     r = non_negative("rate", rate, "per year (fraction)")
     n = positive("years", years, "years")
+    return scalar_or_array(finite_result("capital recovery factor", _crf(r, n), "rate, years"))
+
+
+def _crf(r: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The capital recovery factor of validated arrays (may overflow to inf; callers check)."""
     r, n = np.broadcast_arrays(r, n)
     small = r < 1e-9
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         exact = r / -np.expm1(-n * np.log1p(r))
-    # First-order series for tiny r (where the exact form is 0/0): 1/n + r (n + 1) / (2 n)
-    series = 1.0 / n + r * (n + 1.0) / (2.0 * n)
-    return scalar_or_array(np.where(small, series, exact))
+        # First-order series for tiny r (where the exact form is 0/0): 1/n + r (n + 1) / (2 n)
+        series = 1.0 / n + r * (n + 1.0) / (2.0 * n)
+    return np.where(small, series, exact)
 
 
 @dataclass(frozen=True)
@@ -265,6 +318,8 @@ class Ownership:
     ----------
     accelerator_price_usd : float
         Purchase price of one accelerator (chip/board only), USD, >= 0.
+        Every numeric field is one number (use :func:`dataclasses.replace` for what-ifs,
+        and the functions' ``utilisation`` or ``accelerator_hours`` arguments for curves).
     server_and_network_frac : float
         Share of cluster capital cost beyond the chips (servers, CPUs, memory,
         intra- and inter-node network), in [0, 1). Capex per accelerator is
@@ -286,7 +341,7 @@ class Ownership:
     frac_of_max_power : float
         Average draw while busy / maximum, in (0, 1].
     price_year : int
-        Dollar year of the prices.
+        Dollar year of the prices, a calendar year in 1950-2100.
     source : str
         Where the figures come from; says which are estimates.
     """
@@ -305,19 +360,23 @@ class Ownership:
     source: str = "what-if"
 
     def __post_init__(self) -> None:
-        non_negative("accelerator_price_usd", self.accelerator_price_usd, "USD")
-        in_range("server_and_network_frac", self.server_and_network_frac, 0.0, 1.0, high_inclusive=False)
-        positive("useful_life_years", self.useful_life_years, "years")
-        non_negative("cost_of_capital", self.cost_of_capital, "per year (fraction)")
-        positive("board_watts", self.board_watts, "W")
-        in_range("pue", self.pue, 1.0, float("inf"))
-        non_negative("usd_per_mwh", self.usd_per_mwh, "USD/MWh")
-        non_negative("ops_frac_of_capex_per_year", self.ops_frac_of_capex_per_year, "per year (fraction)")
-        non_negative("server_overhead_frac", self.server_overhead_frac, "(fraction of board power)")
-        in_range("frac_of_max_power", self.frac_of_max_power, 0.0, 1.0, low_inclusive=False)
-        in_range("price_year", self.price_year, 1990, 2100)
-        if not isinstance(self.source, str) or not self.source.strip():
-            raise ValueError(f"source must be a non-empty string, got {self.source!r}")
+        checks = {
+            "accelerator_price_usd": lambda v: scalar("accelerator_price_usd", v, 0.0, unit="USD"),
+            "server_and_network_frac": lambda v: scalar("server_and_network_frac", v, 0.0, 1.0, high_open=True),
+            "useful_life_years": lambda v: scalar("useful_life_years", v, 0.0, low_open=True, unit="years"),
+            "cost_of_capital": lambda v: scalar("cost_of_capital", v, 0.0, unit="per year (fraction)"),
+            "board_watts": lambda v: scalar("board_watts", v, 0.0, low_open=True, unit="W"),
+            "pue": lambda v: scalar("pue", v, 1.0),
+            "usd_per_mwh": lambda v: scalar("usd_per_mwh", v, 0.0, unit="USD/MWh"),
+            "ops_frac_of_capex_per_year": lambda v: scalar("ops_frac_of_capex_per_year", v, 0.0,
+                                                           unit="per year (fraction)"),
+            "server_overhead_frac": lambda v: scalar("server_overhead_frac", v, 0.0, unit="(fraction of board power)"),
+            "frac_of_max_power": lambda v: scalar("frac_of_max_power", v, 0.0, 1.0, low_open=True),
+            "price_year": _price_year,
+            "source": lambda v: text("source", v),
+        }
+        for name, check in checks.items():
+            _store(self, name, check(getattr(self, name)))
 
     def __str__(self) -> str:
         return (
@@ -356,11 +415,13 @@ H100_OWNERSHIP = Ownership(
 )
 
 
-@dataclass(frozen=True)
-class CostBreakdown:
-    """Cost split into components that a stacked plot can show.
+@dataclass(frozen=True, eq=False)
+class CostBreakdown(ArrayRecord):
+    """Cost split into components that a stacked plot can show (a result record).
 
-    Each field is USD (per accelerator-hour or per run, as the producing function says).
+    Each field is USD (per accelerator-hour or per run, as the producing function says);
+    arrays where the producing function was given arrays. Records compare field by field
+    (:class:`compute_econ._records.ArrayRecord`).
 
     Attributes
     ----------
@@ -370,22 +431,33 @@ class CostBreakdown:
         Dollar year.
     """
 
-    accelerators_usd: float | np.ndarray
-    servers_and_network_usd: float | np.ndarray
-    energy_usd: float | np.ndarray
-    ops_usd: float | np.ndarray
+    accelerators_usd: FloatOrArray
+    servers_and_network_usd: FloatOrArray
+    energy_usd: FloatOrArray
+    ops_usd: FloatOrArray
     price_year: int
 
     COMPONENTS = ("accelerators_usd", "servers_and_network_usd", "energy_usd", "ops_usd")
 
     @property
-    def total_usd(self) -> float | np.ndarray:
+    def total_usd(self) -> FloatOrArray:
         """Sum of the components, USD."""
         return scalar_or_array(np.asarray(sum(np.asarray(getattr(self, c)) for c in self.COMPONENTS)))
 
-    def as_dict(self) -> dict[str, float | np.ndarray]:
+    def as_dict(self) -> dict[str, FloatOrArray]:
         """Components by name, in stacking order (accelerators at the bottom)."""
         return {c: getattr(self, c) for c in self.COMPONENTS}
+
+
+def _breakdown(parts: Mapping[str, ArrayLike], price_year: int, what: str, inputs: str) -> CostBreakdown:
+    """A :class:`CostBreakdown` of ``parts`` broadcast to one shape, its total checked finite."""
+    arrays = [np.asarray(v, dtype=float) for v in parts.values()]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    out = {k: a if a.shape == shape else np.broadcast_to(a, shape).copy() for k, a in zip(parts, arrays, strict=True)}
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = sum(out.values())
+    finite_result(what, total, inputs)
+    return CostBreakdown(**{k: scalar_or_array(v) for k, v in out.items()}, price_year=price_year)
 
 
 def capex_per_accelerator_usd(ownership: Ownership) -> float:
@@ -393,29 +465,53 @@ def capex_per_accelerator_usd(ownership: Ownership) -> float:
 
     .. math:: K = p_\\text{chip} / (1 - f_\\text{server+network})
 
+    Parameters
+    ----------
+    ownership : Ownership
+
+    Returns
+    -------
+    float
+        USD of ``ownership.price_year``.
+
     References
     ----------
     Cottier et al. 2024, arXiv:2405.21015, Section 2 (server and interconnect overheads).
+
+    Examples
+    --------
+    >>> round(capex_per_accelerator_usd(H100_OWNERSHIP))  # $27,500 chip x 1.64 / 0.81
+    55679
     """
-    _check_ownership(ownership)
-    return ownership.accelerator_price_usd / (1.0 - ownership.server_and_network_frac)
-
-
-def _check_ownership(ownership: Ownership) -> None:
-    if not isinstance(ownership, Ownership):
-        raise ValueError(f"ownership must be an Ownership, got {type(ownership).__name__}")
+    o = _ownership(ownership)
+    with np.errstate(over="ignore"):
+        K = o.accelerator_price_usd / (1.0 - o.server_and_network_frac)
+    return float(finite_result("capital cost per accelerator", K,
+                               "ownership.accelerator_price_usd, ownership.server_and_network_frac"))
 
 
 def _energy_usd_per_busy_hour(o: Ownership) -> float:
-    kw = o.board_watts * (1.0 + o.server_overhead_frac) * o.frac_of_max_power * o.pue / 1e3
-    return kw / 1e3 * o.usd_per_mwh
+    with np.errstate(over="ignore"):
+        kw = o.board_watts * (1.0 + o.server_overhead_frac) * o.frac_of_max_power * o.pue / 1e3
+        usd = np.float64(kw) / 1e3 * o.usd_per_mwh
+    return float(finite_result("energy cost per busy hour", usd,
+                               "ownership's board_watts, server_overhead_frac, pue, usd_per_mwh"))
 
 
 def _fixed_usd_per_year(o: Ownership) -> tuple[float, float, float]:
     """(chip capital charge, server/network capital charge, ops) per accelerator per year."""
-    crf = capital_recovery_factor(o.cost_of_capital, o.useful_life_years)
+    crf = float(_crf(np.asarray(o.cost_of_capital), np.asarray(o.useful_life_years)))
     K = capex_per_accelerator_usd(o)
-    return o.accelerator_price_usd * crf, (K - o.accelerator_price_usd) * crf, o.ops_frac_of_capex_per_year * K
+    with np.errstate(over="ignore"):
+        parts = np.array([o.accelerator_price_usd * crf, (K - o.accelerator_price_usd) * crf,
+                          o.ops_frac_of_capex_per_year * K])
+    finite_result("fixed cost per year of owning", parts.sum(),
+                  "ownership's accelerator_price_usd, useful_life_years, cost_of_capital, ops_frac_of_capex_per_year")
+    return float(parts[0]), float(parts[1]), float(parts[2])
+
+
+def _utilisation(value: ArrayLike) -> np.ndarray:
+    return array("utilisation", value, 0.0, 1.0, low_open=True)
 
 
 def owned_cost_breakdown_per_hour(ownership: Ownership, utilisation: ArrayLike = 1.0) -> CostBreakdown:
@@ -443,29 +539,50 @@ def owned_cost_breakdown_per_hour(ownership: Ownership, utilisation: ArrayLike =
     CostBreakdown
         USD per used accelerator-hour.
 
+    Raises
+    ------
+    ValueError
+        For bad input, or a cost per hour too large for a float (a utilisation of
+        about 1e-300).
+
     References
     ----------
     Capital recovery: Short, Packey & Holt 1995, NREL/TP-462-5173, Section 4.
     Component shares and power: Cottier et al. 2024, arXiv:2405.21015, Section 2.
     """
-    _check_ownership(ownership)
-    u = in_range("utilisation", utilisation, 0.0, 1.0, low_inclusive=False)
-    chip, server, ops = _fixed_usd_per_year(ownership)
+    o = _ownership(ownership)
+    u = _utilisation(utilisation)
+    return _owned_per_hour(o, u, _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o))
+
+
+def _owned_per_hour(o: Ownership, u: np.ndarray, fixed: tuple[float, float, float], e: float) -> CostBreakdown:
+    chip, server, ops = fixed
     hours = HOURS_PER_YEAR * u
-    energy = np.broadcast_to(_energy_usd_per_busy_hour(ownership), u.shape)
-    return CostBreakdown(
-        accelerators_usd=scalar_or_array(chip / hours),
-        servers_and_network_usd=scalar_or_array(server / hours),
-        energy_usd=scalar_or_array(np.array(energy, dtype=float)),
-        ops_usd=scalar_or_array(ops / hours),
-        price_year=ownership.price_year,
-    )
+    with np.errstate(over="ignore", divide="ignore"):
+        parts = {"accelerators_usd": chip / hours, "servers_and_network_usd": server / hours,
+                 "energy_usd": np.full(u.shape, e), "ops_usd": ops / hours}
+    return _breakdown(parts, o.price_year, "owned cost per accelerator-hour", "ownership, utilisation")
 
 
-def owned_cost_per_accelerator_hour(ownership: Ownership, utilisation: ArrayLike = 1.0) -> float | np.ndarray:
+def owned_cost_per_accelerator_hour(ownership: Ownership, utilisation: ArrayLike = 1.0) -> FloatOrArray:
     """Total cost of one used accelerator-hour when owning, USD (see :func:`owned_cost_breakdown_per_hour`).
 
     Decreasing in ``utilisation``: fixed yearly costs spread over more hours.
+
+    Parameters
+    ----------
+    ownership : Ownership
+    utilisation : array_like
+        Fraction of the year the accelerator does paid work, in (0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        USD per used accelerator-hour.
+
+    References
+    ----------
+    As :func:`owned_cost_breakdown_per_hour`.
 
     Examples
     --------
@@ -475,22 +592,26 @@ def owned_cost_per_accelerator_hour(ownership: Ownership, utilisation: ArrayLike
     return owned_cost_breakdown_per_hour(ownership, utilisation).total_usd
 
 
-@dataclass(frozen=True)
-class BreakEven:
-    """Where owning starts to beat renting.
+@dataclass(frozen=True, eq=False)
+class BreakEven(ArrayRecord):
+    """Where owning starts to beat renting (a result record).
 
     Attributes
     ----------
     utilisation : float or numpy.ndarray
-        Utilisation above which owning is cheaper per used hour. Above 1 means
-        even full use does not pay; :data:`BREAK_EVEN_NEVER` (1e12) where the rental
-        price does not even cover owned energy per hour.
+        Utilisation above which owning is cheaper per used hour. Above 1 means even
+        full use does not pay; ``inf`` where the rental price does not even cover the
+        owned energy per busy hour (no utilisation pays): owning never wins.
     owning_can_win : bool or numpy.ndarray
         True where the break-even utilisation is at most 1.
     """
 
-    utilisation: float | np.ndarray
+    utilisation: FloatOrArray
     owning_can_win: bool | np.ndarray
+
+
+def _rental_price(name: str, value: ArrayLike) -> np.ndarray:
+    return usd_per_hour(name, value, allow_zero=True)
 
 
 def break_even_utilisation(ownership: Ownership, rental_usd_per_hour: ArrayLike) -> BreakEven:
@@ -499,13 +620,15 @@ def break_even_utilisation(ownership: Ownership, rental_usd_per_hour: ArrayLike)
     .. math:: u^* = \\frac{A}{p_\\text{rent} - e}, \\quad
               A = \\frac{K\\,\\text{CRF} + oK}{8766}, \\quad e = \\text{energy per busy hour}
 
-    valid when :math:`p_\\text{rent} > e`; otherwise owning never wins.
+    valid when :math:`p_\\text{rent} > e`; otherwise owning never wins and
+    :math:`u^* = \\infty` (with ``owning_can_win`` False). A plot that needs a finite
+    value clips it for display.
 
     Parameters
     ----------
     ownership : Ownership
     rental_usd_per_hour : array_like
-        Rental price per accelerator-hour, USD, >= 0.
+        Rental price per accelerator-hour, USD, in [0, 10,000] (the kit's hourly-price domain).
 
     Returns
     -------
@@ -520,15 +643,20 @@ def break_even_utilisation(ownership: Ownership, rental_usd_per_hour: ArrayLike)
     >>> be = break_even_utilisation(H100_OWNERSHIP, H100_LAMBDA_2024.on_demand_usd_per_hour)
     >>> round(be.utilisation, 2), be.owning_can_win
     (0.56, True)
+    >>> break_even_utilisation(H100_OWNERSHIP, 0.05)  # below the energy cost of a busy hour (about $0.085)
+    BreakEven(utilisation=inf, owning_can_win=False)
     """
-    _check_ownership(ownership)
-    p = non_negative("rental_usd_per_hour", rental_usd_per_hour, "USD/hour")
-    A = sum(_fixed_usd_per_year(ownership)) / HOURS_PER_YEAR
-    e = _energy_usd_per_busy_hour(ownership)
+    o = _ownership(ownership)
+    p = _rental_price("rental_usd_per_hour", rental_usd_per_hour)
+    return _break_even(p, _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o))
+
+
+def _break_even(p: np.ndarray, fixed: tuple[float, float, float], e: float) -> BreakEven:
+    A = sum(fixed) / HOURS_PER_YEAR
     margin = p - e
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.where(margin > 0, A / np.where(margin > 0, margin, 1.0), BREAK_EVEN_NEVER)
-    u = np.minimum(u, BREAK_EVEN_NEVER)
+    with np.errstate(divide="ignore", over="ignore"):
+        # A margin so thin that A / margin overflows is, like no margin, a break-even that never comes.
+        u = np.where(margin > 0, A / np.where(margin > 0, margin, 1.0), np.inf)
     win = u <= 1.0
     return BreakEven(utilisation=scalar_or_array(u), owning_can_win=bool(win) if win.ndim == 0 else win)
 
@@ -536,7 +664,7 @@ def break_even_utilisation(ownership: Ownership, rental_usd_per_hour: ArrayLike)
 # --------------------------------------------------------------------------- one training run
 
 
-def hardware_acquisition_cost_usd(n_accelerators: ArrayLike, ownership: Ownership) -> float | np.ndarray:
+def hardware_acquisition_cost_usd(n_accelerators: ArrayLike, ownership: Ownership) -> FloatOrArray:
     """Up-front cost of buying the whole cluster: accelerators, servers and network, USD.
 
     .. math:: \\text{cost} = n \\cdot p_\\text{chip} / (1 - f_\\text{server+network})
@@ -556,9 +684,17 @@ def hardware_acquisition_cost_usd(n_accelerators: ArrayLike, ownership: Ownershi
     ----------
     Cottier et al. 2024, arXiv:2405.21015, Section 2 ("hardware acquisition cost":
     quantity x price x server overhead / (1 - interconnect fraction)).
+
+    Examples
+    --------
+    >>> round(hardware_acquisition_cost_usd(16_384, H100_OWNERSHIP) / 1e6)  # Llama 3's cluster, M$
+    912
     """
-    n = in_range("n_accelerators", n_accelerators, 1.0, float("inf"))
-    return scalar_or_array(n * capex_per_accelerator_usd(ownership))
+    n = array("n_accelerators", n_accelerators, 1.0)
+    K = capex_per_accelerator_usd(ownership)
+    with np.errstate(over="ignore"):
+        cost = n * K
+    return scalar_or_array(finite_result("acquisition cost", cost, "n_accelerators, ownership"))
 
 
 def amortised_run_cost_breakdown(
@@ -606,26 +742,22 @@ def amortised_run_cost_breakdown(
     (``price * hardware_replacement_per_year / HOURS_PER_YEAR * chip_hours``) and
     ``depreciate_by_hardware_progress``.
     """
-    _check_ownership(ownership)
+    o = _ownership(ownership)
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
     d = non_negative("depreciation_per_year", depreciation_per_year, "per year")
     a = non_negative("hardware_age_years", hardware_age_years, "years")
-    per_hour_value_lost = np.exp(-d * a) * d / HOURS_PER_YEAR  # fraction of capex per chip-hour
-    chip = ownership.accelerator_price_usd * per_hour_value_lost * H
-    server = (capex_per_accelerator_usd(ownership) - ownership.accelerator_price_usd) * per_hour_value_lost * H
-    energy = _energy_usd_per_busy_hour(ownership) * H
-    shape = np.broadcast_shapes(chip.shape, energy.shape)
-
-    def out(x):
-        return scalar_or_array(np.broadcast_to(np.asarray(x, dtype=float), shape).copy())
-
-    return CostBreakdown(
-        accelerators_usd=out(chip),
-        servers_and_network_usd=out(server),
-        energy_usd=out(energy),
-        ops_usd=out(0.0),
-        price_year=ownership.price_year,
-    )
+    K = capex_per_accelerator_usd(o)
+    e = _energy_usd_per_busy_hour(o)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        per_hour_value_lost = np.exp(-d * a) * d / HOURS_PER_YEAR  # fraction of capex per chip-hour
+        parts = {
+            "accelerators_usd": o.accelerator_price_usd * per_hour_value_lost * H,
+            "servers_and_network_usd": (K - o.accelerator_price_usd) * per_hour_value_lost * H,
+            "energy_usd": e * H,
+            "ops_usd": np.zeros(np.broadcast_shapes(H.shape, d.shape, a.shape)),
+        }
+    return _breakdown(parts, o.price_year, "amortised run cost",
+                      "accelerator_hours, ownership, depreciation_per_year, hardware_age_years")
 
 
 def amortised_run_cost_usd(
@@ -634,8 +766,17 @@ def amortised_run_cost_usd(
     *,
     depreciation_per_year: ArrayLike = DEPRECIATION_PER_YEAR,
     hardware_age_years: ArrayLike = 0.0,
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Amortised hardware + energy cost of one run, USD (total of :func:`amortised_run_cost_breakdown`).
+
+    Parameters
+    ----------
+    As :func:`amortised_run_cost_breakdown`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        USD of ``ownership.price_year``.
 
     References
     ----------
@@ -652,3 +793,117 @@ def amortised_run_cost_usd(
         depreciation_per_year=depreciation_per_year,
         hardware_age_years=hardware_age_years,
     ).total_usd
+
+
+# --------------------------------------------------------------------------- rent or own, for one run
+
+
+@dataclass(frozen=True, eq=False)
+class RentOrOwn(ArrayRecord):
+    """One run's accelerator-hours rented and owned: the whole-run cost each way, and which is cheaper.
+
+    A result record of :func:`rent_or_own`; arrays where its inputs were arrays.
+
+    Attributes
+    ----------
+    accelerator_hours : float or numpy.ndarray
+        The run's accelerator-hours.
+    rental_usd : float or numpy.ndarray
+        Renting them at the rental price, USD.
+    owned : CostBreakdown
+        Owning: the run's hours at the owned cost per used hour at ``utilisation``
+        (capital recovery, operations, energy; :func:`owned_cost_breakdown_per_hour`),
+        by component, USD for the run.
+    (These fields share one shape, the inputs' broadcast.)
+    utilisation : float or numpy.ndarray
+        The owner's utilisation assumed, in (0, 1].
+    break_even : BreakEven
+        The utilisation above which owning beats the rental price (shaped like the price).
+    own_is_cheaper : bool or numpy.ndarray
+        True where ``utilisation`` is above the break-even utilisation: owning the hours
+        then costs less than renting them.
+    price_year : int
+        Dollar year of the owned costs (``ownership.price_year``).
+    """
+
+    accelerator_hours: FloatOrArray
+    rental_usd: FloatOrArray
+    owned: CostBreakdown
+    utilisation: FloatOrArray
+    break_even: BreakEven
+    own_is_cheaper: bool | np.ndarray
+    price_year: int
+
+    @property
+    def owned_usd(self) -> FloatOrArray:
+        """Whole-run cost of owning, USD (the total of :attr:`owned`)."""
+        return self.owned.total_usd
+
+
+def rent_or_own(
+    accelerator_hours: ArrayLike,
+    rental_usd_per_hour: ArrayLike,
+    ownership: Ownership,
+    utilisation: ArrayLike = 1.0,
+) -> RentOrOwn:
+    """The whole-run cost of renting a run's accelerator-hours and of owning them, and the verdict.
+
+    .. math::
+
+        \\text{rent} = H\\,p_\\text{rent}, \\qquad \\text{own} = H\\,c(u), \\qquad
+        \\text{own is cheaper} \\iff u > u^*
+
+    with :math:`c(u)` the owned cost per used hour (:func:`owned_cost_breakdown_per_hour`)
+    and :math:`u^*` the break-even utilisation (:func:`break_even_utilisation`); since
+    :math:`c` falls as :math:`u` rises, :math:`u > u^*` is exactly :math:`c(u) < p_\\text{rent}`.
+    Vectorised over ``accelerator_hours``, ``rental_usd_per_hour`` and ``utilisation``.
+
+    Parameters
+    ----------
+    accelerator_hours : array_like
+        The run's accelerator-hours, >= 0.
+    rental_usd_per_hour : array_like
+        Rental price per accelerator-hour, USD, in [0, 10,000] (the kit's hourly-price domain).
+    ownership : Ownership
+    utilisation : array_like
+        Fraction of the year the owned accelerators do paid work, in (0, 1]; default 1.
+
+    Returns
+    -------
+    RentOrOwn
+
+    References
+    ----------
+    Renting: Cottier et al. 2024, arXiv:2405.21015, Section 2 (chip-hours x price).
+    Owning: capital recovery (Short, Packey & Holt 1995, NREL/TP-462-5173, Section 4)
+    plus operations and energy, as :func:`owned_cost_breakdown_per_hour`.
+
+    Examples
+    --------
+    >>> r = rent_or_own(1e6, H100_LAMBDA_2024.on_demand_usd_per_hour, H100_OWNERSHIP, 0.8)
+    >>> round(r.rental_usd / 1e6, 2), round(r.owned_usd / 1e6, 2), r.own_is_cheaper
+    (3.49, 2.47, True)
+    """
+    o = _ownership(ownership)
+    H = non_negative("accelerator_hours", accelerator_hours, "hours")
+    p = _rental_price("rental_usd_per_hour", rental_usd_per_hour)
+    u = _utilisation(utilisation)
+    fixed, e = _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o)
+    per_hour = _owned_per_hour(o, u, fixed, e)
+    be = _break_even(p, fixed, e)
+    shape = np.broadcast_shapes(H.shape, p.shape, u.shape)
+    with np.errstate(over="ignore"):
+        rental = np.broadcast_to(H * p, shape).copy()
+        owned_parts = {k: np.broadcast_to(np.asarray(v) * H, shape) for k, v in per_hour.as_dict().items()}
+    finite_result("whole-run rental cost", rental, "accelerator_hours, rental_usd_per_hour")
+    owned = _breakdown(owned_parts, o.price_year, "whole-run cost of owning", "accelerator_hours, ownership, utilisation")
+    cheaper = np.broadcast_to(u > np.asarray(be.utilisation), shape)
+    return RentOrOwn(
+        accelerator_hours=scalar_or_array(np.broadcast_to(H, shape).copy()),
+        rental_usd=scalar_or_array(rental),
+        owned=owned,
+        utilisation=scalar_or_array(np.broadcast_to(u, shape).copy()),
+        break_even=be,
+        own_is_cheaper=bool(cheaper) if cheaper.ndim == 0 else cheaper.copy(),
+        price_year=o.price_year,
+    )

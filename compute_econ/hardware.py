@@ -19,15 +19,32 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from compute_econ import _data
-from compute_econ._validate import as_float_array, in_range, positive, scalar_or_array
+from compute_econ._validate import (
+    YEAR_RANGE,
+    FloatOrArray,
+    array,
+    choice,
+    finite_result,
+    flag,
+    instance,
+    integer,
+    positive,
+    scalar,
+    scalar_or_array,
+    text,
+)
 
 __all__ = [
     "Accelerator",
@@ -35,6 +52,9 @@ __all__ = [
     "load_accelerators",
     "get_accelerator",
     "peak_flop_per_s_for",
+    "PRECISIONS",
+    "BYTES_PER_ELEMENT",
+    "bytes_per_element",
     "H100_SXM",
     "A100_SXM",
     "REFERENCE_ACCELERATOR",
@@ -66,21 +86,25 @@ class Accelerator:
         On-package memory (HBM), bytes (decimal: 80 GB = 80e9).
     memory_bytes_per_s : float
         Peak memory bandwidth, bytes/s.
-    board_watts : float or None
-        Maximum board power (TDP), W; None where the vendor publishes none.
     release_year : int
-        Year the part was announced/first shipped.
+        Year the part was announced/first shipped (a calendar year in 1950-2100).
     source : str
         Datasheet (and table) the figures come from.
     vendor : str
+    board_watts : float or None
+        Maximum board power (TDP), W; None (the default) where the vendor publishes none.
     peak_flop_per_s_fp8 : float or None
         Dense FP8 tensor peak, FLOP/s; None for chips without FP8 units.
     interconnect_bytes_per_s : float or None
         Scale-up interconnect (NVLink, Infinity Fabric, ICI) per chip, bytes/s.
     price_usd, price_year, price_is_estimate, price_source
-        Purchase price per accelerator where published or credibly estimated.
+        Purchase price per accelerator where published or credibly estimated (USD > 0,
+        its dollar year, whether it is an estimate, and where it comes from).
     note : str
         What the figures mean (per direction or total, estimates, derivations).
+
+    Every number is one finite number (or None where optional); the validated value is
+    what the record stores.
 
     References
     ----------
@@ -91,10 +115,10 @@ class Accelerator:
     peak_flop_per_s: float
     memory_bytes: float
     memory_bytes_per_s: float
-    board_watts: float | None
     release_year: int
     source: str
     vendor: str = ""
+    board_watts: float | None = None
     peak_flop_per_s_fp8: float | None = None
     interconnect_bytes_per_s: float | None = None
     price_usd: float | None = None
@@ -104,23 +128,27 @@ class Accelerator:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
-        positive("peak_flop_per_s", self.peak_flop_per_s, "FLOP/s")
-        positive("memory_bytes", self.memory_bytes, "bytes")
-        positive("memory_bytes_per_s", self.memory_bytes_per_s, "bytes/s")
+        store = functools.partial(object.__setattr__, self)
+        store("name", text("name", self.name))
+        for field, unit in (("peak_flop_per_s", "FLOP/s"), ("memory_bytes", "bytes"),
+                            ("memory_bytes_per_s", "bytes/s")):
+            store(field, scalar(field, getattr(self, field), 0.0, low_open=True, unit=unit))
         for field, unit in (("board_watts", "W"), ("peak_flop_per_s_fp8", "FLOP/s"),
                             ("interconnect_bytes_per_s", "bytes/s"), ("price_usd", "USD")):
             if getattr(self, field) is not None:
-                positive(field, getattr(self, field), unit)
-        in_range("release_year", self.release_year, 1990, 2100)
+                store(field, scalar(field, getattr(self, field), 0.0, low_open=True, unit=unit))
+        store("release_year", integer("release_year", self.release_year, *YEAR_RANGE))
+        if self.price_year is not None:
+            store("price_year", integer("price_year", self.price_year, *YEAR_RANGE))
+        store("price_is_estimate", flag("price_is_estimate", self.price_is_estimate))
+        store("source", text("source", self.source))
+        for field in ("vendor", "price_source", "note"):
+            store(field, text(field, getattr(self, field), allow_empty=True))
         if self.price_usd is not None:
             if self.price_year is None:
                 raise ValueError(f"price_year is required with price_usd for {self.name!r}")
             if not self.price_source.strip():
                 raise ValueError(f"price_source is required with price_usd for {self.name!r}")
-        if not isinstance(self.source, str) or not self.source.strip():
-            raise ValueError(f"source must be a non-empty citation, got {self.source!r}")
 
     @property
     def flop_per_byte(self) -> float:
@@ -150,6 +178,23 @@ ACCELERATOR_COLUMNS = (
 _REQUIRED = ("name", "vendor", "release_year", "peak_flop_per_s_bf16", "memory_bytes", "memory_bytes_per_s", "source")
 
 
+def _optional_number(row: _data.CsvRow, where: str, field: str) -> float | None:
+    """A numeric field of a catalogue row, None where it is empty."""
+    value = _data.number(row.text(field), where, field)
+    return None if math.isnan(value) else value
+
+
+def _number(row: _data.CsvRow, where: str, field: str) -> float:
+    """A required numeric field of a catalogue row."""
+    return _data.number(row.text(field), where, field, required=True)
+
+
+def _year(row: _data.CsvRow, where: str, field: str) -> int | None:
+    """A year field of a catalogue row (a whole calendar year), None where it is empty."""
+    value = _optional_number(row, where, field)
+    return None if value is None else integer(field, value, *YEAR_RANGE)
+
+
 def _parse_accelerators(table: _data.CsvTable) -> dict[str, Accelerator]:
     out: dict[str, Accelerator] = {}
     for row in table:
@@ -159,18 +204,16 @@ def _parse_accelerators(table: _data.CsvTable) -> dict[str, Accelerator]:
             if not row.text(field):
                 raise ValueError(f"{where}: required field {field!r} is empty")
 
-        def num(field: str) -> float | None:
-            value = _data.number(row.text(field), where, field)
-            return None if math.isnan(value) else value
+        num = functools.partial(_optional_number, row, where)
+        req = functools.partial(_number, row, where)
 
         try:
             acc = Accelerator(
-                name=name, vendor=row.text("vendor"), release_year=int(num("release_year")),
-                peak_flop_per_s=num("peak_flop_per_s_bf16"), peak_flop_per_s_fp8=num("peak_flop_per_s_fp8"),
-                memory_bytes=num("memory_bytes"), memory_bytes_per_s=num("memory_bytes_per_s"),
+                name=name, vendor=row.text("vendor"), release_year=integer("release_year", req("release_year"), *YEAR_RANGE),
+                peak_flop_per_s=req("peak_flop_per_s_bf16"), peak_flop_per_s_fp8=num("peak_flop_per_s_fp8"),
+                memory_bytes=req("memory_bytes"), memory_bytes_per_s=req("memory_bytes_per_s"),
                 interconnect_bytes_per_s=num("interconnect_bytes_per_s"), board_watts=num("board_watts"),
-                price_usd=num("price_usd"),
-                price_year=int(num("price_year")) if num("price_year") else None,
+                price_usd=num("price_usd"), price_year=_year(row, where, "price_year"),
                 price_is_estimate=(row.text("price_is_estimate") or "true").lower() != "false",
                 source=row.text("source"), price_source=row.text("price_source"), note=row.text("note"),
             )
@@ -206,26 +249,89 @@ def load_accelerators(path: str | Path | None = None) -> dict[str, Accelerator]:
     """
     if path is None:
         return dict(_shipped_accelerators())
-    return _parse_accelerators(_data.read_csv(path, "accelerators.csv", columns=ACCELERATOR_COLUMNS))
+    return _parse_accelerators(_data.read_csv(_csv_path(path), "accelerators.csv", columns=ACCELERATOR_COLUMNS))
+
+
+def _csv_path(path: Any) -> str | os.PathLike[str]:
+    """A file path (str or path-like), checked before it reaches the file system."""
+    path = instance("path", path, (str, os.PathLike))
+    if "\x00" in os.fspath(path):
+        raise ValueError(f"path must be a file path without NUL characters, got {path!r}")
+    return path
 
 
 def get_accelerator(name: str) -> Accelerator:
-    """One catalogue row by name; ``ValueError`` listing the valid names otherwise."""
+    """One catalogue row by name; ``ValueError`` listing the valid names otherwise.
+
+    Parameters
+    ----------
+    name : str
+        A name in the shipped catalogue (:data:`ACCELERATORS`), e.g. ``"NVIDIA H100 SXM"``.
+
+    References
+    ----------
+    Each row's datasheet, in its ``source``.
+    """
     catalogue = _shipped_accelerators()
-    if name not in catalogue:
-        raise ValueError(f"accelerator must be one of {sorted(catalogue)}, got {name!r}")
-    return catalogue[name]
+    return catalogue[choice("name", name, sorted(catalogue))]
+
+
+#: Bytes per element of each number format the catalogue has peaks for: BF16 (bfloat16) is a
+#: 16-bit format (Kalamkar et al. 2019, "A Study of BFLOAT16 for Deep Learning Training",
+#: arXiv:1905.12322, Section 2: 1 sign, 8 exponent, 7 mantissa bits); FP8 is 8-bit in both of
+#: its encodings, E4M3 and E5M2 (Micikevicius et al. 2022, "FP8 Formats for Deep Learning",
+#: arXiv:2209.05433, Section 3).
+BYTES_PER_ELEMENT: Mapping[str, int] = MappingProxyType({"bf16": 2, "fp8": 1})
+#: The precisions the kit models: those with a dense peak in the catalogue and a size above.
+PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+
+
+def bytes_per_element(precision: str) -> int:
+    """Bytes one number takes in memory at ``precision`` ("bf16": 2, "fp8": 1).
+
+    Parameters
+    ----------
+    precision : str
+        One of :data:`PRECISIONS`.
+
+    Returns
+    -------
+    int
+        Bytes per element (weights, activations, operands of a matmul).
+
+    References
+    ----------
+    Kalamkar et al. 2019, arXiv:1905.12322, Section 2 (bfloat16: 16 bits);
+    Micikevicius et al. 2022, arXiv:2209.05433, Section 3 (FP8 E4M3 and E5M2: 8 bits).
+
+    Examples
+    --------
+    >>> bytes_per_element("bf16"), bytes_per_element("fp8")
+    (2, 1)
+    """
+    return BYTES_PER_ELEMENT[choice("precision", precision, PRECISIONS)]
 
 
 def peak_flop_per_s_for(accelerator: Accelerator, precision: str = "bf16") -> float:
-    """Dense peak FLOP/s of ``accelerator`` at ``precision`` ("bf16" or "fp8")."""
-    if precision == "bf16":
-        return accelerator.peak_flop_per_s
+    """Dense peak FLOP/s of ``accelerator`` at ``precision`` ("bf16" or "fp8").
+
+    Parameters
+    ----------
+    accelerator : Accelerator
+    precision : str
+        One of :data:`PRECISIONS`; "fp8" only on chips with FP8 units.
+
+    References
+    ----------
+    The accelerator's datasheet, in its ``source`` (dense, not "with sparsity", figures).
+    """
+    acc = instance("accelerator", accelerator, Accelerator)
+    precision = choice("precision", precision, PRECISIONS)
     if precision == "fp8":
-        if accelerator.peak_flop_per_s_fp8 is None:
-            raise ValueError(f"precision 'fp8' is not available on {accelerator.name} (it has no FP8 units); use 'bf16'")
-        return accelerator.peak_flop_per_s_fp8
-    raise ValueError(f"precision must be 'bf16' or 'fp8', got {precision!r}")
+        if acc.peak_flop_per_s_fp8 is None:
+            raise ValueError(f"precision 'fp8' is not available on {acc.name} (it has no FP8 units); use 'bf16'")
+        return acc.peak_flop_per_s_fp8
+    return acc.peak_flop_per_s
 
 
 #: The whole catalogue, by name.
@@ -241,7 +347,7 @@ REFERENCE_ACCELERATOR = H100_SXM
 # --------------------------------------------------------------------------- roofline
 def attainable_flop_per_s(
     intensity_flop_per_byte: ArrayLike, peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Roofline: the most FLOP/s an operation of this arithmetic intensity can reach.
 
     .. math:: R(I) = \\min(P,\\; I \\cdot W)
@@ -255,55 +361,118 @@ def attainable_flop_per_s(
     memory_bytes_per_s : array_like
         Memory bandwidth W, bytes/s, > 0.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP/s, at most P (broadcast over the inputs).
+
     References
     ----------
     Williams, Waterman & Patterson 2009, "Roofline: an insightful visual performance
     model for multicore architectures", CACM 52(4), eq. in Section 2.
     """
-    I = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
+    intensity = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
-    return scalar_or_array(np.minimum(P, I * W))
+    with np.errstate(over="ignore"):
+        return scalar_or_array(np.minimum(P, intensity * W))  # I * W may overflow to inf; the roof P is finite
 
 
-def ridge_point_flop_per_byte(peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike) -> float | np.ndarray:
-    """The intensity where the roofline bends, P / W (FLOP per byte); Williams et al. 2009, Section 2."""
+def ridge_point_flop_per_byte(peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike) -> FloatOrArray:
+    """The intensity where the roofline bends, P / W (FLOP per byte).
+
+    Parameters
+    ----------
+    peak_flop_per_s : array_like
+        Peak compute P, FLOP/s, > 0.
+    memory_bytes_per_s : array_like
+        Memory bandwidth W, bytes/s, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP per byte.
+
+    References
+    ----------
+    Williams, Waterman & Patterson 2009, CACM 52(4), Section 2.
+
+    Examples
+    --------
+    >>> round(ridge_point_flop_per_byte(H100_SXM.peak_flop_per_s, H100_SXM.memory_bytes_per_s))
+    295
+    """
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
-    return scalar_or_array(P / W)
+    with np.errstate(over="ignore"):
+        ridge = P / W
+    return scalar_or_array(finite_result("the ridge point", ridge, "peak_flop_per_s, memory_bytes_per_s"))
 
 
 def is_compute_bound(
     intensity_flop_per_byte: ArrayLike, peak_flop_per_s: ArrayLike, memory_bytes_per_s: ArrayLike
 ) -> bool | np.ndarray:
-    """True where the intensity is at or above the ridge point (compute-bound), else memory-bound."""
-    I = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
+    """True where the intensity is at or above the ridge point (compute-bound), else memory-bound.
+
+    Parameters
+    ----------
+    As :func:`attainable_flop_per_s`.
+
+    References
+    ----------
+    Williams, Waterman & Patterson 2009, CACM 52(4), Section 2.
+    """
+    intensity = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
     ridge = ridge_point_flop_per_byte(peak_flop_per_s, memory_bytes_per_s)
-    out = I >= ridge
+    out = intensity >= ridge
     return bool(out) if np.ndim(out) == 0 else out
 
 
-def matmul_intensity(m: ArrayLike, k: ArrayLike, n: ArrayLike, bytes_per_element: ArrayLike = 2) -> float | np.ndarray:
+def _count(name: str, value: ArrayLike, unit: str = "") -> np.ndarray:
+    """A size that counts things (matrix rows, sequences, tokens): >= 1, vectorised."""
+    return array(name, value, 1.0, unit=unit)
+
+
+def matmul_intensity(m: ArrayLike, k: ArrayLike, n: ArrayLike, bytes_per_element: ArrayLike = 2) -> FloatOrArray:
     """Arithmetic intensity of C[m,n] = A[m,k] · B[k,n]: 2mkn FLOP over the bytes of A, B and C.
 
-    .. math:: I = \\frac{2mkn}{b\\,(mk + kn + mn)}
+    .. math:: I = \\frac{2mkn}{b\\,(mk + kn + mn)} = \\frac{2}{b\\,(1/m + 1/k + 1/n)}
 
     Each operand is read once and the result written once (ideal caching), so
     for a square n×n×n product at b bytes per element I = 2n/(3b): n/3 at BF16.
+
+    Parameters
+    ----------
+    m, k, n : array_like
+        Matrix dimensions, >= 1.
+    bytes_per_element : array_like
+        Bytes per number, > 0 (2 at BF16, 1 at FP8: :func:`bytes_per_element`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP per byte.
 
     References
     ----------
     Austin et al., "How to Scale Your Model" (jax-ml/scaling-book), chapter "All About Rooflines",
     section on matrix multiplication intensity.
+
+    Examples
+    --------
+    >>> matmul_intensity(4096, 4096, 4096)  # n/3 at two bytes per element
+    1365.3333333333333
     """
-    M = positive("m", m)
-    K = positive("k", k)
-    N = positive("n", n)
+    M = _count("m", m)
+    K = _count("k", k)
+    N = _count("n", n)
     b = positive("bytes_per_element", bytes_per_element, "bytes")
-    return scalar_or_array(2 * M * K * N / (b * (M * K + K * N + M * N)))
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        out = 2.0 / (b * (1.0 / M + 1.0 / K + 1.0 / N))  # the second form: no overflow of 2mkn
+    return scalar_or_array(finite_result("matmul intensity", out, "bytes_per_element"))
 
 
-def decode_intensity(batch_size: ArrayLike, bytes_per_param: ArrayLike = 2) -> float | np.ndarray:
+def decode_intensity(batch_size: ArrayLike, bytes_per_param: ArrayLike = 2) -> FloatOrArray:
     """Arithmetic intensity of one decode step of a transformer serving ``batch_size`` sequences.
 
     Every weight is read from memory once per step and used for 2 FLOP per
@@ -315,18 +484,32 @@ def decode_intensity(batch_size: ArrayLike, bytes_per_param: ArrayLike = 2) -> f
     with context length, is ignored here, so this is an *upper* bound on decode
     intensity (Lesson 5 adds it).
 
+    Parameters
+    ----------
+    batch_size : array_like
+        Sequences decoded together, >= 1.
+    bytes_per_param : array_like
+        Bytes per weight, > 0 (2 at BF16, 1 at FP8: :func:`bytes_per_element`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP per byte.
+
     References
     ----------
     Austin et al., "How to Scale Your Model" (jax-ml/scaling-book), chapter "All About
     Transformer Inference" (generation is memory-bound at small batch); Kaplan et al. 2020,
     §2.1 (2N FLOP per token in the forward pass).
     """
-    B = positive("batch_size", batch_size, "sequences")
+    B = _count("batch_size", batch_size, "sequences")
     b = positive("bytes_per_param", bytes_per_param, "bytes")
-    return scalar_or_array(2 * B / b)
+    with np.errstate(over="ignore"):
+        out = 2 * B / b
+    return scalar_or_array(finite_result("decode intensity", out, "batch_size, bytes_per_param"))
 
 
-def attention_intensity(seq_len: ArrayLike, head_dim: ArrayLike, bytes_per_element: ArrayLike = 2) -> float | np.ndarray:
+def attention_intensity(seq_len: ArrayLike, head_dim: ArrayLike, bytes_per_element: ArrayLike = 2) -> FloatOrArray:
     """Arithmetic intensity of one attention head over a sequence (prefill/training, fused kernel).
 
     QKᵀ and the product with V each cost 2·s²·d FLOP (4·s²·d in all); a fused
@@ -336,22 +519,50 @@ def attention_intensity(seq_len: ArrayLike, head_dim: ArrayLike, bytes_per_eleme
     .. math:: I = \\frac{4 s^2 d}{4 s d\\, b} = \\frac{s}{b}
 
     Long sequences make attention compute-bound; the s×s score matrix is never
-    written to memory.
+    written to memory. (``head_dim`` cancels; it is validated and broadcast.)
+
+    Parameters
+    ----------
+    seq_len : array_like
+        Tokens in the sequence, >= 1.
+    head_dim : array_like
+        Dimension of one head, >= 1.
+    bytes_per_element : array_like
+        Bytes per number, > 0 (:func:`bytes_per_element`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP per byte.
 
     References
     ----------
     Dao et al. 2022, "FlashAttention", arXiv:2205.14135, §3 (IO complexity: Θ(N d) HBM
     accesses for the fused kernel); FLOP count as in Kaplan et al. 2020, Table 1.
     """
-    s = positive("seq_len", seq_len, "tokens")
-    d = positive("head_dim", head_dim)
+    s = _count("seq_len", seq_len, "tokens")
+    d = _count("head_dim", head_dim)
     b = positive("bytes_per_element", bytes_per_element, "bytes")
-    return scalar_or_array(4 * s * s * d / (4 * s * d * b))
+    with np.errstate(over="ignore"):
+        out = np.broadcast_to(s / b, np.broadcast_shapes(s.shape, d.shape, b.shape))
+    return scalar_or_array(finite_result("attention intensity", out.copy(), "seq_len, bytes_per_element"))
 
 
 # --------------------------------------------------------------------------- MFU
-def model_flop_per_s(n_params: ArrayLike, tokens_per_s: ArrayLike) -> float | np.ndarray:
+def model_flop_per_s(n_params: ArrayLike, tokens_per_s: ArrayLike) -> FloatOrArray:
     """Model FLOP/s of training: 6 N FLOP per token times tokens per second.
+
+    Parameters
+    ----------
+    n_params : array_like
+        Parameters N, > 0.
+    tokens_per_s : array_like
+        Training throughput, tokens/s, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        FLOP/s.
 
     References
     ----------
@@ -360,16 +571,31 @@ def model_flop_per_s(n_params: ArrayLike, tokens_per_s: ArrayLike) -> float | np
     """
     N = positive("n_params", n_params)
     r = positive("tokens_per_s", tokens_per_s, "tokens/s")
-    return scalar_or_array(6 * N * r)
+    with np.errstate(over="ignore"):
+        out = 6 * N * r
+    return scalar_or_array(finite_result("model FLOP/s", out, "n_params, tokens_per_s"))
 
 
-def mfu(achieved_flop_per_s: ArrayLike, peak_flop_per_s: ArrayLike) -> float | np.ndarray:
+def mfu(achieved_flop_per_s: ArrayLike, peak_flop_per_s: ArrayLike) -> FloatOrArray:
     """Model FLOP utilisation: the model FLOP/s a run achieves over the hardware's peak.
 
     MFU counts only the FLOP the model needs (6N per token), not recomputed
     activations (those count in *hardware* FLOP utilisation, HFU), so it is
     comparable across implementations. What it hides: communication, stragglers,
     and, when measured over good steps only, the time lost to failures and restarts.
+    A value above 1 means the inputs are inconsistent (e.g. a sparse peak).
+
+    Parameters
+    ----------
+    achieved_flop_per_s : array_like
+        Model FLOP/s achieved (:func:`model_flop_per_s`), > 0.
+    peak_flop_per_s : array_like
+        Dense peak of the hardware used, FLOP/s, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Fraction of peak.
 
     References
     ----------
@@ -377,12 +603,14 @@ def mfu(achieved_flop_per_s: ArrayLike, peak_flop_per_s: ArrayLike) -> float | n
     """
     a = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
-    return scalar_or_array(a / P)
+    with np.errstate(over="ignore"):
+        out = a / P
+    return scalar_or_array(finite_result("MFU", out, "achieved_flop_per_s, peak_flop_per_s"))
 
 
 @dataclass(frozen=True)
 class LocalMeasurement:
-    """Result of :func:`measure_local_flop_s`.
+    """Result of :func:`measure_local_flop_s` (a result record).
 
     Attributes
     ----------
@@ -414,13 +642,37 @@ class LocalMeasurement:
         )
 
 
+#: Matrix sizes the benchmark chooses from when ``n`` is not given; the largest is also the
+#: largest ``n`` it accepts, so one product stays within a few seconds on a slow laptop.
 _CANDIDATE_SIZES = (256, 512, 768, 1024, 1536, 2048)
+#: Time budget the benchmark accepts, s: (0, MAX_SECONDS].
+_MAX_SECONDS = 10.0
+#: Matrix sizes accepted for a fixed ``n``.
+_N_RANGE = (16, _CANDIDATE_SIZES[-1])
+#: Timed repeats at most (a tiny matrix repeats for microseconds; the list of times stays small).
+_MAX_REPEATS = 10_000
+_DTYPES = ("float32", "float64")
 
 
 def _matmul_seconds(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> float:
     t0 = time.perf_counter()
     np.matmul(a, b, out=out)
     return time.perf_counter() - t0
+
+
+def _benchmark_dtype(dtype: Any) -> np.dtype:
+    """``np.float32``/``np.float64``, their ``np.dtype`` or their names; a ``ValueError`` otherwise."""
+    name = None
+    if isinstance(dtype, str):
+        name = dtype
+    elif isinstance(dtype, np.dtype):
+        name = dtype.name
+    elif isinstance(dtype, type) and issubclass(dtype, np.floating):
+        name = np.dtype(dtype).name
+    if name not in _DTYPES:
+        raise ValueError(f"dtype must be np.float32 or np.float64 (or their names 'float32', 'float64'), "
+                         f"got {dtype!r}")
+    return np.dtype(name)
 
 
 def measure_local_flop_s(
@@ -431,11 +683,12 @@ def measure_local_flop_s(
     """Measure this machine's matrix-multiply rate with NumPy (BLAS), in FLOP/s.
 
     Multiplies two n x n random matrices repeatedly: one warm-up, then timed
-    repeats until ``seconds`` have elapsed (at least 3). Each product counts
-    :math:`2n^3` FLOP (n^3 multiply-adds). The best repeat is reported as the
-    achieved rate (least disturbed by other processes); the median is kept too.
-    If ``n`` is not given it is chosen from 256-2048 so that one product takes
-    about a tenth of ``seconds``.
+    repeats until ``seconds`` have elapsed (at least 3, unless they would take more
+    than 3 x ``seconds``: a large fixed ``n`` on a slow machine stops after one).
+    Each product counts :math:`2n^3` FLOP (n^3 multiply-adds). The best repeat is
+    reported as the achieved rate (least disturbed by other processes); the median is
+    kept too. If ``n`` is not given it is chosen from 256-2048 so that one product
+    takes about a tenth of ``seconds``.
 
     Parameters
     ----------
@@ -443,10 +696,11 @@ def measure_local_flop_s(
         Time budget for the timed repeats, in (0, 10] s (default 1 s). The
         whole call, including choosing n, takes roughly 1.2-1.5x this.
     n : int, optional
-        Matrix size, 16-8192; default chosen adaptively.
+        Matrix size, a whole number in [16, 2048] (one 2048 product is about 17 GFLOP,
+        a second or two on a laptop); default chosen adaptively.
     dtype : numpy dtype
         ``np.float32`` (default; closest to accelerator training precisions a
-        CPU runs fast) or ``np.float64``.
+        CPU runs fast) or ``np.float64`` (or their names).
 
     Returns
     -------
@@ -459,14 +713,13 @@ def measure_local_flop_s(
     LINPACK Benchmark", Concurrency Computat. 15(9) (timing methodology:
     warm-up, repeat, best time).
     """
-    budget = float(in_range("seconds", seconds, 0.0, 10.0, low_inclusive=False))
-    dt = np.dtype(dtype)
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dt.name!r}")
+    budget = scalar("seconds", seconds, 0.0, _MAX_SECONDS, low_open=True, unit="s")
+    size = None if n is None else integer("n", n, *_N_RANGE)
+    dt = _benchmark_dtype(dtype)
     rng = np.random.default_rng(0)
 
-    if n is None:
-        probe = 256
+    if size is None:
+        probe = _CANDIDATE_SIZES[0]
         a = rng.standard_normal((probe, probe)).astype(dt)
         out = np.empty_like(a)
         _matmul_seconds(a, a, out)  # warm-up (threads, caches)
@@ -476,12 +729,6 @@ def measure_local_flop_s(
         for cand in _CANDIDATE_SIZES:
             if t_probe * (cand / probe) ** 3 <= target:
                 size = cand
-    else:
-        as_float_array("n", n)
-        if int(n) != n:
-            raise ValueError(f"n must be an integer, got {n!r}")
-        in_range("n", n, 16, 8192)
-        size = int(n)
 
     a = rng.standard_normal((size, size)).astype(dt)
     b = rng.standard_normal((size, size)).astype(dt)
@@ -489,16 +736,16 @@ def measure_local_flop_s(
     _matmul_seconds(a, b, out)  # warm-up
     times: list[float] = []
     start = time.perf_counter()
-    while len(times) < 3 or (time.perf_counter() - start) < budget:
+    while True:
         times.append(_matmul_seconds(a, b, out))
-        if len(times) >= 10_000:
+        elapsed = time.perf_counter() - start
+        if len(times) >= _MAX_REPEATS:
             break
-    elapsed = time.perf_counter() - start
+        if elapsed >= budget and (len(times) >= 3 or elapsed >= 3 * budget):
+            break
     flop = 2.0 * size**3
     rates = flop / np.maximum(np.array(times), 1e-9)
     best, median = float(rates.max()), float(np.median(rates))
-    if not (math.isfinite(best) and best > 0):  # pragma: no cover - defensive
-        raise RuntimeError(f"benchmark produced a non-finite rate {best!r}")
     return LocalMeasurement(
         achieved_flop_per_s=best,
         median_flop_per_s=median,

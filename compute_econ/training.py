@@ -19,12 +19,28 @@ MFU = 1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import (
+    INF,
+    YEAR_RANGE,
+    FloatOrArray,
+    array,
+    finite_result,
+    in_range,
+    instance,
+    integer,
+    non_negative,
+    positive,
+    scalar,
+    scalar_or_array,
+    text,
+)
 
 __all__ = [
     "DEFAULT_MFU",
@@ -101,15 +117,20 @@ DEFAULT_KG_CO2E_PER_MWH = 1532e9 / 4183271e3  # kg CO2 / MWh = 366.2
 DEFAULT_MFU = 0.4
 
 
-def _mfu(mfu: ArrayLike):
-    return in_range("mfu", mfu, 0.0, 1.0, low_inclusive=False)
+def _mfu(mfu: ArrayLike) -> np.ndarray:
+    return array("mfu", mfu, 0.0, 1.0, low_open=True)
+
+
+def _finite(what: str, value: ArrayLike, inputs: str) -> FloatOrArray:
+    """``value`` as a float or an array, or a ``ValueError`` if it overflowed (naming ``inputs``)."""
+    return scalar_or_array(finite_result(what, np.asarray(value, dtype=float), inputs))
 
 
 def accelerator_seconds(
     training_flop: ArrayLike,
     peak_flop_per_s: ArrayLike,
     mfu: ArrayLike = DEFAULT_MFU,
-) -> float:
+) -> FloatOrArray:
     """Accelerator-seconds needed to perform ``training_flop`` at utilisation ``mfu``.
 
     .. math:: T = C / (P_\\text{peak} \\cdot \\text{MFU})
@@ -141,14 +162,16 @@ def accelerator_seconds(
     C = non_negative("training_flop", training_flop, "FLOP")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     u = _mfu(mfu)
-    return scalar_or_array(C / (P * u))
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        T = C / (P * u)
+    return _finite("accelerator time", T, "training_flop, peak_flop_per_s, mfu")
 
 
 def accelerator_hours(
     training_flop: ArrayLike,
     peak_flop_per_s: ArrayLike,
     mfu: ArrayLike = DEFAULT_MFU,
-) -> float:
+) -> FloatOrArray:
     """Accelerator-hours (e.g. GPU-hours): :func:`accelerator_seconds` / 3600.
 
     References
@@ -163,7 +186,7 @@ def accelerator_days(
     training_flop: ArrayLike,
     peak_flop_per_s: ArrayLike,
     mfu: ArrayLike = DEFAULT_MFU,
-) -> float:
+) -> FloatOrArray:
     """Accelerator-days: :func:`accelerator_seconds` / 86400.
 
     References
@@ -178,7 +201,7 @@ def wall_clock_days(
     peak_flop_per_s: ArrayLike,
     mfu: ArrayLike,
     n_accelerators: ArrayLike,
-) -> float:
+) -> FloatOrArray:
     """Calendar days of training on ``n_accelerators`` running in parallel at ``mfu``.
 
     .. math:: T_\\text{wall} = C / (n \\cdot P_\\text{peak} \\cdot \\text{MFU})
@@ -207,12 +230,12 @@ def wall_clock_days(
     Llama Team 2024, arXiv:2407.21783, Section 3.3 and Table 4 (16,384 H100s,
     38-43% MFU).
     """
-    n = in_range("n_accelerators", n_accelerators, 1.0, float("inf"))
+    n = _n_accelerators(n_accelerators)
     days = accelerator_days(training_flop, peak_flop_per_s, mfu)
     return scalar_or_array(days / n)
 
 
-def local_machine_days(training_flop: ArrayLike, achieved_flop_per_s: ArrayLike) -> float:
+def local_machine_days(training_flop: ArrayLike, achieved_flop_per_s: ArrayLike) -> FloatOrArray:
     """Days this computer would need for ``training_flop`` at its measured rate.
 
     ``achieved_flop_per_s`` is an achieved rate (e.g. from
@@ -244,10 +267,12 @@ def local_machine_days(training_flop: ArrayLike, achieved_flop_per_s: ArrayLike)
     """
     C = non_negative("training_flop", training_flop, "FLOP")
     R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
-    return scalar_or_array(C / R / SECONDS_PER_DAY)
+    with np.errstate(over="ignore"):
+        days = C / R / SECONDS_PER_DAY
+    return _finite("days on this machine", days, "training_flop, achieved_flop_per_s")
 
 
-def local_machine_flop(achieved_flop_per_s: ArrayLike, days: ArrayLike) -> float:
+def local_machine_flop(achieved_flop_per_s: ArrayLike, days: ArrayLike) -> FloatOrArray:
     """FLOP this computer performs in ``days`` at its measured rate (the inverse of :func:`local_machine_days`).
 
     .. math:: C = R \\cdot 86400 \\cdot \\text{days}
@@ -276,14 +301,16 @@ def local_machine_flop(achieved_flop_per_s: ArrayLike, days: ArrayLike) -> float
     """
     R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
     T = non_negative("days", days, "days")
-    return scalar_or_array(R * T * SECONDS_PER_DAY)
+    with np.errstate(over="ignore"):
+        C = R * T * SECONDS_PER_DAY
+    return _finite("FLOP on this machine", C, "achieved_flop_per_s, days")
 
 
 def implied_mfu(
     training_flop: ArrayLike,
     peak_flop_per_s: ArrayLike,
     accelerator_hours: ArrayLike,
-) -> float:
+) -> FloatOrArray:
     """MFU implied by a reported number of accelerator-hours.
 
     .. math:: \\text{MFU} = C / (P_\\text{peak} \\cdot 3600 \\cdot H)
@@ -312,7 +339,9 @@ def implied_mfu(
     C = non_negative("training_flop", training_flop, "FLOP")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     H = positive("accelerator_hours", accelerator_hours, "hours")
-    return scalar_or_array(C / (P * H * SECONDS_PER_HOUR))
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        u = C / (P * H * SECONDS_PER_HOUR)
+    return _finite("implied MFU", u, "training_flop, peak_flop_per_s, accelerator_hours")
 
 
 def _frac_overhead(value: ArrayLike) -> np.ndarray:
@@ -320,15 +349,16 @@ def _frac_overhead(value: ArrayLike) -> np.ndarray:
 
 
 def _pue(value: ArrayLike) -> np.ndarray:
-    return in_range("pue", value, 1.0, float("inf"))
+    # in_range's wording ("pue must be in [1, inf], got 0.9"), which callers in supply quote
+    return in_range("pue", value, 1.0, INF)
 
 
 def _frac_power(value: ArrayLike) -> np.ndarray:
-    return in_range("frac_of_max_power", value, 0.0, 1.0, low_inclusive=False)
+    return array("frac_of_max_power", value, 0.0, 1.0, low_open=True)
 
 
 def _n_accelerators(value: ArrayLike) -> np.ndarray:
-    return in_range("n_accelerators", value, 1.0, float("inf"))
+    return array("n_accelerators", value, 1.0)
 
 
 def cluster_power_watts(
@@ -337,7 +367,7 @@ def cluster_power_watts(
     server_overhead_frac: ArrayLike = DEFAULT_SERVER_OVERHEAD_FRAC,
     pue: ArrayLike = DEFAULT_PUE,
     frac_of_max_power: ArrayLike = 1.0,
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Facility power of a cluster: accelerators, their servers, and the building's overhead.
 
     .. math::
@@ -385,10 +415,12 @@ def cluster_power_watts(
     f = _frac_overhead(server_overhead_frac)
     u = _pue(pue)
     d = _frac_power(frac_of_max_power)
-    return scalar_or_array(n * W * (1.0 + f) * d * u)
+    with np.errstate(over="ignore"):
+        P = n * W * (1.0 + f) * d * u
+    return _finite("cluster power", P, "n_accelerators, board_watts, server_overhead_frac, pue")
 
 
-def energy_mwh(power_watts: ArrayLike, hours: ArrayLike) -> float | np.ndarray:
+def energy_mwh(power_watts: ArrayLike, hours: ArrayLike) -> FloatOrArray:
     """Energy used by a load of ``power_watts`` running for ``hours``, MWh.
 
     .. math:: E = P \\cdot t / 10^6
@@ -416,13 +448,15 @@ def energy_mwh(power_watts: ArrayLike, hours: ArrayLike) -> float | np.ndarray:
     """
     P = non_negative("power_watts", power_watts, "W")
     t = non_negative("hours", hours, "hours")
-    return scalar_or_array(P * t / 1e6)
+    with np.errstate(over="ignore"):
+        E = P * t / 1e6
+    return _finite("energy", E, "power_watts, hours")
 
 
 def electricity_cost_usd(
     energy_mwh: ArrayLike,
     usd_per_mwh: ArrayLike = DEFAULT_USD_PER_MWH,
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Electricity bill for ``energy_mwh`` at ``usd_per_mwh``.
 
     Parameters
@@ -450,13 +484,15 @@ def electricity_cost_usd(
     """
     E = non_negative("energy_mwh", energy_mwh, "MWh")
     p = non_negative("usd_per_mwh", usd_per_mwh, "USD/MWh")
-    return scalar_or_array(E * p)
+    with np.errstate(over="ignore"):
+        usd = E * p
+    return _finite("electricity cost", usd, "energy_mwh, usd_per_mwh")
 
 
 def emissions_t_co2e(
     energy_mwh: ArrayLike,
     kg_co2e_per_mwh: ArrayLike = DEFAULT_KG_CO2E_PER_MWH,
-) -> float | np.ndarray:
+) -> FloatOrArray:
     """Emissions of ``energy_mwh`` drawn from a grid of intensity ``kg_co2e_per_mwh``, tonnes.
 
     Parameters
@@ -484,41 +520,70 @@ def emissions_t_co2e(
     """
     E = non_negative("energy_mwh", energy_mwh, "MWh")
     k = non_negative("kg_co2e_per_mwh", kg_co2e_per_mwh, "kg CO2e/MWh")
-    return scalar_or_array(E * k / 1000.0)
+    with np.errstate(over="ignore"):
+        t = E * k / 1000.0
+    return _finite("emissions", t, "energy_mwh, kg_co2e_per_mwh")
+
+
+#: The domain of each numeric field of a :class:`TrainingRun` (and of the keywords of
+#: :func:`estimate_training_run`): (lowest, highest, lowest excluded, unit).
+_RUN_DOMAINS: dict[str, tuple[float, float, bool, str]] = {
+    "training_flop": (0.0, INF, False, "FLOP"),
+    "peak_flop_per_s": (0.0, INF, True, "FLOP/s"),
+    "board_watts": (0.0, INF, True, "W"),
+    "n_accelerators": (1.0, INF, False, ""),
+    "mfu": (0.0, 1.0, True, ""),
+    "pue": (1.0, INF, False, ""),
+    "server_overhead_frac": (0.0, INF, False, "(fraction of board power)"),
+    "frac_of_max_power": (0.0, 1.0, True, ""),
+    "usd_per_mwh": (0.0, INF, False, "USD/MWh"),
+    "kg_co2e_per_mwh": (0.0, INF, False, "kg CO2e/MWh"),
+}
+
+
+def _run_scalar(name: str, value: Any) -> float:
+    low, high, low_open, unit = _RUN_DOMAINS[name]
+    return scalar(name, value, low, high, low_open=low_open, unit=unit)
+
+
+def _run_array(name: str, value: Any) -> np.ndarray:
+    low, high, low_open, unit = _RUN_DOMAINS[name]
+    return array(name, value, low, high, low_open=low_open, unit=unit)
 
 
 @dataclass(frozen=True)
 class TrainingRun:
     """A training run: how much compute, on what, how many, how well used, where.
 
-    Any numeric field may be an array; :func:`estimate_training_run` broadcasts them.
-    Use :func:`dataclasses.replace` for what-ifs and :meth:`from_params_tokens`
-    to start from model size and data.
+    Every numeric field is one number (the record stores the validated float); use
+    :func:`dataclasses.replace` for what-ifs and :meth:`from_params_tokens` to start
+    from model size and data. For curves over any field, pass arrays to
+    :func:`estimate_training_run` as keywords.
 
     Attributes
     ----------
-    training_flop : float or array
+    training_flop : float
         Training compute C, FLOP (count), >= 0.
-    peak_flop_per_s : float or array
+    peak_flop_per_s : float
         Dense peak of one accelerator, FLOP/s, > 0 (e.g. ``H100_SXM.peak_flop_per_s``).
-    board_watts : float or array
+    board_watts : float
         Accelerator board power (TDP), W, > 0 (e.g. ``H100_SXM.board_watts``).
-    n_accelerators : float or array
+    n_accelerators : float
         Accelerators running in parallel, >= 1.
-    mfu : float or array
+    mfu : float
         Model FLOPs utilisation in (0, 1]; default :data:`DEFAULT_MFU` (0.4).
-    pue : float or array
+    pue : float
         >= 1; default :data:`DEFAULT_PUE` (1.1).
-    server_overhead_frac : float or array
+    server_overhead_frac : float
         >= 0; default :data:`DEFAULT_SERVER_OVERHEAD_FRAC` (0.82).
-    frac_of_max_power : float or array
+    frac_of_max_power : float
         Average draw / maximum, in (0, 1]; default :data:`DEFAULT_FRAC_OF_MAX_POWER` (0.75).
-    usd_per_mwh : float or array
+    usd_per_mwh : float
         >= 0; default :data:`DEFAULT_USD_PER_MWH` (80.6).
-    kg_co2e_per_mwh : float or array
+    kg_co2e_per_mwh : float
         >= 0; default :data:`DEFAULT_KG_CO2E_PER_MWH` (366).
     price_year : int
-        Dollar year of ``usd_per_mwh``; default 2023.
+        Dollar year of ``usd_per_mwh``, a calendar year in 1950-2100; default 2023.
     source : str
         Where the run's figures come from (free text; "" for a what-if).
 
@@ -528,36 +593,27 @@ class TrainingRun:
     from FLOP, peak and utilisation; energy from TDP, server overhead, PUE).
     """
 
-    training_flop: ArrayLike
-    peak_flop_per_s: ArrayLike
-    board_watts: ArrayLike
-    n_accelerators: ArrayLike
-    mfu: ArrayLike = DEFAULT_MFU
-    pue: ArrayLike = DEFAULT_PUE
-    server_overhead_frac: ArrayLike = DEFAULT_SERVER_OVERHEAD_FRAC
-    frac_of_max_power: ArrayLike = DEFAULT_FRAC_OF_MAX_POWER
-    usd_per_mwh: ArrayLike = DEFAULT_USD_PER_MWH
-    kg_co2e_per_mwh: ArrayLike = DEFAULT_KG_CO2E_PER_MWH
+    training_flop: float
+    peak_flop_per_s: float
+    board_watts: float
+    n_accelerators: float
+    mfu: float = DEFAULT_MFU
+    pue: float = DEFAULT_PUE
+    server_overhead_frac: float = DEFAULT_SERVER_OVERHEAD_FRAC
+    frac_of_max_power: float = DEFAULT_FRAC_OF_MAX_POWER
+    usd_per_mwh: float = DEFAULT_USD_PER_MWH
+    kg_co2e_per_mwh: float = DEFAULT_KG_CO2E_PER_MWH
     price_year: int = DEFAULT_ELECTRICITY_PRICE_YEAR
     source: str = field(default="")
 
     def __post_init__(self) -> None:
-        non_negative("training_flop", self.training_flop, "FLOP")
-        positive("peak_flop_per_s", self.peak_flop_per_s, "FLOP/s")
-        positive("board_watts", self.board_watts, "W")
-        _n_accelerators(self.n_accelerators)
-        _mfu(self.mfu)
-        _pue(self.pue)
-        _frac_overhead(self.server_overhead_frac)
-        _frac_power(self.frac_of_max_power)
-        non_negative("usd_per_mwh", self.usd_per_mwh, "USD/MWh")
-        non_negative("kg_co2e_per_mwh", self.kg_co2e_per_mwh, "kg CO2e/MWh")
-        in_range("price_year", self.price_year, 1900, 2100)
-        if not isinstance(self.source, str):
-            raise ValueError(f"source must be a string, got {self.source!r}")
+        for name in _RUN_DOMAINS:
+            object.__setattr__(self, name, _run_scalar(name, getattr(self, name)))
+        object.__setattr__(self, "price_year", integer("price_year", self.price_year, *YEAR_RANGE))
+        object.__setattr__(self, "source", text("source", self.source, allow_empty=True))
 
     @classmethod
-    def from_params_tokens(cls, n_params: ArrayLike, n_tokens: ArrayLike, **kwargs) -> TrainingRun:
+    def from_params_tokens(cls, n_params: float, n_tokens: float, **kwargs: Any) -> TrainingRun:
         """A run of a dense transformer with ``n_params`` parameters on ``n_tokens`` tokens (C = 6·N·D).
 
         ``kwargs`` are the other fields (``peak_flop_per_s``, ``board_watts``,
@@ -570,18 +626,20 @@ class TrainingRun:
         """
         from compute_econ.scaling import training_flop
 
-        return cls(training_flop=training_flop(n_params, n_tokens), **kwargs)
+        N = scalar("n_params", n_params, 0.0, low_open=True)
+        D = scalar("n_tokens", n_tokens, 0.0, low_open=True)
+        return cls(training_flop=float(training_flop(N, D)), **kwargs)
 
     def __str__(self) -> str:
         return (
-            f"TrainingRun({np.asarray(self.training_flop)!s} FLOP on {np.asarray(self.n_accelerators)!s} "
-            f"accelerators of {np.asarray(self.peak_flop_per_s)!s} FLOP/s, MFU {np.asarray(self.mfu)!s})"
+            f"TrainingRun({self.training_flop:g} FLOP on {self.n_accelerators:g} "
+            f"accelerators of {self.peak_flop_per_s:g} FLOP/s, MFU {self.mfu:g})"
         )
 
 
-@dataclass(frozen=True)
-class TrainingRunEstimate:
-    """What a :class:`TrainingRun` takes: time, power, energy, electricity, emissions.
+@dataclass(frozen=True, eq=False)
+class TrainingRunEstimate(ArrayRecord):
+    """What a :class:`TrainingRun` takes: time, power, energy, electricity, emissions (a result record).
 
     Attributes
     ----------
@@ -601,16 +659,42 @@ class TrainingRunEstimate:
         Dollar year of ``electricity_usd``.
     """
 
-    accelerator_hours: float | np.ndarray
-    wall_clock_days: float | np.ndarray
-    power_mw: float | np.ndarray
-    energy_mwh: float | np.ndarray
-    electricity_usd: float | np.ndarray
-    t_co2e: float | np.ndarray
+    accelerator_hours: FloatOrArray
+    wall_clock_days: FloatOrArray
+    power_mw: FloatOrArray
+    energy_mwh: FloatOrArray
+    electricity_usd: FloatOrArray
+    t_co2e: FloatOrArray
     price_year: int
 
 
-def estimate_training_run(run: TrainingRun | None = None, **kwargs) -> TrainingRunEstimate:
+#: Fields of a :class:`TrainingRun` without a default: an estimate needs them.
+_RUN_REQUIRED = tuple(f.name for f in fields(TrainingRun) if f.default is MISSING)
+_RUN_FIELDS = tuple(f.name for f in fields(TrainingRun))
+
+
+def _run_inputs(run: TrainingRun | None, kwargs: dict[str, Any]) -> tuple[dict[str, np.ndarray], int]:
+    """The run's numeric fields as validated float arrays, and its price year."""
+    if run is not None:
+        if kwargs:
+            raise ValueError(f"pass either a TrainingRun or its fields, not both (got run and {sorted(kwargs)})")
+        run = instance("run", run, TrainingRun)
+        return {name: np.asarray(getattr(run, name), dtype=float) for name in _RUN_DOMAINS}, run.price_year
+    if not kwargs:
+        raise ValueError(f"run must be a TrainingRun, or pass its fields as keywords ({', '.join(_RUN_REQUIRED)}, ...)")
+    unknown = sorted(set(kwargs) - set(_RUN_FIELDS))
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)}: not a field of a TrainingRun (its fields: {', '.join(_RUN_FIELDS)})")
+    missing = [name for name in _RUN_REQUIRED if name not in kwargs]
+    if missing:
+        raise ValueError(f"{', '.join(missing)} required: a run needs {', '.join(_RUN_REQUIRED)}")
+    defaults = {f.name: f.default for f in fields(TrainingRun)}
+    values = {name: _run_array(name, kwargs.get(name, defaults[name])) for name in _RUN_DOMAINS}
+    text("source", kwargs.get("source", ""), allow_empty=True)
+    return values, integer("price_year", kwargs.get("price_year", DEFAULT_ELECTRICITY_PRICE_YEAR), *YEAR_RANGE)
+
+
+def estimate_training_run(run: TrainingRun | None = None, **kwargs: Any) -> TrainingRunEstimate:
     """From FLOP to time, power, energy, money and emissions for one run (vectorised).
 
     .. math::
@@ -620,17 +704,25 @@ def estimate_training_run(run: TrainingRun | None = None, **kwargs) -> TrainingR
         E = \\frac{H\\,W_\\text{board}\\,(1+f_\\text{server})\\,f_\\text{draw}\\,\\text{PUE}}{10^6}
 
     Energy is computed per accelerator-hour, so it equals facility power x
-    wall-clock hours.
+    wall-clock hours. The same formulas as :func:`accelerator_hours`,
+    :func:`cluster_power_watts`, :func:`energy_mwh`, :func:`electricity_cost_usd` and
+    :func:`emissions_t_co2e`.
 
     Parameters
     ----------
     run : TrainingRun, optional
-        The run; or pass the :class:`TrainingRun` fields as keyword arguments.
+        The run; or pass the :class:`TrainingRun` fields as keyword arguments, where
+        any numeric field may be an array (the estimate broadcasts them).
 
     Returns
     -------
     TrainingRunEstimate
-        Every field broadcast over the run's array fields.
+        Every field broadcast over the array inputs.
+
+    Raises
+    ------
+    ValueError
+        For a field outside its domain (named), or an estimate too large for a float.
 
     References
     ----------
@@ -645,31 +737,21 @@ def estimate_training_run(run: TrainingRun | None = None, **kwargs) -> TrainingR
     >>> round(est.wall_clock_days), round(est.power_mw, 1)
     (68, 17.2)
     """
-    if run is None:
-        run = TrainingRun(**kwargs)
-    elif kwargs:
-        raise ValueError(f"pass either a TrainingRun or its fields, not both (got extra {sorted(kwargs)})")
-    if not isinstance(run, TrainingRun):
-        raise ValueError(f"run must be a TrainingRun, got {type(run).__name__}")
-    H = np.asarray(accelerator_hours(run.training_flop, run.peak_flop_per_s, run.mfu), dtype=float)
-    n = _n_accelerators(run.n_accelerators)
-    days = H / n / 24.0
-    per_acc_w = cluster_power_watts(1.0, run.board_watts, run.server_overhead_frac, run.pue, run.frac_of_max_power)
-    power_w = n * np.asarray(per_acc_w)
-    E = np.asarray(energy_mwh(per_acc_w, H))
-    usd = electricity_cost_usd(E, run.usd_per_mwh)
-    t = emissions_t_co2e(E, run.kg_co2e_per_mwh)
-    shape = np.broadcast_shapes(np.shape(H), np.shape(days), np.shape(power_w), np.shape(usd), np.shape(t))
-
-    def out(x):
-        return scalar_or_array(np.broadcast_to(np.asarray(x, dtype=float), shape).copy())
-
+    v, price_year = _run_inputs(run, kwargs)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        H = v["training_flop"] / (v["peak_flop_per_s"] * v["mfu"]) / SECONDS_PER_HOUR
+        days = H / v["n_accelerators"] / 24.0
+        per_acc_w = v["board_watts"] * (1.0 + v["server_overhead_frac"]) * v["frac_of_max_power"] * v["pue"]
+        power_w = v["n_accelerators"] * per_acc_w
+        E = per_acc_w * H / 1e6
+        usd = E * v["usd_per_mwh"]
+        t = E * v["kg_co2e_per_mwh"] / 1000.0
+    out = {"accelerator_hours": H, "wall_clock_days": days, "power_mw": power_w / 1e6, "energy_mwh": E,
+           "electricity_usd": usd, "t_co2e": t}
+    shape = np.broadcast_shapes(*(np.shape(x) for x in out.values()))
+    inputs = "run (" + ", ".join(_RUN_DOMAINS) + ")"
     return TrainingRunEstimate(
-        accelerator_hours=out(H),
-        wall_clock_days=out(days),
-        power_mw=out(power_w / 1e6),
-        energy_mwh=out(E),
-        electricity_usd=out(usd),
-        t_co2e=out(t),
-        price_year=int(run.price_year),
+        **{k: scalar_or_array(finite_result(f"the run's {k}", np.broadcast_to(x, shape).copy(), inputs))
+           for k, x in out.items()},
+        price_year=price_year,
     )

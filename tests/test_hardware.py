@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -65,7 +66,14 @@ def test_accelerator_is_frozen():
         ("memory_bytes", 0.0, "memory_bytes must be > 0"),
         ("memory_bytes_per_s", -3.0, "memory_bytes_per_s must be > 0"),
         ("board_watts", 0.0, "board_watts must be > 0"),
-        ("release_year", 1850, "release_year must be in"),
+        ("release_year", 1850, r"release_year must be a whole number in \[1950, 2100\], got 1850"),
+        ("release_year", 2022.5, "release_year must be a whole number"),
+        ("peak_flop_per_s", "989e12", "peak_flop_per_s must be one number"),
+        ("memory_bytes", [80e9], "memory_bytes must be one number"),
+        ("board_watts", [], "board_watts must be one number"),
+        ("price_usd", np.array([1.0, 2.0]), "price_usd must be one number"),
+        ("price_is_estimate", "no", "price_is_estimate must be True or False"),
+        ("vendor", None, "vendor must be a string"),
         ("source", "", "source"),
         ("name", " ", "name"),
     ],
@@ -91,10 +99,30 @@ def test_measure_local_flop_s_is_finite_positive_and_keeps_to_its_time_budget():
     assert 1e7 < m.achieved_flop_per_s < H100_SXM.peak_flop_per_s
 
 
+def test_accelerator_stores_the_validated_values():
+    numpy_values: dict[str, Any] = {"peak_flop_per_s": np.float64(1e15), "release_year": 2022.0,
+                                    "price_year": np.int64(2023)}
+    a = dataclasses.replace(H100_SXM, **numpy_values)
+    assert type(a.peak_flop_per_s) is float and a.peak_flop_per_s == 1e15
+    assert type(a.release_year) is int and a.release_year == 2022 and type(a.price_year) is int
+    tpu = dataclasses.replace(H100_SXM, board_watts=None)  # no published power: None is the default
+    assert tpu.board_watts is None
+    assert {f.name: f.default for f in dataclasses.fields(Accelerator)}["board_watts"] is None
+
+
 def test_measure_local_flop_s_fixed_size_float64():
     m = measure_local_flop_s(seconds=0.05, n=128, dtype=np.float64)
     assert m.matrix_size == 128 and m.dtype == "float64"
     assert m.achieved_flop_per_s > 0
+    assert measure_local_flop_s(seconds=0.01, n=16, dtype="float32").dtype == "float32"
+
+
+def test_measure_local_flop_s_large_fixed_size_stops_near_its_budget():
+    """A product at n = 1024 is 2.1 GFLOP, more than 1.5 ms even at 1 TFLOP/s: with a 0.5 ms budget the
+    benchmark stops after one timed repeat instead of insisting on three (at n = 2048 on a slow laptop,
+    three repeats would be several seconds past the budget)."""
+    m = measure_local_flop_s(seconds=0.0005, n=1024)
+    assert m.n_repeats == 1 and m.matrix_size == 1024
 
 
 @pytest.mark.parametrize(
@@ -104,9 +132,15 @@ def test_measure_local_flop_s_fixed_size_float64():
         ({"seconds": -1.0}, "seconds"),
         ({"seconds": 60.0}, "seconds"),
         ({"seconds": float("nan")}, "seconds"),
-        ({"n": 8}, "n must be in"),
-        ({"n": 100.5}, "n must be an integer"),
-        ({"dtype": np.int32}, "dtype"),
+        ({"seconds": "1"}, "seconds must be one number"),
+        ({"n": 8}, r"n must be a whole number in \[16, 2048\], got 8"),
+        ({"n": 4096}, r"n must be a whole number in \[16, 2048\], got 4096"),
+        ({"n": 100.5}, "n must be a whole number"),
+        ({"n": True}, "n must be a whole number"),
+        ({"dtype": np.int32}, "dtype must be np.float32 or np.float64"),
+        ({"dtype": None}, "dtype must be np.float32 or np.float64"),
+        ({"dtype": "float16"}, "dtype must be np.float32 or np.float64"),
+        ({"dtype": object()}, "dtype must be np.float32 or np.float64"),
     ],
 )
 def test_measure_local_flop_s_bad_input(kwargs, match):

@@ -43,14 +43,16 @@ def test_catalogue_covers_the_issue_list_and_every_row_is_sourced():
     for name in ("NVIDIA A100 SXM", "NVIDIA H100 SXM", "NVIDIA H200", "NVIDIA B200", "NVIDIA GB200 (per GPU)",
                  "AMD MI300X", "AMD MI325X", "Google TPU v5p", "Google TPU v6e", "AWS Trainium2"):
         assert name in cat
-    for a in cat.values():
-        assert len(a.source) > 30
-        if a.price_usd is not None:
-            assert a.price_source and a.price_year
-        # Dense peaks: FP8, where present, is twice BF16 on every chip listed (datasheets).
-        if a.peak_flop_per_s_fp8:
-            assert a.peak_flop_per_s_fp8 == pytest.approx(2 * a.peak_flop_per_s, rel=0.03)
-    assert hw.H100_SXM is cat["NVIDIA H100 SXM"] or hw.H100_SXM == cat["NVIDIA H100 SXM"]
+    assert all(len(a.source) > 30 for a in cat.values())
+    priced = [a for a in cat.values() if a.price_usd is not None]
+    assert {a.name for a in priced} >= {"NVIDIA H100 SXM"}
+    assert all(a.price_source and a.price_year for a in priced)
+    # Dense peaks: FP8, where present, is twice BF16 on every chip listed (datasheets).
+    with_fp8 = [a for a in cat.values() if a.peak_flop_per_s_fp8 is not None]
+    assert {a.name for a in with_fp8} >= {"NVIDIA H100 SXM", "AMD MI300X", "AWS Trainium2"}
+    for a in with_fp8:
+        assert a.peak_flop_per_s_fp8 == pytest.approx(2 * a.peak_flop_per_s, rel=0.03), a.name
+    assert hw.H100_SXM is cat["NVIDIA H100 SXM"]
     assert "estimate" in cat["NVIDIA GB200 (per GPU)"].note.lower()
 
 
@@ -67,26 +69,40 @@ def test_interconnect_is_bidirectional_per_chip_in_every_row(name, gb_per_s):
     assert hw.load_accelerators()[name].interconnect_bytes_per_s == pytest.approx(gb_per_s * 1e9)
 
 
+def test_loader_reads_a_good_row(tmp_path):
+    f = tmp_path / "acc.csv"
+    f.write_text(CSV_HEADER + "\nX,V,2024,1e15,,80e9,3e12,,700,,,,src,,\n")
+    x = hw.load_accelerators(f)["X"]
+    assert (x.peak_flop_per_s, x.board_watts, x.release_year, x.price_usd) == (1e15, 700.0, 2024, None)
+
+
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("X,V,2024,1e15,,80e9,3e12,,700,,,,src,,", None),  # a good row parses
         ("X,V,2024,,,80e9,3e12,,700,,,,src,,", "peak_flop_per_s_bf16"),  # missing required field
         ("X,V,2024,1e15,,80e9,3e12,,-700,,,,src,,", "board_watts"),  # negative power
         ("X,V,2024,1e15,,80e9,fast,,700,,,,src,,", "memory_bytes_per_s"),  # not a number
         ("X,V,2024,1e15,,80e9,3e12,,700,30000,,true,src,,", "price_year"),  # price without its year
         ("X,V,2024,1e15,,80e9,3e12,,700,,,,,,", "source"),  # no source
+        ("X,V,2024.5,1e15,,80e9,3e12,,700,,,,src,,", "release_year must be a whole number"),
+        ("X,V,2024,1e15,,80e9,3e12,,700,30000,1890,true,src,seller,", "price_year must be a whole number in"),
     ],
 )
 def test_loader_validates_every_row(tmp_path, row, message):
     f = tmp_path / "acc.csv"
     f.write_text(CSV_HEADER + "\n" + row + "\n")
-    if message is None:
-        assert "X" in hw.load_accelerators(f)
-    else:
-        with pytest.raises(ValueError, match=message) as exc:
-            hw.load_accelerators(f)
-        assert "line 2" in str(exc.value) and "('X')" in str(exc.value)
+    with pytest.raises(ValueError, match=message) as exc:
+        hw.load_accelerators(f)
+    assert "line 2" in str(exc.value) and "('X')" in str(exc.value)
+
+
+@pytest.mark.parametrize("path, match", [
+    (3, "path must be a str or PathLike"), (["acc.csv"], "path must be a str or PathLike"),
+    ("no-such-file.csv", "path must name an existing CSV file"), ("a\x00b", "path must be a file path without NUL"),
+])
+def test_loader_path_is_checked(path, match):
+    with pytest.raises(ValueError, match=match):
+        hw.load_accelerators(path)
 
 
 def test_loader_rejects_duplicates_and_bad_header(tmp_path):
@@ -101,12 +117,33 @@ def test_loader_rejects_duplicates_and_bad_header(tmp_path):
 
 
 def test_get_accelerator_and_precision_errors():
-    with pytest.raises(ValueError, match="accelerator must be one of"):
+    with pytest.raises(ValueError, match="name must be one of 'AMD MI300X', .*'NVIDIA H100 SXM'.*; got 'H100'"):
         hw.get_accelerator("H100")
+    with pytest.raises(ValueError, match="name must be one of"):
+        hw.get_accelerator(["NVIDIA H100 SXM"])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no FP8"):
         hw.peak_flop_per_s_for(hw.A100_SXM, "fp8")
-    with pytest.raises(ValueError, match="precision"):
+    with pytest.raises(ValueError, match="precision must be one of 'bf16', 'fp8'; got 'fp4'"):
         hw.peak_flop_per_s_for(hw.H100_SXM, "fp4")
+    with pytest.raises(ValueError, match="accelerator must be an? Accelerator"):
+        hw.peak_flop_per_s_for("NVIDIA H100 SXM", "bf16")  # type: ignore[arg-type]
+    assert hw.peak_flop_per_s_for(hw.H100_SXM, "fp8") == hw.H100_SXM.peak_flop_per_s_fp8
+
+
+def test_bytes_per_element_by_precision():
+    """BF16 is a 16-bit format (Kalamkar et al. 2019, arXiv:1905.12322, Section 2); FP8 E4M3 and E5M2 are
+    8-bit (Micikevicius et al. 2022, arXiv:2209.05433, Section 3). Every precision with a peak in the
+    catalogue has a size."""
+    assert (hw.bytes_per_element("bf16"), hw.bytes_per_element("fp8")) == (2, 1)
+    assert hw.PRECISIONS == ("bf16", "fp8") and dict(hw.BYTES_PER_ELEMENT) == {"bf16": 2, "fp8": 1}
+    for bad in ("fp4", "BF16", 2, None):
+        with pytest.raises(ValueError, match="precision must be one of 'bf16', 'fp8'"):
+            hw.bytes_per_element(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        hw.BYTES_PER_ELEMENT["fp4"] = 0.5  # type: ignore[index]  # the table is read-only
+    # FP8 halves the bytes, so doubles the intensity of every operation (and the decode step's)
+    assert hw.matmul_intensity(1024, 1024, 1024, hw.bytes_per_element("fp8")) == pytest.approx(
+        2 * hw.matmul_intensity(1024, 1024, 1024, hw.bytes_per_element("bf16")))
 
 
 def test_h100_ridge_point():
@@ -149,12 +186,39 @@ def test_mfu_palm():
     assert hw.mfu(hw.model_flop_per_s(540e9, tokens_per_s), peak) == pytest.approx(0.462)
 
 
-@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "1", None, [], [[1.0], [1.0, 2.0]]])
 def test_roofline_bad_input(bad):
     with pytest.raises(ValueError, match="intensity_flop_per_byte"):
         hw.attainable_flop_per_s(bad, 1e15, 1e12)
     with pytest.raises(ValueError, match="batch_size"):
         hw.decode_intensity(bad)
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: hw.ridge_point_flop_per_byte(1e300, 1e-300), "peak_flop_per_s, memory_bytes_per_s"),
+    (lambda: hw.matmul_intensity(64, 64, 64, 5e-324), "bytes_per_element"),
+    (lambda: hw.decode_intensity(1e300, 1e-300), "batch_size, bytes_per_param"),
+    (lambda: hw.attention_intensity(1e300, 128, 1e-300), "seq_len, bytes_per_element"),
+    (lambda: hw.model_flop_per_s(1e300, 1e300), "n_params, tokens_per_s"),
+    (lambda: hw.mfu(1e300, 1e-300), "achieved_flop_per_s, peak_flop_per_s"),
+])
+def test_results_that_would_overflow_raise_naming_the_inputs(call, names):
+    with pytest.raises(ValueError, match=f"outside the model's range \\(check {names}\\)"):
+        call()
+
+
+def test_intensities_do_not_overflow_for_large_valid_sizes():
+    """2mkn overflows a float for m = k = n = 1e103; the intensity itself is finite (2n/3b), and so is s/b."""
+    assert hw.matmul_intensity(1e103, 1e103, 1e103) == pytest.approx(1e103 / 3)
+    assert hw.attention_intensity(1e200, 128) == pytest.approx(5e199)
+    assert hw.attainable_flop_per_s(1e300, 1e15, 1e12) == 1e15  # I x W overflows; the roof does not
+
+
+def test_sizes_count_from_one():
+    for call, name in ((lambda: hw.matmul_intensity(0.5, 64, 64), "m"), (lambda: hw.decode_intensity(0.5), "batch_size"),
+                       (lambda: hw.attention_intensity(4096, 0.5), "head_dim")):
+        with pytest.raises(ValueError, match=f"{name} must be >= 1"):
+            call()
 
 
 positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,6 +26,12 @@ from compute_econ.training import (
 LLAMA31_405B_FLOP = 3.8e25  # Llama Team 2024, arXiv:2407.21783, Section 3.2.1
 LLAMA31_405B_GPU_HOURS = 30.84e6  # Llama 3.1 model card (meta-llama/llama-models, MODEL_CARD.md), 405B row
 LLAMA3_N_GPUS = 16_384  # arXiv:2407.21783, Section 3.3.1 and Table 4
+H100_WATTS = 700.0  # NVIDIA H100 datasheet, SXM: up to 700 W (the catalogue row; checked below)
+A100_WATTS = 400.0  # NVIDIA A100 datasheet, 80GB SXM: 400 W
+
+
+def test_board_powers_used_here_are_the_catalogue_rows():
+    assert (H100_SXM.board_watts, A100_SXM.board_watts) == (H100_WATTS, A100_WATTS)
 
 
 def test_default_mfu_is_within_published_range():
@@ -36,7 +44,7 @@ def test_unit_conversions_and_broadcasting():
     assert s == 2000.0
     assert accelerator_hours(1e18, 1e15, 0.5) == pytest.approx(2000 / 3600)
     assert accelerator_days(1e18, 1e15, 0.5) == pytest.approx(2000 / 86400)
-    out = accelerator_hours(np.array([1e24, 2e24]), H100_SXM.peak_flop_per_s, np.array([[0.4], [0.8]]))
+    out = np.asarray(accelerator_hours(np.array([1e24, 2e24]), H100_SXM.peak_flop_per_s, np.array([[0.4], [0.8]])))
     assert out.shape == (2, 2)
     assert out[0, 1] == pytest.approx(2 * out[0, 0]) and out[1, 0] == pytest.approx(out[0, 0] / 2)
     assert accelerator_seconds(0.0, 1e15) == 0.0
@@ -67,7 +75,8 @@ def test_llama31_405b_wall_clock_on_16384_h100s():
     3.8e25 FLOP on 16,384 H100s takes ~62-71 days of steady-state training. (The paper's
     "54-day snapshot" in Section 3.3.4 / Table 5 is a window used to count interruptions, not
     the run length: 54 days would need ~50% MFU.)"""
-    days = wall_clock_days(LLAMA31_405B_FLOP, H100_SXM.peak_flop_per_s, np.array([0.43, 0.38]), LLAMA3_N_GPUS)
+    days = np.asarray(wall_clock_days(LLAMA31_405B_FLOP, H100_SXM.peak_flop_per_s, np.array([0.43, 0.38]),
+                                      LLAMA3_N_GPUS))
     assert 60 <= days[0] <= 64 and 69 <= days[1] <= 73
     card_days = LLAMA31_405B_GPU_HOURS / LLAMA3_N_GPUS / 24
     assert 75 <= card_days <= 82  # ~78 days-equivalent of the whole cluster
@@ -176,7 +185,7 @@ def test_default_constants_match_their_sources():
 def test_100k_h100_cluster_draws_100_to_200_mw():
     """100,000 H100s at 700 W, x1.82 server, PUE 1.1 -> 140 MW facility capacity. Cross-check (unverified
     press reports, not a primary source): xAI's Colossus, 100k-200k H100/H200, reported at ~150 MW."""
-    mw = cluster_power_watts(100_000, H100_SXM.board_watts) / 1e6
+    mw = cluster_power_watts(100_000, H100_WATTS) / 1e6
     assert 100 <= mw <= 200
     assert mw == pytest.approx(100_000 * 700 * (1 + DEFAULT_SERVER_OVERHEAD_FRAC) * DEFAULT_PUE / 1e6)
 
@@ -203,9 +212,9 @@ def test_llama31_405b_run_estimate():
     run = TrainingRun(
         training_flop=LLAMA31_405B_FLOP,
         peak_flop_per_s=H100_SXM.peak_flop_per_s,
-        board_watts=H100_SXM.board_watts,
+        board_watts=H100_WATTS,
         n_accelerators=LLAMA3_N_GPUS,
-        mfu=mfu_eff,
+        mfu=float(mfu_eff),
         source="Llama Team 2024, arXiv:2407.21783; Llama 3.1 model card",
     )
     est = estimate_training_run(run)
@@ -226,7 +235,7 @@ def test_llama31_405b_run_estimate():
 def test_gpt3_from_params_tokens():
     """GPT-3 175B on 300B tokens: 6ND = 3.15e23, vs 3.14e23 FLOP in Brown et al. 2020 (Table D.1)."""
     run = TrainingRun.from_params_tokens(
-        175e9, 300e9, peak_flop_per_s=A100_SXM.peak_flop_per_s, board_watts=A100_SXM.board_watts, n_accelerators=1024
+        175e9, 300e9, peak_flop_per_s=A100_SXM.peak_flop_per_s, board_watts=A100_WATTS, n_accelerators=1024
     )
     assert run.training_flop == pytest.approx(3.14e23, rel=0.01)
     est = estimate_training_run(run)
@@ -237,35 +246,42 @@ def test_estimate_is_vectorised_over_any_input():
     est = estimate_training_run(
         training_flop=np.array([1e24, 2e24, 4e24]),
         peak_flop_per_s=H100_SXM.peak_flop_per_s,
-        board_watts=H100_SXM.board_watts,
+        board_watts=H100_WATTS,
         n_accelerators=np.array([[1000], [2000]]),
         pue=1.2,
     )
     for f in ("accelerator_hours", "wall_clock_days", "power_mw", "energy_mwh", "electricity_usd", "t_co2e"):
-        assert getattr(est, f).shape == (2, 3), f
+        assert np.shape(getattr(est, f)) == (2, 3), f
     assert np.all(np.diff(est.energy_mwh, axis=1) > 0)
-    np.testing.assert_allclose(est.wall_clock_days[1], est.wall_clock_days[0] / 2)
+    days = np.asarray(est.wall_clock_days)
+    np.testing.assert_allclose(days[1], days[0] / 2)
+    assert est == copy.deepcopy(est)  # a record holding arrays compares field by field
     assert isinstance(estimate_training_run(training_flop=1e24, peak_flop_per_s=1e15, board_watts=700,
                                             n_accelerators=8).energy_mwh, float)
 
 
-BASE_RUN = {"training_flop": 1e24, "peak_flop_per_s": 1e15, "board_watts": 700.0, "n_accelerators": 1024}
+BASE_RUN: dict[str, Any] = {"training_flop": 1e24, "peak_flop_per_s": 1e15, "board_watts": 700.0, "n_accelerators": 1024}
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"n_accelerators": 0}, r"n_accelerators must be in \[1, inf\], got 0"),
+        ({"n_accelerators": 0}, r"n_accelerators must be >= 1 \(valid range: \[1, inf\)\), got 0.0"),
         ({"mfu": 1.5}, r"mfu must be in \(0, 1\], got 1.5"),
         ({"mfu": 0.0}, r"mfu must be in \(0, 1\]"),
-        ({"pue": 0.9}, r"pue must be in \[1, inf\], got 0.9"),
+        ({"pue": 0.9}, r"pue must be >= 1 \(valid range: \[1, inf\)\), got 0.9"),
         ({"server_overhead_frac": -0.1}, r"server_overhead_frac must be >= 0"),
         ({"frac_of_max_power": 1.2}, r"frac_of_max_power must be in \(0, 1\]"),
         ({"usd_per_mwh": -5.0}, r"usd_per_mwh must be >= 0"),
         ({"kg_co2e_per_mwh": float("nan")}, r"kg_co2e_per_mwh must be a finite number"),
         ({"board_watts": 0.0}, r"board_watts must be > 0"),
         ({"training_flop": -1.0}, r"training_flop must be >= 0"),
-        ({"price_year": 1800}, r"price_year must be in"),
+        ({"price_year": 1800}, r"price_year must be a whole number in \[1950, 2100\], got 1800"),
+        ({"training_flop": "1e24"}, r"training_flop must be one number"),
+        ({"n_accelerators": np.array([8.0, 16.0])}, r"n_accelerators must be one number"),
+        ({"mfu": [0.4]}, r"mfu must be one number"),
+        ({"board_watts": None}, r"board_watts must be one number"),
+        ({"source": None}, r"source must be a string"),
     ],
 )
 def test_bad_training_run_inputs_raise(kwargs, match):
@@ -276,7 +292,7 @@ def test_bad_training_run_inputs_raise(kwargs, match):
 def test_bad_power_energy_inputs_raise():
     with pytest.raises(ValueError, match="n_accelerators"):
         cluster_power_watts(0, 700.0)
-    with pytest.raises(ValueError, match=r"pue must be in \[1, inf\]"):
+    with pytest.raises(ValueError, match=r"pue must be in \[1, inf\], got 0.5"):
         cluster_power_watts(8, 700.0, pue=0.5)
     with pytest.raises(ValueError, match="hours must be >= 0"):
         energy_mwh(1e6, -1.0)
@@ -286,5 +302,40 @@ def test_bad_power_energy_inputs_raise():
         emissions_t_co2e(-1.0)
     with pytest.raises(ValueError, match="either a TrainingRun or its fields"):
         estimate_training_run(TrainingRun(**BASE_RUN), mfu=0.5)
-    with pytest.raises(ValueError, match="run must be a TrainingRun"):
-        estimate_training_run("llama")
+    with pytest.raises(ValueError, match="run must be an? TrainingRun"):
+        estimate_training_run("llama")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="run must be a TrainingRun, or pass its fields as keywords"):
+        estimate_training_run()
+    with pytest.raises(ValueError, match="n_gpus: not a field of a TrainingRun"):
+        estimate_training_run(**(BASE_RUN | {"n_gpus": 8}))
+    with pytest.raises(ValueError, match="board_watts required"):
+        estimate_training_run(training_flop=1e24, peak_flop_per_s=1e15, n_accelerators=8)
+    with pytest.raises(ValueError, match=r"mfu must be in \(0, 1\], got 1.5"):
+        estimate_training_run(**(BASE_RUN | {"mfu": np.array([0.4, 1.5])}))
+
+
+def test_training_run_stores_the_validated_values():
+    """A TrainingRun is one run: numbers stored as floats (an array is refused; arrays go to the estimate)."""
+    run = TrainingRun(**(BASE_RUN | {"n_accelerators": np.int64(1024), "mfu": np.float32(0.5), "price_year": 2024.0}))
+    assert type(run.n_accelerators) is float and run.n_accelerators == 1024.0
+    assert type(run.mfu) is float and run.mfu == 0.5
+    assert type(run.price_year) is int and run.price_year == 2024
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: accelerator_seconds(1e300, 1e-300, 0.5), "training_flop, peak_flop_per_s, mfu"),
+    (lambda: accelerator_hours(1e300, 5e-324, 1e-300), "training_flop, peak_flop_per_s, mfu"),
+    (lambda: local_machine_days(1e300, 1e-300), "training_flop, achieved_flop_per_s"),
+    (lambda: local_machine_flop(1e300, 1e300), "achieved_flop_per_s, days"),
+    (lambda: implied_mfu(1e300, 1e-300, 1e-300), "training_flop, peak_flop_per_s, accelerator_hours"),
+    (lambda: cluster_power_watts(1e300, 1e300), "n_accelerators, board_watts"),
+    (lambda: energy_mwh(1e300, 1e300), "power_watts, hours"),
+    (lambda: electricity_cost_usd(1e300, 1e300), "energy_mwh, usd_per_mwh"),
+    (lambda: emissions_t_co2e(1e300, 1e300), "energy_mwh, kg_co2e_per_mwh"),
+    (lambda: estimate_training_run(**(BASE_RUN | {"training_flop": 1e300, "peak_flop_per_s": 1e-300})),
+     "run \\(training_flop, peak_flop_per_s"),
+])
+def test_results_that_would_overflow_raise_naming_the_inputs(call, names):
+    """Valid numbers whose result is too large for a float: a ValueError saying so, not inf or NaN."""
+    with pytest.raises(ValueError, match=f"outside the model's range \\(check {names}"):
+        call()

@@ -122,7 +122,7 @@ class RooflineExplorer(Explorer):
             note = ""
         peak = hardware.peak_flop_per_s_for(acc, precision)
         bw = acc.memory_bytes_per_s
-        bytes_per_element = 1 if precision == "fp8" else 2
+        bytes_per_element = hardware.bytes_per_element(precision)
         ridge = hardware.ridge_point_flop_per_byte(peak, bw)
 
         n = int(c["matmul_size"].value)

@@ -169,17 +169,16 @@ class TrainingCostExplorer(Explorer):
             source="TrainingCostExplorer controls; other fields from compute_econ.costs.H100_OWNERSHIP",
         )
         hours = est.accelerator_hours
-        rent_usd = costs.rental_cost_usd(hours, v["rent_usd_per_hour"])
-        tco = costs.owned_cost_breakdown_per_hour(own, v["utilisation"])
+        rent_or_own = costs.rent_or_own(hours, v["rent_usd_per_hour"], own, v["utilisation"])
+        rent_usd, tco, be = rent_or_own.rental_usd, rent_or_own.owned, rent_or_own.break_even
         amort = costs.amortised_run_cost_breakdown(hours, own)
         s = self.sources
         s["bars"].data = dict(
             bar=list(BARS),
-            **{"accelerators": np.array([0.0, tco.accelerators_usd * hours, amort.accelerators_usd]),
-               "servers & network": np.array([0.0, tco.servers_and_network_usd * hours,
-                                              amort.servers_and_network_usd]),
-               "energy": np.array([0.0, tco.energy_usd * hours, amort.energy_usd]),
-               "operations": np.array([0.0, tco.ops_usd * hours, amort.ops_usd]),
+            **{"accelerators": np.array([0.0, tco.accelerators_usd, amort.accelerators_usd]),
+               "servers & network": np.array([0.0, tco.servers_and_network_usd, amort.servers_and_network_usd]),
+               "energy": np.array([0.0, tco.energy_usd, amort.energy_usd]),
+               "operations": np.array([0.0, tco.ops_usd, amort.ops_usd]),
                "rental": np.array([rent_usd, 0.0, 0.0])},
         )
         s["days"].data = dict(n=CLUSTER_SIZES.astype(float),
@@ -187,18 +186,17 @@ class TrainingCostExplorer(Explorer):
         s["mine"].data = dict(n=[float(n)], days=[est.wall_clock_days])
         s["owned"].data = dict(utilisation=UTILISATION,
                                usd_per_hour=costs.owned_cost_per_accelerator_hour(own, UTILISATION))
-        be = costs.break_even_utilisation(own, v["rent_usd_per_hour"])
         if be.owning_can_win:
             s["break_even"].data = dict(utilisation=[be.utilisation], usd_per_hour=[v["rent_usd_per_hour"]])
             verdict = (f"owning beats renting above <b>{percent(be.utilisation)}</b> utilisation "
                        f"(you assume {percent(v['utilisation'])}: "
-                       f"<b>{'own' if v['utilisation'] > be.utilisation else 'rent'}</b>)")
+                       f"<b>{'own' if rent_or_own.own_is_cheaper else 'rent'}</b>)")
         else:
             s["break_even"].data = dict(utilisation=[], usd_per_hour=[])
             verdict = "at this rental price <b>renting is cheaper even at 100% utilisation</b>"
         self._rent_line.location = v["rent_usd_per_hour"]
         acquisition = costs.hardware_acquisition_cost_usd(n, own)
-        tco_total = tco.total_usd * hours
+        tco_total = rent_or_own.owned_usd
         self.result = dict(estimate=est, rent_usd=rent_usd, tco_usd=tco_total, amortised_usd=amort.total_usd,
                            acquisition_usd=acquisition, break_even=be, training_flop=flop)
         self.readout.value = (
