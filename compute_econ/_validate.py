@@ -170,11 +170,15 @@ def choice(name: str, value: Any, options: Sequence[T]) -> T:
     raise ValueError(f"{name} must be one of {listed}; got {_short(value)}")
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
 def instance(name: str, value: Any, cls: type[T] | tuple[type, ...]) -> T:
     """``value`` if it is an instance of ``cls``; else a ``ValueError`` naming the type expected."""
     if not isinstance(value, cls):
         names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
-        raise ValueError(f"{name} must be a {names}, got {_short(value)} ({type(value).__name__})")
+        raise ValueError(f"{name} must be {_article(names)} {names}, got {_short(value)} ({type(value).__name__})")
     return value  # type: ignore[return-value]
 
 
