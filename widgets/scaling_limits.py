@@ -11,19 +11,17 @@ continue through 2030?", Epoch AI), with the historical trend (about 4× a year)
 comparison. The learner changes the growth of data-centre power and of chip
 production, how much of the world's AI compute one lab can put into one run, and how
 much images, video and audio add to text, and sees which constraint binds when. All
-economics is in :mod:`compute_econ.supply.power`.
+economics is in :mod:`compute_econ.supply.constraints`.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import ipywidgets as ipw
 import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool, Span
 from bokeh.plotting import figure
 
-from compute_econ.supply import power
+from compute_econ.supply import constraints
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
 from ._format import sci
@@ -45,12 +43,12 @@ class ScalingLimitsExplorer(Explorer):
         Starting inputs (default: the paper's medians, ``supply.SEVILLA_2024``).
     """
 
-    def __init__(self, year: int = 2030, scenario: power.ConstraintScenario = power.SEVILLA_2024):
+    def __init__(self, year: int = 2030, scenario: constraints.ConstraintScenario = constraints.SEVILLA_2024):
         self._initial = dict(year=year, scenario=scenario)
         super().__init__()
 
     def _build(self) -> None:
-        names = power.CONSTRAINTS
+        names = constraints.CONSTRAINTS
         self.sources = {
             "bands": ColumnDataSource(data=dict(year=[], **{f"{n}_low": [] for n in names},
                                                 **{f"{n}_high": [] for n in names})),
@@ -110,15 +108,15 @@ class ScalingLimitsExplorer(Explorer):
                 description="data: multimodal / text (×)", style=style, layout=wide),
         }
 
-    def scenario(self) -> power.ConstraintScenario:
-        """The scenario the controls describe (the starting scenario with the slider values)."""
+    def scenario(self) -> constraints.ConstraintScenario:
+        """The scenario the controls describe (the starting scenario with the slider values as medians)."""
         c = self.controls
-        return replace(self._initial["scenario"], **{k: float(c[k].value) for k in c if k != "year"})
+        return self._initial["scenario"].with_medians(**{k: float(c[k].value) for k in c if k != "year"})
 
     def _compute(self) -> None:
         year = int(self.controls["year"].value)
-        res = power.largest_run_by_year(YEARS, self.scenario())
-        names = power.CONSTRAINTS
+        res = constraints.largest_run_by_year(YEARS, self.scenario())
+        names = constraints.CONSTRAINTS
         s = self.sources
         s["bands"].data = dict(year=YEARS, **{f"{n}_low": res.low_flop[n] for n in names},
                                **{f"{n}_high": res.high_flop[n] for n in names})
