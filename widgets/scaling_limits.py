@@ -68,7 +68,7 @@ class ScalingLimitsExplorer(Explorer):
             renderers.append(p.line("year", n, source=s["lines"], color=COLOURS[n], line_width=2,
                                     legend_label=LABELS[n]))
         p.line("year", "trend", source=s["lines"], color="#555555", line_dash="dashed", line_width=2,
-               legend_label="historical trend (~4× a year)")
+               legend_label=f"historical trend ({self._initial['scenario'].trend_growth_per_year:.1f}× a year)")
         renderers.append(p.line("year", "largest", source=s["lines"], color="black", line_width=5, alpha=0.35,
                                 legend_label="largest feasible (the minimum)"))
         p.scatter("year", "flop", source=s["year"], size=14, marker="star", color="black")
@@ -136,7 +136,8 @@ class ScalingLimitsExplorer(Explorer):
             f"In <b>{year}</b> the largest feasible run is about <b>{sci(res.largest_flop[i])} FLOP</b>, "
             f"limited by <b>{LABELS[binding]}</b>; {gap}.<br>"
             f"Each constraint's central value, tightest first: {limits}.<br>"
-            f"<i>For scale: Llama 3.1 405B (2024) used 3.8×10<sup>25</sup> FLOP.</i>"
+            f"<i>For scale: {res.scenario.trend_base_run} ({res.scenario.base_year}) used "
+            f"{sci(res.scenario.trend_base_flop)} FLOP.</i>"
         )
 
     def _layout(self) -> ipw.Box:
