@@ -792,23 +792,26 @@ def _constraint_band(
     entries valid (arrays are read-only; callers copy).
     """
     keys = _INPUTS[name]
+    moved = [j for j, b in enumerate(bounds) if b is not None]
+    n_moved = len(moved)
+    # Row 0: every input at its median; rows 2i+1 and 2i+2: input moved[i] at its 10th and 90th percentile.
+    table = np.tile(np.asarray(values, dtype=float), (1 + 2 * n_moved, 1))
+    at = np.arange(n_moved)
+    table[2 * at + 1, moved] = [bounds[j][0] for j in moved]  # type: ignore[index]
+    table[2 * at + 2, moved] = [bounds[j][1] for j in moved]  # type: ignore[index]
     params: dict[str, Any] = dict(zip(keys, values, strict=True))
-    moved = [(k, b) for k, b in zip(keys, bounds, strict=True) if b is not None]
-    n_rows = 1 + 2 * len(moved)
-    for i, (key, (low, high)) in enumerate(moved):
-        column = np.full((n_rows, 1), params[key])
-        column[2 * i + 1, 0], column[2 * i + 2, 0] = low, high
-        params[key] = column
+    for j in moved:
+        params[keys[j]] = table[:, j:j + 1]
     years = np.asarray(t, dtype=float)[None, :]
     with np.errstate(all="ignore"):
-        rows = np.broadcast_to(_MODELS[name](years, params), (n_rows, years.shape[1]))
-        _checked(rows, f"the {name}-limited run (FLOP) or its 10th-90th percentile band", "years and scenario")
+        rows = np.broadcast_to(_MODELS[name](years, params), (table.shape[0], years.shape[1]))
         logs = np.log(rows)
-        shifts = (logs[1:] - logs[0]).reshape(len(moved), 2, years.shape[1])
+        shifts = (logs[1:] - logs[0]).reshape(n_moved, 2, years.shape[1])
         down = np.sqrt(np.sum(np.minimum(0.0, shifts.min(axis=1)) ** 2, axis=0))
         up = np.sqrt(np.sum(np.maximum(0.0, shifts.max(axis=1)) ** 2, axis=0))
         central = np.array(rows[0])
         low_flop, high_flop = central * np.exp(-down), central * np.exp(up)
+    _checked(rows, f"the {name}-limited run (FLOP) or its 10th-90th percentile band", "years and scenario")
     _checked(low_flop, f"the {name}-limited run's 10th percentile", "years and scenario")
     _checked(high_flop, f"the {name}-limited run's 90th percentile", "years and scenario")
     for out in (central, low_flop, high_flop):
