@@ -458,7 +458,7 @@ class ConstraintScenario:
                 old = getattr(self, name)
                 low, high = ranges[name]
                 if old > 0:
-                    low, high = low * x / old, high * x / old
+                    low, high = low * (x / old), high * (x / old)
                 else:
                     low, high = low + x - old, high + x - old
                 ranges[name] = (_in_domain(name, name, min(max(low, lo), x)), _in_domain(name, name, max(min(high, hi), x)))
