@@ -252,9 +252,7 @@ def naive_concentration_update(lead_share: float) -> BokehModel:
 
 def naive_scaling_limits_update(growth: float) -> BokehModel:
     """Per change: each constraint year by year with scalar model calls, the minimum by hand, a new figure."""
-    from dataclasses import replace
-
-    sc = replace(supply.SEVILLA_2024, dc_power_growth_per_year=growth)
+    sc = supply.SEVILLA_2024.with_medians(dc_power_growth_per_year=growth)
     years = list(range(2024, 2036))
     fns = (supply.power_limited_flop, supply.chip_limited_flop, supply.data_limited_flop, supply.latency_limited_flop)
     lines = [[float(fn(y, sc)) for y in years] for fn in fns]

@@ -119,6 +119,13 @@ def scalar(name: str, value: Any, low: float = -INF, high: float = INF, *, low_o
     Traceback (most recent call last):
     ValueError: mfu must be one number in [0, 1], got [0.4]
     """
+    if type(value) is float or type(value) is int:  # the common case, without numpy (bools are not ints here)
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond float: the general path words the error
+            x = math.nan
+        if math.isfinite(x) and (x > low if low_open else x >= low) and (x < high if high_open else x <= high):
+            return x
     valid = _range_text(low, high, low_open, high_open)
     arr = _to_float_array(name, value, "one number", valid)
     if arr.ndim:

@@ -1,4 +1,5 @@
-"""Tests for compute_econ.supply.power: power as a ceiling, and the largest run by year.
+"""Tests for compute_econ.supply.ceiling (power as a ceiling) and compute_econ.supply.constraints
+(the largest run by year under power, chips, data and latency, and its parameter table).
 
 Published values are from Sevilla et al. 2024, "Can AI scaling continue through
 2030?", Epoch AI (epoch.ai/blog/can-ai-scaling-continue-through-2030); each test
@@ -7,34 +8,44 @@ names the section or note.
 
 from __future__ import annotations
 
+import copy
+import csv
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compute_econ import supply
 from compute_econ.hardware import H100_SXM
-from compute_econ.supply import power
-from compute_econ.supply.power import (
+from compute_econ.supply import ceiling, constraints
+from compute_econ.supply.ceiling import (
+    all_in_watts_per_accelerator,
+    largest_training_run_flop,
+    max_accelerators_for_power,
+    site_power_watts_for_run,
+)
+from compute_econ.supply.constraints import (
     CONSTRAINTS,
+    PARAMETER_SOURCES,
     SEVILLA_2024,
     SEVILLA_2024_PUBLISHED_2030,
     ConstraintScenario,
+    LargestRunByYear,
     ai_dc_power_watts,
-    all_in_watts_per_accelerator,
     chip_limited_flop,
     data_limited_flop,
     largest_run_by_year,
-    largest_training_run_flop,
     latency_limited_flop,
-    max_accelerators_for_power,
     power_limited_flop,
     run_flop_for_power,
-    site_power_watts_for_run,
 )
 from compute_econ.training import cluster_power_watts
+
+PARAMETERS_CSV = Path(constraints.__file__).resolve().parents[1] / "data" / "scaling_constraints_parameters.csv"
 
 #: Tolerance for reproducing the paper's 2030 medians: a factor of 2 either way (0.3 in log10).
 CENTRAL_FACTOR = 2.0
@@ -176,7 +187,7 @@ def test_single_campus_sevilla_2024_localized_training_section():
     campuses by 2030 support 1e28-3e29 FLOP; a 5 GW campus with a run over 300 days gives ~2e29 (note 25)."""
     for watts in (1e9, 5e9):
         assert 1e28 <= run_flop_for_power(watts, 2030) <= 3e29
-    long_run = dataclasses.replace(SEVILLA_2024, run_seconds=300 * 86_400)
+    long_run = SEVILLA_2024.with_medians(run_seconds=300 * 86_400)
     assert within_factor(run_flop_for_power(5e9, 2030, long_run), 2e29, 1.3)
 
 
@@ -189,7 +200,7 @@ def test_chip_limited_run_2024_sevilla_2024_note_59():
 def test_text_only_data_wall_sevilla_2024_note_75():
     """Sevilla et al. 2024, section Data scarcity and note 75: 500T tokens of text, 20 tokens per parameter,
     6 x 25T x 500T = 7.5e28 FLOP (quality and epoch factors cancel at the median, note 74)."""
-    text_only = dataclasses.replace(SEVILLA_2024, multimodal_multiplier=1.0)
+    text_only = SEVILLA_2024.with_medians(multimodal_multiplier=1.0)
     assert within_factor(data_limited_flop(2024, text_only), 7.5e28, 1.1)
 
 
@@ -203,6 +214,7 @@ def test_latency_wall_worked_examples_sevilla_2024():
 
 
 def test_published_table_rows_cite_the_paper_and_flag_unverified_medians():
+    assert tuple(SEVILLA_2024_PUBLISHED_2030) == CONSTRAINTS
     for name, row in SEVILLA_2024_PUBLISHED_2030.items():
         assert row.constraint == name and "Sevilla et al. 2024" in row.source
         assert row.low_flop < row.central_flop < row.high_flop
@@ -216,8 +228,7 @@ growth = st.floats(1.0, 2.0)
 
 @st.composite
 def scenarios(draw):
-    return dataclasses.replace(
-        SEVILLA_2024,
+    return SEVILLA_2024.with_medians(
         dc_power_growth_per_year=draw(growth),
         non_ai_dc_power_growth_per_year=draw(growth),
         power_efficiency_growth_per_year=draw(growth),
@@ -254,8 +265,8 @@ def test_largest_run_is_the_minimum_over_constraints_and_names_it(scenario, year
 @given(g1=st.floats(1.0, 1.5), g2=st.floats(1.0, 1.5), year=st.floats(2025.0, 2040.0))
 def test_faster_data_centre_growth_never_lowers_the_largest_run(g1, g2, year):
     lo, hi = sorted((g1, g2))
-    slow = largest_run_by_year([year], dataclasses.replace(SEVILLA_2024, dc_power_growth_per_year=lo))
-    fast = largest_run_by_year([year], dataclasses.replace(SEVILLA_2024, dc_power_growth_per_year=hi))
+    slow = largest_run_by_year([year], SEVILLA_2024.with_medians(dc_power_growth_per_year=lo))
+    fast = largest_run_by_year([year], SEVILLA_2024.with_medians(dc_power_growth_per_year=hi))
     assert fast.central_flop["power"][0] >= slow.central_flop["power"][0]
     assert fast.largest_flop[0] >= slow.largest_flop[0]
 
@@ -263,7 +274,8 @@ def test_faster_data_centre_growth_never_lowers_the_largest_run(g1, g2, year):
 def test_constraint_functions_agree_with_largest_run_by_year():
     years = np.arange(2024, 2031)
     r = largest_run_by_year(years)
-    for name, f in zip(CONSTRAINTS, (power_limited_flop, chip_limited_flop, data_limited_flop, latency_limited_flop)):
+    for name, f in zip(CONSTRAINTS, (power_limited_flop, chip_limited_flop, data_limited_flop, latency_limited_flop),
+                       strict=True):
         np.testing.assert_allclose(f(years), r.central_flop[name])
     assert isinstance(power_limited_flop(2030), float)
     np.testing.assert_array_equal(r.years, years)
@@ -308,11 +320,21 @@ def test_bad_input_names_parameter_value_and_range(call, words):
     [
         (dict(frac_largest_run=1.2), ["frac_largest_run", "1.2", "(0, 1]"]),
         (dict(mfu=0.0), ["mfu", "0.0", "(0, 1]"]),
-        (dict(dc_power_growth_per_year=0.0), ["dc_power_growth_per_year", "0.0", "> 0"]),
-        (dict(ai_dc_power_watts=50e9), ["ai_dc_power_watts", "50000000000.0", "[0, 4e+10)"]),
-        (dict(multimodal_multiplier=0.5), ["multimodal_multiplier", "0.5", "[1, inf]"]),
+        (dict(dc_power_growth_per_year=0.0), ["dc_power_growth_per_year", "0.0", "[0.01, 100]"]),
+        (dict(ai_dc_power_watts=50e9), ["ai_dc_power_watts", "50000000000.0", "(0, dc_power_watts = 4e+10)"]),
+        (dict(multimodal_multiplier=0.5), ["multimodal_multiplier", "0.5", "[1, inf)"]),
         (dict(ranges={"not_a_field": (1.0, 2.0)}), ["not_a_field", "valid names"]),
         (dict(ranges={"mfu": (0.6, 0.2)}), ["mfu", "high", "0.2"]),
+        (dict(ranges={"mfu": (0.2, 5.0)}), ["ranges['mfu']", "5.0", "(0, 1]"]),
+        (dict(ranges={"mfu": (0.4, 0.6)}), ["ranges['mfu']", "(0.4, 0.6)", "median mfu = 0.375", "with_medians"]),
+        (dict(ranges={"mfu": (0.2,)}), ["ranges['mfu']", "pair", "(0, 1]"]),
+        (dict(ranges={"mfu": ("0.2", 0.6)}), ["ranges['mfu']", "'0.2'", "(0, 1]"]),
+        (dict(ranges=[("mfu", (0.2, 0.6))]), ["ranges", "mapping"]),
+        (dict(ranges={"dc_power_watts": (3e9, 5e10)}), ["ranges", "ai_dc_power_watts", "3e+09"]),
+        (dict(dc_power_growth_per_year=1.4), ["ranges['dc_power_growth_per_year']", "1.4", "with_medians"]),
+        (dict(base_year=2024.5), ["base_year", "whole number", "2024.5"]),
+        (dict(source=""), ["source", "non-empty string"]),
+        (dict(trend_base_run=None), ["trend_base_run", "string"]),
     ],
 )
 def test_bad_scenario_names_parameter_value_and_range(changes, words):
@@ -328,7 +350,197 @@ def test_accelerator_without_board_power_is_refused():
         all_in_watts_per_accelerator(no_watts)
 
 
-def test_every_scenario_field_has_a_source():
-    fields = {f.name for f in dataclasses.fields(ConstraintScenario)} - {"ranges", "source"}
-    assert fields <= set(power.PARAMETER_SOURCES)
-    assert set(SEVILLA_2024.ranges) <= fields
+def test_every_numeric_scenario_field_has_a_row_with_a_source():
+    fields = {f.name for f in dataclasses.fields(ConstraintScenario)} - {"ranges", "source", "trend_base_run"}
+    assert set(PARAMETER_SOURCES) == fields
+    assert all("Sevilla et al. 2024" in PARAMETER_SOURCES[name] for name in fields)
+
+
+# --------------------------------------------------------------------------- the parameter table
+def _csv_rows() -> dict[str, dict[str, str]]:
+    with open(PARAMETERS_CSV, encoding="utf-8", newline="") as fh:
+        return {row["parameter"]: row for row in csv.DictReader(fh)}
+
+
+def test_scenario_defaults_and_ranges_are_the_parameter_table():
+    """Every default median and every (10th, 90th) range of ConstraintScenario is its row in
+    data/scaling_constraints_parameters.csv (read here with the csv module, independently of the kit)."""
+    rows = _csv_rows()
+    fields = [f.name for f in dataclasses.fields(ConstraintScenario) if f.name not in ("ranges", "source", "trend_base_run")]
+    assert sorted(rows) == sorted(fields)
+    for name in fields:
+        assert getattr(SEVILLA_2024, name) == float(rows[name]["central"]), name
+        assert rows[name]["source"].strip(), name
+    with_range = {name: (float(r["low"]), float(r["high"])) for name, r in rows.items() if r["low"]}
+    assert len(with_range) == 19
+    assert dict(SEVILLA_2024.ranges) == with_range
+
+
+def test_parameter_table_spot_checks_sevilla_2024_tables():
+    """Values read from the paper's parameter tables (Figures 3-7): 'Current annualized GPU production'
+    1.0e6 / 1.85e6 / 4.63e6; 'Installed power capacity per GPU' 1527.9 / 1704 / 1846 W; 'US AI data
+    centers power capacity' 3.04e9 W (2,537 MW x 1.2 PUE); note 95: L = 8.8e-2 N^0.27."""
+    assert SEVILLA_2024.gpu_production_h100e_per_year == 1.85e6
+    assert SEVILLA_2024.ranges["gpu_production_h100e_per_year"] == (1.0e6, 4.63e6)
+    assert SEVILLA_2024.ranges["all_in_watts_per_gpu"] == (1527.9, 1846.0)
+    assert SEVILLA_2024.all_in_watts_per_gpu == 1704.0
+    assert SEVILLA_2024.ai_dc_power_watts == pytest.approx(2537e6 * 1.2, rel=2e-3)  # printed as 3.04e9
+    assert (SEVILLA_2024.layers_coef, SEVILLA_2024.layers_exponent) == (8.8e-2, 0.27)
+    assert SEVILLA_2024.latency_per_layer_s == pytest.approx(8 * 13.7e-6)
+
+
+def _write_table(tmp_path, edit) -> Path:
+    rows = list(_csv_rows().values())
+    header = list(rows[0])
+    rows = edit(rows)
+    path = tmp_path / "params.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _set(name, **values):
+    def edit(rows):
+        return [dict(r, **values) if r["parameter"] == name else r for r in rows]
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (_set("mfu", central="1.5"), ["params.csv line 4", "'mfu'", "central", "1.5", "(0, 1]"]),
+        (_set("mfu", high="5.0"), ["line 4", "'mfu'", "high", "5.0", "(0, 1]"]),
+        (_set("mfu", high=""), ["line 4", "both low and high"]),
+        (_set("mfu", parameter="utilisation"), ["line 4", "not a scenario parameter"]),
+        (_set("mfu", source=""), ["line 4", "source", "empty"]),
+        (_set("base_year", central="2024.5"), ["line 2", "base_year", "whole number"]),
+        (lambda rows: [r for r in rows if r["parameter"] != "text_tokens"], ["no row for text_tokens"]),
+        (lambda rows: rows + [rows[2]], ["line 28", "mfu is listed twice"]),
+    ],
+)
+def test_a_bad_parameter_table_names_the_file_line_and_column(tmp_path, edit, words):
+    with pytest.raises(ValueError) as err:
+        constraints._load_parameters(_write_table(tmp_path, edit))
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_the_shipped_table_loads_and_round_trips(tmp_path):
+    assert constraints._load_parameters(_write_table(tmp_path, lambda rows: rows)) == constraints._load_parameters()
+
+
+# --------------------------------------------------------------------------- stored values and what-ifs
+def test_scenario_stores_validated_values():
+    sc = ConstraintScenario(base_year=np.int64(2024), mfu=np.float64(0.4),
+                            ranges={"mfu": [0.2, np.float64(0.6)], "text_tokens": np.array([1.3e14, 2.1e15])})
+    assert type(sc.base_year) is int and type(sc.mfu) is float
+    assert dict(sc.ranges) == {"mfu": (0.2, 0.6), "text_tokens": (1.3e14, 2.1e15)}
+    assert all(type(x) is float for pair in sc.ranges.values() for x in pair)
+    with pytest.raises(TypeError):
+        sc.ranges["mfu"] = (0.0, 1.0)  # type: ignore[index]
+    assert copy.deepcopy(sc) == sc and hash(sc) == hash(copy.deepcopy(sc))
+
+
+def test_with_medians_moves_each_range_with_its_median():
+    """The 10th and 90th percentiles keep their ratio to the median, clipped to the parameter's domain."""
+    fast = SEVILLA_2024.with_medians(dc_power_growth_per_year=1.38, frac_largest_run=0.8, latency_per_layer_s=2e-4)
+    low, high = fast.ranges["dc_power_growth_per_year"]
+    assert (low, high) == pytest.approx((1.10 * 1.38 / 1.15, 1.32 * 1.38 / 1.15))
+    assert fast.ranges["frac_largest_run"] == pytest.approx((0.16 * 0.8 / 0.26, 1.0))  # 0.4 x 0.8 / 0.26 > 1: clipped
+    assert fast.latency_per_layer_s == 2e-4 and "latency_per_layer_s" not in fast.ranges
+    assert fast.ranges["mfu"] == SEVILLA_2024.ranges["mfu"]
+    assert SEVILLA_2024.with_medians() == SEVILLA_2024
+    # The band around the new median has the same width in log space as the paper's.
+    moved = largest_run_by_year([2030], SEVILLA_2024.with_medians(frac_largest_run=0.13))
+    paper = largest_run_by_year([2030])
+    assert moved.central_flop["power"][0] == pytest.approx(paper.central_flop["power"][0] / 2)
+    assert moved.high_flop["power"][0] / moved.central_flop["power"][0] == pytest.approx(
+        paper.high_flop["power"][0] / paper.central_flop["power"][0])
+
+
+@pytest.mark.parametrize(
+    "medians, words",
+    [
+        (dict(utilisation=0.5), ["utilisation", "not a scenario parameter", "valid names"]),
+        (dict(mfu=1.5), ["mfu", "1.5", "(0, 1]"]),
+        (dict(mfu="0.5"), ["mfu", "'0.5'"]),
+        (dict(dc_power_growth_per_year=150.0), ["dc_power_growth_per_year", "[0.01, 100]"]),
+        (dict(dc_power_watts=3.5e9), ["ai_dc_power_watts", "dc_power_watts"]),
+    ],
+)
+def test_with_medians_refuses_bad_values(medians, words):
+    with pytest.raises(ValueError) as err:
+        SEVILLA_2024.with_medians(**medians)
+    for word in words:
+        assert word in str(err.value)
+
+
+# --------------------------------------------------------------------------- results
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: power_limited_flop(2074, ConstraintScenario(ranges={}, dc_power_watts=1e300, ai_dc_power_watts=1e299)),
+         ["outside the model's range", "scenario"]),
+        (lambda: largest_run_by_year([2024, 2074], ConstraintScenario(ranges={}, dc_power_watts=1e300,
+                                                                      ai_dc_power_watts=1e299)),
+         ["outside the model's range", "scenario"]),
+        (lambda: data_limited_flop(2030, ConstraintScenario(ranges={}, text_tokens=1e-300)),
+         ["outside the model's range", "scenario"]),
+        (lambda: largest_run_by_year(2030, ConstraintScenario(ranges={}, trend_base_flop=1e300, trend_growth_per_year=100.0)),
+         ["historical trend", "outside the model's range"]),
+        (lambda: run_flop_for_power(1e300, 2074), ["outside the model's range", "power_watts"]),
+        (lambda: max_accelerators_for_power(1e300, 1e-300), ["outside the model's range", "accelerator_or_board_watts"]),
+        (lambda: largest_training_run_flop(1e300, 1e300, 700.0, days=1e300), ["outside the model's range", "days"]),
+        (lambda: site_power_watts_for_run(1e300, 1e-300, 700.0, days=1.0), ["outside the model's range", "peak_flop_per_s"]),
+        (lambda: largest_run_by_year([[2024, 2025]]), ["years", "one year or a sequence", "(1, 2)"]),
+    ],
+)
+def test_results_outside_the_models_range_raise_instead_of_inf_or_nan(call, words):
+    with pytest.raises(ValueError) as err:
+        call()
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_largest_run_records_compare_and_copy():
+    r = largest_run_by_year(range(2024, 2031))
+    assert isinstance(r, LargestRunByYear)
+    assert r == copy.deepcopy(r) and r == largest_run_by_year(range(2024, 2031))
+    assert r != largest_run_by_year(range(2024, 2031), SEVILLA_2024.with_medians(mfu=0.5))
+
+
+def test_cached_constraints_hand_out_copies_and_recompute_only_what_changed():
+    """A slider that moves one power input recomputes the power constraint only; the arrays a caller
+    gets are its own (changing them does not change the next answer)."""
+    years = np.arange(2024, 2036)
+    first = largest_run_by_year(years, SEVILLA_2024.with_medians(dc_power_growth_per_year=1.2))
+    first.central_flop["chip_production"][:] = 0.0
+    first.low_flop["power"][:] = 0.0
+    before = constraints._constraint_band.cache_info()
+    again = largest_run_by_year(years, SEVILLA_2024.with_medians(dc_power_growth_per_year=1.21))
+    after = constraints._constraint_band.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 3)
+    assert np.all(again.central_flop["chip_production"] > 0) and np.all(again.low_flop["power"] > 0)
+
+
+def test_chip_stock_is_continuous_where_production_growth_is_one():
+    """S(t) = S0 + Q0 (G^t - 1) / (G - 1) tends to S0 + Q0 t as G -> 1 (no division by zero)."""
+    perf = SEVILLA_2024.gpu_perf_growth_per_year
+    flat = ConstraintScenario(ranges={}, gpu_production_growth_per_year=1 / perf)
+    near = ConstraintScenario(ranges={}, gpu_production_growth_per_year=(1 + 1e-9) / perf)
+    years = np.array([2024.0, 2027.5, 2030.0])
+    np.testing.assert_allclose(chip_limited_flop(years, flat), chip_limited_flop(years, near), rtol=1e-7)
+    s = flat
+    by_hand = s.frac_largest_run * (s.gpu_stock_h100e + s.gpu_production_h100e_per_year * 6) * s.peak_flop_per_s \
+        * s.mfu * s.run_seconds
+    assert chip_limited_flop(2030, flat) == pytest.approx(by_hand)
+
+
+def test_supply_reexports_the_same_objects():
+    for name in ceiling.__all__:
+        assert getattr(supply, name) is getattr(ceiling, name)
+    for name in constraints.__all__:
+        assert getattr(supply, name) is getattr(constraints, name)
+    assert not hasattr(supply, "power")

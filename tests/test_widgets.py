@@ -252,6 +252,33 @@ def test_scaling_limits_faster_power_growth_lifts_only_the_power_ceiling():
     assert ex.sources["year"].data["binding"][0] == "chip production"
 
 
+def test_scaling_limits_readout_and_legend_read_the_trend_from_the_scenario():
+    """The 'for scale' run and the trend's growth come from the model's scenario, not from the widget."""
+    import dataclasses
+
+    from compute_econ import supply
+
+    gpt4 = dataclasses.replace(supply.SEVILLA_2024, trend_base_run="GPT-4", trend_base_flop=2.1e25,
+                               trend_growth_per_year=4.5)
+    ex = ScalingLimitsExplorer(year=2030, scenario=gpt4)
+    assert "For scale: GPT-4 (2024) used 2.1×10<sup>25</sup> FLOP" in ex.readout.value
+    legend = [item.label.value for item in ex._figure.legend[0].items]
+    assert "historical trend (4.5× a year)" in legend
+    assert ex.sources["lines"].data["trend"][0] == pytest.approx(2.1e25)
+
+
+def test_scaling_limits_sends_only_the_columns_a_slider_changed():
+    """The power-growth slider moves the power line and band and the minimum; the years and the other
+    constraints are not sent again (that is most of the cost of an update)."""
+    ex = ScalingLimitsExplorer(year=2030)
+    sent = []
+    ex._views[0]._send_patch = sent.extend
+    ex.controls["dc_power_growth_per_year"].value = 1.3
+    cols = {ev.model.id: sorted(ev.cols) for ev in sent if getattr(ev, "cols", None)}
+    assert cols == {ex.sources["bands"].id: ["power_high", "power_low"], ex.sources["lines"].id: ["largest", "power"]}
+    assert ex.sources["lines"].data["power"] == list(ex.result.central_flop["power"])
+
+
 def test_dollar_format_used_by_the_readouts():
     from widgets._format import usd
 

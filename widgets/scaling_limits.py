@@ -11,19 +11,17 @@ continue through 2030?", Epoch AI), with the historical trend (about 4× a year)
 comparison. The learner changes the growth of data-centre power and of chip
 production, how much of the world's AI compute one lab can put into one run, and how
 much images, video and audio add to text, and sees which constraint binds when. All
-economics is in :mod:`compute_econ.supply.power`.
+economics is in :mod:`compute_econ.supply.constraints`.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import ipywidgets as ipw
 import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool, Span
 from bokeh.plotting import figure
 
-from compute_econ.supply import power
+from compute_econ.supply import constraints
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer
 from ._format import sci
@@ -32,6 +30,22 @@ YEARS = np.arange(2024, 2036)
 LABELS = {"power": "power", "chip_production": "chip production", "data": "data", "latency": "latency wall"}
 # Okabe-Ito colours (colour-blind safe), one per constraint.
 COLOURS = {"power": "#D55E00", "chip_production": "#0072B2", "data": "#009E73", "latency": "#CC79A7"}
+
+
+def _assign(source: ColumnDataSource, columns: dict) -> None:
+    """Give ``source`` these columns, sending only those that changed, as lists.
+
+    A slider moves one or two constraints and leaves the others (and the years) as they were;
+    a dozen points go to the browser faster as JSON numbers than as compressed arrays.
+    """
+    new = {k: v.tolist() if isinstance(v, np.ndarray) else list(v) for k, v in columns.items()}
+    old = source.data
+    if old.keys() != new.keys() or any(len(old[k]) != len(v) for k, v in new.items()):
+        source.data = new
+        return
+    changed = {k: v for k, v in new.items() if list(old[k]) != v}
+    if changed:
+        source.data.update(changed)
 
 
 class ScalingLimitsExplorer(Explorer):
@@ -45,12 +59,12 @@ class ScalingLimitsExplorer(Explorer):
         Starting inputs (default: the paper's medians, ``supply.SEVILLA_2024``).
     """
 
-    def __init__(self, year: int = 2030, scenario: power.ConstraintScenario = power.SEVILLA_2024):
+    def __init__(self, year: int = 2030, scenario: constraints.ConstraintScenario = constraints.SEVILLA_2024):
         self._initial = dict(year=year, scenario=scenario)
         super().__init__()
 
     def _build(self) -> None:
-        names = power.CONSTRAINTS
+        names = constraints.CONSTRAINTS
         self.sources = {
             "bands": ColumnDataSource(data=dict(year=[], **{f"{n}_low": [] for n in names},
                                                 **{f"{n}_high": [] for n in names})),
@@ -70,7 +84,7 @@ class ScalingLimitsExplorer(Explorer):
             renderers.append(p.line("year", n, source=s["lines"], color=COLOURS[n], line_width=2,
                                     legend_label=LABELS[n]))
         p.line("year", "trend", source=s["lines"], color="#555555", line_dash="dashed", line_width=2,
-               legend_label="historical trend (~4× a year)")
+               legend_label=f"historical trend ({self._initial['scenario'].trend_growth_per_year:.1f}× a year)")
         renderers.append(p.line("year", "largest", source=s["lines"], color="black", line_width=5, alpha=0.35,
                                 legend_label="largest feasible (the minimum)"))
         p.scatter("year", "flop", source=s["year"], size=14, marker="star", color="black")
@@ -110,20 +124,20 @@ class ScalingLimitsExplorer(Explorer):
                 description="data: multimodal / text (×)", style=style, layout=wide),
         }
 
-    def scenario(self) -> power.ConstraintScenario:
-        """The scenario the controls describe (the starting scenario with the slider values)."""
+    def scenario(self) -> constraints.ConstraintScenario:
+        """The scenario the controls describe (the starting scenario with the slider values as medians)."""
         c = self.controls
-        return replace(self._initial["scenario"], **{k: float(c[k].value) for k in c if k != "year"})
+        return self._initial["scenario"].with_medians(**{k: float(c[k].value) for k in c if k != "year"})
 
     def _compute(self) -> None:
         year = int(self.controls["year"].value)
-        res = power.largest_run_by_year(YEARS, self.scenario())
-        names = power.CONSTRAINTS
+        res = constraints.largest_run_by_year(YEARS, self.scenario())
+        names = constraints.CONSTRAINTS
         s = self.sources
-        s["bands"].data = dict(year=YEARS, **{f"{n}_low": res.low_flop[n] for n in names},
-                               **{f"{n}_high": res.high_flop[n] for n in names})
-        s["lines"].data = dict(year=YEARS, trend=res.trend_flop, largest=res.largest_flop,
-                               **{n: res.central_flop[n] for n in names})
+        _assign(s["bands"], dict(year=YEARS, **{f"{n}_low": res.low_flop[n] for n in names},
+                                 **{f"{n}_high": res.high_flop[n] for n in names}))
+        _assign(s["lines"], dict(year=YEARS, trend=res.trend_flop, largest=res.largest_flop,
+                                 **{n: res.central_flop[n] for n in names}))
         i = int(np.flatnonzero(YEARS == year)[0])
         binding = str(res.binding[i])
         s["year"].data = dict(year=[year], flop=[res.largest_flop[i]], binding=[LABELS[binding]])
@@ -138,7 +152,8 @@ class ScalingLimitsExplorer(Explorer):
             f"In <b>{year}</b> the largest feasible run is about <b>{sci(res.largest_flop[i])} FLOP</b>, "
             f"limited by <b>{LABELS[binding]}</b>; {gap}.<br>"
             f"Each constraint's central value, tightest first: {limits}.<br>"
-            f"<i>For scale: Llama 3.1 405B (2024) used 3.8×10<sup>25</sup> FLOP.</i>"
+            f"<i>For scale: {res.scenario.trend_base_run} ({res.scenario.base_year}) used "
+            f"{sci(res.scenario.trend_base_flop)} FLOP.</i>"
         )
 
     def _layout(self) -> ipw.Box:
