@@ -43,7 +43,7 @@ lab: $(VENV)/.installed
 	BOKEH_RESOURCES=inline $(BIN)/jupyter lab $(LAB_ARGS) $(KERNEL_ARGS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=30 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
