@@ -193,17 +193,17 @@ def _check_buyers(buyers: Any) -> tuple[BuyerType, ...]:
 
 @dataclass(frozen=True)
 class _Columns:
-    """The buyers' parameters as arrays of shape (n_buyers, 1): what every demand evaluation needs."""
+    """The buyers' parameters as arrays of shape (n_buyers, 1), and their choke prices as breakpoints:
+    what every demand evaluation and every clearing needs, computed once per set of buyers."""
 
     q0: np.ndarray
     log_p0: np.ndarray
     eps: np.ndarray
     choke: np.ndarray
     intercept: np.ndarray  # log q0 - eps log p0: log demand is intercept + eps log p below the choke
-
-    @property
-    def n(self) -> int:
-        return self.q0.shape[0]
+    chokes: np.ndarray  # the distinct finite choke prices, sorted, shape (K,)
+    at_choke: np.ndarray  # total demand at each choke (the buyers choking there out), shape (K,)
+    below_choke: np.ndarray  # total demand just below each choke (still in), shape (K,)
 
 
 @functools.lru_cache(maxsize=64)
@@ -213,11 +213,16 @@ def _columns(buyers: tuple[BuyerType, ...]) -> _Columns:
     log_p0 = np.log([b.reference_usd_per_hour for b in buyers])[:, None]
     eps = np.array([b.elasticity for b in buyers])[:, None]
     choke = np.array([b.choke_usd_per_hour for b in buyers])[:, None]
-    for arr in (q0, log_p0, eps, choke):
-        arr.setflags(write=False)
     intercept = np.log(q0) - eps * log_p0
-    intercept.setflags(write=False)
-    return _Columns(q0, log_p0, eps, choke, intercept)
+    chokes = np.unique(choke[np.isfinite(choke)])
+    with np.errstate(over="ignore", under="ignore"):
+        each = q0 * np.exp(eps * (np.log(chokes) - log_p0))  # (n, K); may overflow to inf for extreme buyers
+        at_choke = np.where(choke > chokes, each, 0.0).sum(axis=0)
+        below_choke = np.where(choke >= chokes, each, 0.0).sum(axis=0)
+    out = _Columns(q0, log_p0, eps, choke, intercept, chokes, at_choke, below_choke)
+    for arr in vars(out).values():
+        arr.setflags(write=False)
+    return out
 
 
 def _prices(value: ArrayLike, name: str = "usd_per_hour") -> np.ndarray:
@@ -365,17 +370,13 @@ def _clearing_price(c: _Columns, cap: np.ndarray, mc: np.ndarray) -> np.ndarray:
     """
     log_cap = np.log(cap)
     fits_at_cost = _demand_flat(c, mc).sum(axis=0) <= cap
-    chokes = np.unique(c.choke[np.isfinite(c.choke)])  # sorted breakpoints, shape (K,)
-    # Demand at each choke (that buyer out) and just below it (still in), shape (K,).
-    each = c.q0 * np.exp(c.eps * (np.log(chokes) - c.log_p0))
-    at_choke = np.where(c.choke > chokes, each, 0.0).sum(axis=0)
-    below_choke = np.where(c.choke >= chokes, each, 0.0).sum(axis=0)
+    chokes = c.chokes  # sorted breakpoints, shape (K,)
     # The segment: its upper end is the first choke above marginal cost at which demand fits (inf: none).
-    ok = (chokes[:, None] > mc) & (at_choke[:, None] <= cap)
+    ok = (chokes[:, None] > mc) & (c.at_choke[:, None] <= cap)
     k = np.where(ok.any(axis=0), ok.argmax(axis=0), chokes.size) if chokes.size else np.zeros(cap.shape, int)
     upper = np.append(chokes, np.inf)[k]
     lower = np.maximum(mc, np.append(-np.inf, chokes)[k])
-    jump = np.append(below_choke, 0.0)[k] > cap  # demand jumps past capacity at the choke itself
+    jump = np.append(c.below_choke, 0.0)[k] > cap  # demand jumps past capacity at the choke itself
     active = c.choke >= upper  # the buyers renting inside each segment, shape (n, m)
     x = np.log(lower)
     solve = ~fits_at_cost & ~jump
@@ -544,15 +545,18 @@ def clear_market(buyers: Sequence[BuyerType], curve: SupplyCurve) -> MarketResul
     >>> round(r.usd_per_hour, 2)  # calibrated to clear at the Lambda H100 price
     3.49
     """
-    return _clear(_check_buyers(buyers), instance("curve", curve, SupplyCurve))
+    curve = instance("curve", curve, SupplyCurve)
+    return _clear(_check_buyers(buyers), curve.capacity, curve.marginal_cost_usd_per_hour)
 
 
-@functools.lru_cache(maxsize=64)
-def _clear(buyers: tuple[BuyerType, ...], curve: SupplyCurve) -> MarketResult:
-    """:func:`clear_market` on validated inputs, cached: an explorer clears the same market more than once
-    per change (the market with and without a new lab, before and after a fab). The record's arrays are
-    read-only, so a cached result cannot be altered by whoever received it first."""
-    p = float(clearing_price_usd_per_hour(buyers, curve.capacity, curve.marginal_cost_usd_per_hour))
+@functools.lru_cache(maxsize=2)
+def _clear(buyers: tuple[BuyerType, ...], capacity: float, marginal_cost_usd_per_hour: float) -> MarketResult:
+    """:func:`clear_market` on validated inputs, remembering the last two markets: an explorer clears the
+    same market twice in one change (with and without a new lab or fab, when there is none) and again when
+    a control that does not move the market changes (the price cap). A supply curve's ``source`` does not
+    enter the result, so it is not part of the key. The record's arrays are read-only, so a remembered
+    result cannot be altered by whoever received it first."""
+    p = float(clearing_price_usd_per_hour(buyers, capacity, marginal_cost_usd_per_hour))
     quantity = _demand(buyers, np.asarray(p))
     reference = _columns(buyers).q0[:, 0].copy()
     priced_out = _priced_out(buyers, quantity)
@@ -560,7 +564,7 @@ def _clear(buyers: tuple[BuyerType, ...], curve: SupplyCurve) -> MarketResult:
         arr.setflags(write=False)
     return MarketResult(
         names=tuple(b.name for b in buyers), usd_per_hour=p, quantity=quantity, reference_quantity=reference,
-        priced_out=priced_out, capacity=curve.capacity, marginal_cost_usd_per_hour=curve.marginal_cost_usd_per_hour,
+        priced_out=priced_out, capacity=capacity, marginal_cost_usd_per_hour=marginal_cost_usd_per_hour,
     )
 
 
