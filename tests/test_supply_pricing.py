@@ -18,6 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from compute_econ import costs
+from compute_econ.supply import pricing
 from compute_econ.supply.pricing import (
     DEFAULT_BUYERS,
     ELASTICITY_RANGE,
@@ -275,6 +276,24 @@ def test_two_buyers_of_one_elasticity_clear_at_the_closed_form():
     bs = [buyer("a", q0=100.0, p0=2.0, eps=-0.8), buyer("b", q0=300.0, p0=2.0, eps=-0.8)]
     r = clear_market(bs, SupplyCurve(capacity=50.0, marginal_cost_usd_per_hour=1.0))
     assert r.usd_per_hour == pytest.approx(2.0 * (50.0 / 400.0) ** (1 / -0.8), rel=1e-12)
+
+
+def test_nearly_inelastic_buyers_still_clear_exactly(monkeypatch):
+    """A market where log demand is nearly flat at the price (elasticity -0.0024 dominates there): Newton's
+    steps there are long, and a convergence test on the step alone oscillated at rounding level through all
+    its steps. Demand meets capacity to 1e-12, 1e-9 lower it would not fit, and it takes few steps."""
+    bs = [buyer("a", q0=59616.604693571244, p0=5.960139535242693, eps=-0.6072187020789906, choke=263.4825935565243),
+          buyer("b", q0=116.5040868217206, p0=28.311269811152805, eps=-2.3159516427100293, choke=424.12298594341564),
+          buyer("c", q0=405584.38307434454, p0=40.62844276181869, eps=-0.0023924448886639958,
+                choke=468.76513079362843)]
+    cap = 410746.8894094149
+    steps = []
+    newton = pricing._log_demand_and_slope
+    monkeypatch.setattr(pricing, "_log_demand_and_slope", lambda *a: steps.append(1) or newton(*a))
+    p = clearing_price_usd_per_hour(bs, cap, 18.348235638528575)
+    assert len(steps) <= 12
+    assert demand(bs, p)[1] == pytest.approx(cap, rel=1e-12)
+    assert demand(bs, p * (1 - 1e-9))[1] > cap
 
 
 def test_clearing_stops_at_the_lowest_choke_that_fits_with_tied_chokes():
