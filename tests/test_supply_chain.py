@@ -226,6 +226,8 @@ def test_rows_are_found_by_name_whatever_the_order_of_the_inputs():
     assert not np.array_equal(backward.allowed_by(COWOS), backward.per_input[0])
     with pytest.raises(ValueError, match="name must be one of"):
         forward.allowed_by("EUV")
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        forward.allowed_by(np.array([0, 1]))
 
 
 @pytest.mark.parametrize("call", [

@@ -315,6 +315,7 @@ class Deliveries(ArrayRecord):
 
     def allowed_by(self, name: str) -> np.ndarray:
         """Accelerator-equivalents the input called ``name`` allows per quarter (its row of ``per_input``)."""
+        name = text("name", name)
         if name not in self.names:
             raise ValueError(f"name must be one of {list(self.names)}, got {name!r}")
         return self.per_input[self.names.index(name)]
