@@ -408,7 +408,11 @@ def accelerators_in_year(inputs: Sequence[SupplyInput], year: int) -> float:
 
 def quarter_label(quarter: float | np.number[Any]) -> str:
     """Quarter index -> calendar label: 0 -> "2024 Q1", 5 -> "2025 Q2" (kit's quarter domain, fractions allowed)."""
-    q = int(math.floor(scalar("quarter", quarter, *QUARTER_RANGE, unit="quarters")))
+    if isinstance(quarter, (int, np.integer)) and not isinstance(quarter, bool) and (
+            QUARTER_RANGE[0] <= quarter <= QUARTER_RANGE[1]):
+        q = int(quarter)  # a whole quarter in range, the common case (an explorer labels every quarter it draws)
+    else:
+        q = int(math.floor(scalar("quarter", quarter, *QUARTER_RANGE, unit="quarters")))
     return f"{BASE_YEAR + q // 4} Q{q % 4 + 1}"
 
 
