@@ -122,6 +122,9 @@ def scalar(name: str, value: Any, low: float = -INF, high: float = INF, *, low_o
     Traceback (most recent call last):
     ValueError: mfu must be one number in [0, 1], got [0.4]
     """
+    if type(value) is float and (low < value if low_open else low <= value) and (
+            value < high if high_open else value <= high) and value - value == 0.0:
+        return value  # fast path: a valid Python float (NaN and inf fail the comparisons or value - value)
     valid = _range_text(low, high, low_open, high_open)
     arr = _to_float_array(name, value, "one number", valid)
     if arr.ndim:
