@@ -12,7 +12,7 @@ Inputs
     rectangular array of numbers, for vectorised functions), :func:`integer`,
     :func:`choice`, :func:`instance`; :func:`positive`, :func:`non_negative`,
     :func:`in_range` and :func:`as_float_array` are :func:`array` with the
-    kit's usual domains. :func:`year`, :func:`fraction`, :func:`growth_factor`
+    kit's usual domains. :func:`year`, :func:`quarter`, :func:`fraction`, :func:`growth_factor`
     and :func:`usd_per_hour` give one concept one domain everywhere.
 
 Results
@@ -43,6 +43,9 @@ INF = math.inf
 # One concept, one domain (used by every module that takes it).
 #: Calendar years the kit's data and projections cover (decimal years allowed).
 YEAR_RANGE = (1950.0, 2100.0)
+#: Quarters counted from a model's quarter 0 (fractions allowed): a century ahead, past any projection the kit
+#: cites (the supply chain's quarter 0 is 2024 Q1; the build-out's is "now").
+QUARTER_RANGE = (0.0, 400.0)
 #: A growth factor per year: x1 is flat, x0.5 halves each year; x100 a year is beyond any trend the kit cites.
 GROWTH_FACTOR_RANGE = (0.01, 100.0)
 #: An hourly price of one accelerator, USD (H100 rents for ~$2-10/h; the widest market scenario stays far below).
@@ -245,6 +248,11 @@ def year(name: str, value: ArrayLike) -> np.ndarray:
     return array(name, value, *YEAR_RANGE)
 
 
+def quarter(name: str, value: ArrayLike) -> np.ndarray:
+    """Quarter(s) from a model's quarter 0 in :data:`QUARTER_RANGE` (fractions allowed), as a float array."""
+    return array(name, value, *QUARTER_RANGE, unit="quarters")
+
+
 def fraction(name: str, value: ArrayLike) -> np.ndarray:
     """A share in [0, 1], as a float array."""
     return array(name, value, 0.0, 1.0)
@@ -263,6 +271,26 @@ def usd_per_hour(name: str, value: ArrayLike, *, allow_zero: bool = False) -> np
 def bounded_work(name: str, value: Any, high: int = MAX_WORK_ITEMS, low: int = 1) -> int:
     """A count of things to simulate (paths, periods, providers), capped so memory and time stay small."""
     return integer(name, value, low, high)
+
+
+def broadcast(arrays: dict[str, np.ndarray], *, work_per_value: int = 1) -> list[np.ndarray]:
+    """Validated arrays broadcast together (numpy's rules), for a vectorised function with several array arguments.
+
+    ``arrays`` maps each caller's parameter name to its validated array. A ``ValueError`` names
+    them all if their shapes do not broadcast, or if the broadcast shape times ``work_per_value``
+    (e.g. the number of buyers evaluated at each price) exceeds :data:`MAX_WORK_ITEMS`.
+    """
+    names = ", ".join(arrays)
+    try:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"{names} must broadcast together (numpy's rules), got shapes {shapes}") from None
+    work = math.prod(shape) * work_per_value
+    if work > MAX_WORK_ITEMS:
+        raise ValueError(f"{names} ask for {work:,} values at once, more than the {MAX_WORK_ITEMS:,} a model "
+                         "evaluates (pass fewer or smaller arrays)")
+    return list(np.broadcast_arrays(*arrays.values()))
 
 
 # -- results ---------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -127,6 +129,76 @@ def test_demand_functions_reject_negative_mw():
         bo.baseline_demand_mw(-100.0, 1.2, [0, 1])
 
 
+# ----------------------------------------------------------------------------- the contract
+def test_scenario_stores_validated_values():
+    s = BuildOutScenario(demand0_mw=np.float32(100.0), shock_quarter=np.int64(4), lead_time_quarters=8.0,
+                         horizon_quarters=np.int64(12), build_rate_mw_per_quarter=np.float64(math.inf))
+    assert type(s.demand0_mw) is float and type(s.shock_quarter) is float and s.shock_quarter == 4.0
+    assert type(s.lead_time_quarters) is int and s.lead_time_quarters == 8
+    assert type(s.horizon_quarters) is int and s.horizon_quarters == 12
+    assert s.build_rate_mw_per_quarter == math.inf  # unconstrained, as documented
+    assert type(BuildOutScenario(build_rate_mw_per_quarter=np.int64(500)).build_rate_mw_per_quarter) is float
+
+
+@pytest.mark.parametrize("field, value, match", [
+    ("demand0_mw", "9", "demand0_mw must be one number"),
+    ("demand0_mw", [100.0], "demand0_mw must be one number"),
+    ("growth_per_year", 150.0, r"growth_per_year must be in \[0.01, 100\] x per year"),
+    ("shock_quarter", 3532, r"shock_quarter must be in \[0, 400\] quarters"),
+    ("lead_time_quarters", True, "lead_time_quarters must be a whole number"),
+    ("lead_time_quarters", 401, r"lead_time_quarters must be a whole number in \[0, 400\]"),
+    ("horizon_quarters", 1e15, "horizon_quarters must be a whole number"),
+    ("build_rate_mw_per_quarter", -math.inf, "build_rate_mw_per_quarter"),
+    ("build_rate_mw_per_quarter", "inf", "build_rate_mw_per_quarter"),
+    ("source", None, "source must be a non-empty string"),
+])
+def test_scenario_refuses_what_it_cannot_store(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        dataclasses.replace(BuildOutScenario(), **{field: value})
+
+
+def test_growth_factors_share_the_kits_domain():
+    """Growth factors per year have one domain in the kit, [0.01, 100] (the old limit here was 10)."""
+    assert bo.baseline_demand_mw(100.0, 20.0, 4.0) == pytest.approx(2000.0)
+    with pytest.raises(ValueError, match=r"growth_per_year must be in \[0.01, 100\]"):
+        bo.baseline_demand_mw(100.0, 0.0, 4.0)
+
+
+def test_demand_functions_refuse_quarters_outside_the_domain_and_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match=r"quarters must be in \[0, 400\]"):
+        bo.baseline_demand_mw(100.0, 1.2, [3532])
+    with pytest.raises(ValueError, match="demand0_mw, growth_per_year, quarters must broadcast together"):
+        bo.baseline_demand_mw([100.0, 200.0], [1.1, 1.2, 1.3], 4.0)
+    with pytest.raises(ValueError, match="must broadcast together"):
+        bo.demand_mw(100.0, 1.2, [1.0, 2.0], 0, np.arange(3))
+
+
+def test_scalar_inputs_give_a_float():
+    assert type(bo.baseline_demand_mw(100.0, 1.2, 4)) is float
+    assert type(bo.demand_mw(100.0, 1.2, 5.0, 1, 4)) is float
+
+
+def test_overflow_is_refused_naming_the_inputs():
+    with pytest.raises(ValueError, match="outside the model's range.*demand0_mw, growth_per_year, quarters"):
+        bo.baseline_demand_mw(1e300, 100.0, 400.0)
+    big = BuildOutScenario(demand0_mw=1e150, growth_per_year=100.0, horizon_quarters=300, lead_time_quarters=100)
+    with pytest.raises(ValueError, match="outside the model's range.*scenario's demand0_mw"):
+        simulate_build_out(big)
+    ok = simulate_build_out(dataclasses.replace(big, horizon_quarters=40, lead_time_quarters=4))
+    assert np.isfinite(ok.capacity_mw).all()
+
+
+def test_simulate_needs_a_scenario():
+    with pytest.raises(ValueError, match="scenario must be a BuildOutScenario"):
+        simulate_build_out({"shock_mw": 5000.0})
+
+
+def test_result_records_compare_field_by_field():
+    r = run()
+    assert r == copy.deepcopy(r)
+    assert r != run(shock_mw=1000.0)
+
+
 # ----------------------------------------------------------------------------- properties
 scenarios = st.builds(
     BuildOutScenario,
@@ -169,8 +241,10 @@ def test_unconstrained_orders_catch_up_within_one_lead_time_after_the_shock(s):
                             horizon_quarters=s.shock_quarter + s.lead_time_quarters + 4)
     r = simulate_build_out(s)
     assert r.catch_up_quarter is not None
-    if r.shortage_quarters:
-        assert r.quarters_to_catch_up <= s.lead_time_quarters
-        if s.growth_per_year >= 1:
-            assert r.quarters_to_catch_up == s.lead_time_quarters
+    visible = s.shock_mw > 1e-6 * r.demand_mw.max() and s.lead_time_quarters > 0
+    if visible and s.growth_per_year >= 1:  # growing demand: short by the shock for exactly one lead time
+        assert r.shortage_quarters == s.lead_time_quarters
+        assert r.quarters_to_catch_up == s.lead_time_quarters
+    else:  # no shock, no lead time, or a shrinking market whose idle capacity absorbs part of the shock
+        assert 0 <= r.quarters_to_catch_up <= s.lead_time_quarters
     assert r.peak_shortage_mw <= s.shock_mw * (1 + 1e-9) + 1e-6

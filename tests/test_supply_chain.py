@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from compute_econ.supply import chain
 from compute_econ.supply.chain import DEFAULT_INPUTS, SupplyInput
 
-COWOS, HBM, WAFERS = "CoWoS packaging", "HBM stacks", "Leading-edge logic wafers"
+COWOS, HBM, WAFERS = chain.COWOS_PACKAGING, chain.HBM_STACKS, chain.LOGIC_WAFERS
 
 
 def make_input(name="X", capacity=100.0, per_unit=2.0, growth=1.5, frac=1.0):
@@ -92,7 +92,7 @@ def test_cowos_binds_in_2024_as_epoch_reports():
 
 
 def test_defaults_are_sourced_and_estimates_marked():
-    assert [x.name for x in DEFAULT_INPUTS] == [COWOS, HBM, WAFERS]
+    assert [x.name for x in DEFAULT_INPUTS] == ["CoWoS packaging", "HBM stacks", "Leading-edge logic wafers"]
     for x in DEFAULT_INPUTS:
         assert x.source and x.is_estimate and x.note
 
@@ -188,7 +188,7 @@ def _csv(rows: str) -> str:
 @pytest.mark.parametrize("row, match", [
     ("A,wafers,-5,1,1.5,1,true,src,n\n", r"line 2 \('A'\).*capacity_units_per_quarter"),
     ("A,wafers,abc,1,1.5,1,true,src,n\n", r"line 2 \('A'\).*'capacity_units_per_quarter' must be a number"),
-    ("A,wafers,5,1,1.5,1,true,,n\n", r"line 2 \('A'\).*source"),
+    ("A,wafers,5,1,1.5,1,true,,n\n", r"inputs.csv line 2: column 'source' is empty"),
     ("A,wafers,5,1,1.5,1,true,s,n\nA,wafers,5,1,1.5,1,true,s,n\n", r"line 3 \('A'\).*duplicate"),
     ("B,wafers,5,1,1.5,2,true,s,n\n", r"line 2 \('B'\).*frac_to_accelerators"),
 ])
@@ -211,6 +211,121 @@ def test_loader_reads_a_valid_file(tmp_path):
     path.write_text(_csv("A,wafers,5,2,1.5,0.5,false,src,\n"))
     (a,) = chain.load_supply_inputs(path)
     assert a.accelerators_per_quarter == pytest.approx(5.0) and not a.is_estimate
+
+
+# ----------------------------------------------------------------------------- the contract
+def test_rows_are_found_by_name_whatever_the_order_of_the_inputs():
+    """Deliveries.allowed_by gives an input's row by name: reversing the inputs (a reordered CSV) changes
+    the rows' order but not what each name gets."""
+    forward = chain.deliveries(DEFAULT_INPUTS, np.arange(8))
+    backward = chain.deliveries(tuple(reversed(DEFAULT_INPUTS)), np.arange(8))
+    assert backward.names == tuple(reversed(forward.names))
+    for name in (COWOS, HBM, WAFERS):
+        np.testing.assert_array_equal(backward.allowed_by(name), forward.allowed_by(name))
+    np.testing.assert_array_equal(forward.allowed_by(COWOS), forward.per_input[0])
+    assert not np.array_equal(backward.allowed_by(COWOS), backward.per_input[0])
+    with pytest.raises(ValueError, match="name must be one of"):
+        forward.allowed_by("EUV")
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        forward.allowed_by(np.array([0, 1]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: chain.deliveries(DEFAULT_INPUTS, [3532]),
+    lambda: chain.deliveries(DEFAULT_INPUTS, [0, 401]),
+    lambda: chain.input_capacity_accelerators(DEFAULT_INPUTS, [-1, 0]),
+    lambda: chain.binding_changes([0, 3532], [0, 1], ("a", "b")),
+])
+def test_quarters_have_the_kits_one_domain(call):
+    """Quarters from quarter 0 lie in [0, 400] everywhere in the kit (issue 10: quarters=[3532] returned inf)."""
+    with pytest.raises(ValueError, match=r"quarters must be in \[0, 400\] quarters"):
+        call()
+
+
+def test_quarter_label_refuses_quarters_outside_the_domain():
+    assert chain.quarter_label(400) == "2124 Q1"
+    with pytest.raises(ValueError, match=r"quarter must be in \[0, 400\]"):
+        chain.quarter_label(3532)
+
+
+def test_an_overflowing_capacity_is_refused_naming_the_inputs():
+    """Valid numbers whose product overflows: a ValueError saying the inputs are outside the model's range."""
+    with pytest.raises(ValueError, match="outside the model's range.*capacity_units_per_quarter"):
+        make_input(capacity=1e300, per_unit=1e10)
+    huge = make_input(capacity=1e150, per_unit=1.0, growth=100.0)  # 1e150 x 100^100 overflows by quarter 400
+    assert np.isfinite(chain.deliveries([huge], [0, 4]).accelerators_per_quarter).all()
+    with pytest.raises(ValueError, match="outside the model's range.*quarters"):
+        chain.deliveries([huge], [0, 400])
+
+
+def test_too_many_quarters_at_once_are_refused():
+    with pytest.raises(ValueError, match="quarters must hold at most"):
+        chain.deliveries(DEFAULT_INPUTS, np.zeros(4_000_000))
+
+
+@pytest.mark.parametrize("field, value, match", [
+    ("capacity_units_per_quarter", "9", "capacity_units_per_quarter must be one number"),
+    ("capacity_units_per_quarter", [], "capacity_units_per_quarter must be one number"),
+    ("capacity_units_per_quarter", [100.0], "capacity_units_per_quarter must be one number"),
+    ("growth_per_year", 150.0, r"growth_per_year must be in \[0.01, 100\] x per year"),
+    ("growth_per_year", 0.005, r"growth_per_year must be in \[0.01, 100\]"),
+    ("is_estimate", "yes", "is_estimate must be True or False"),
+    ("source", "", "source must be a non-empty string"),
+    ("note", None, "note must be a string"),
+])
+def test_supply_input_refuses_what_it_cannot_store(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        dataclasses.replace(make_input(), **{field: value})
+
+
+def test_supply_input_stores_validated_floats():
+    x = make_input(capacity=np.int64(100), per_unit=np.float32(2.0), growth=2, frac=1)
+    assert all(type(v) is float for v in (x.capacity_units_per_quarter, x.accelerators_per_unit,
+                                          x.growth_per_year, x.frac_to_accelerators))
+    assert x.capacity_units_per_quarter == 100.0 and x.growth_per_year == 2.0
+
+
+def test_inputs_must_be_a_sequence_of_uniquely_named_supply_inputs():
+    with pytest.raises(ValueError, match="inputs must be a non-empty list or tuple"):
+        chain.deliveries(DEFAULT_INPUTS[0], [0])
+    with pytest.raises(ValueError, match="inputs must have unique names"):
+        chain.deliveries([make_input("a"), make_input("a")], [0])
+
+
+def test_replace_input_names_an_unknown_field_and_scale_capacity_an_overflowing_factor():
+    with pytest.raises(ValueError, match="capacity is not a field of SupplyInput"):
+        chain.replace_input(DEFAULT_INPUTS, COWOS, capacity=5.0)
+    with pytest.raises(ValueError, match="growth_per_year must be in"):
+        chain.replace_input(DEFAULT_INPUTS, COWOS, growth_per_year=500.0)
+    with pytest.raises(ValueError, match="factor 1e\\+305 takes the capacity of 'CoWoS packaging' outside"):
+        chain.scale_capacity(DEFAULT_INPUTS, COWOS, 1e305)
+
+
+def test_binding_changes_checks_its_index_against_the_names():
+    assert chain.binding_changes([0, 1, 2], [0, 1, 1], ("a", "b")) == (chain.BindingChange(1.0, "a", "b"),)
+    with pytest.raises(ValueError, match="binding_index must be in"):
+        chain.binding_changes([0, 1], [0, 2], ("a", "b"))
+    with pytest.raises(ValueError, match="binding_index must hold whole numbers"):
+        chain.binding_changes([0, 1], [0, 0.5], ("a", "b"))
+    with pytest.raises(ValueError, match="quarters and binding_index must be 1-d arrays of one length"):
+        chain.binding_changes([0, 1, 2], [0, 1], ("a", "b"))
+    with pytest.raises(ValueError, match="names must be a non-empty list or tuple of strings"):
+        chain.binding_changes([0], [0], "ab")
+
+
+@pytest.mark.parametrize("year", [2023, 2101, 2024.5, "2025", True])
+def test_accelerators_in_year_takes_a_whole_year_of_the_kits_domain(year):
+    with pytest.raises(ValueError, match="year must be a whole number in \\[2024, 2100\\]"):
+        chain.accelerators_in_year(DEFAULT_INPUTS, year)
+
+
+def test_loader_refuses_a_path_that_is_not_a_path_and_an_unclear_estimate_flag(tmp_path):
+    with pytest.raises(ValueError, match="path must be None or the path of a CSV file"):
+        chain.load_supply_inputs(3.0)
+    path = tmp_path / "inputs.csv"
+    path.write_text(_csv("A,wafers,5,1,1.5,1,maybe,src,n\n"))
+    with pytest.raises(ValueError, match=r"line 2 \('A'\).*is_estimate.*true or false"):
+        chain.load_supply_inputs(path)
 
 
 # ----------------------------------------------------------------------------- properties

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from bokeh.models import Line
 
 from compute_econ.supply import buildout, chain
 from widgets.build_out import BuildOutExplorer
@@ -55,7 +56,31 @@ def test_supply_chain_growth_slider_changes_when_the_bottleneck_moves():
     ex = SupplyChainExplorer()
     first = ex.result.binding_changes[0].quarter
     ex.controls["wafers_growth_per_year"].value = 1.6  # faster wafers: CoWoS binds for longer
-    assert ex.result.binding_changes == () or ex.result.binding_changes[0].quarter > first
+    assert ex.result.binding_changes[0].quarter > first
+
+
+def test_supply_chain_matches_inputs_by_name_not_position(monkeypatch):
+    """Reordered inputs (a reordered CSV) keep each line, slider and marker colour with its own input."""
+    reordered = tuple(reversed(chain.DEFAULT_INPUTS))
+    monkeypatch.setattr(chain, "DEFAULT_INPUTS", reordered)
+    ex = SupplyChainExplorer()
+    want = chain.deliveries(reordered, np.arange(28))
+    data = ex.sources["inputs"].data
+    for key, name in (("cowos", chain.COWOS_PACKAGING), ("hbm", chain.HBM_STACKS), ("wafers", chain.LOGIC_WAFERS)):
+        np.testing.assert_allclose(data[key], want.allowed_by(name))
+        assert ex.controls[f"{key}_growth_per_year"].value == chain.get_input(reordered, name).growth_per_year
+    ex.controls["cowos_capacity_x"].value = 2.0
+    cowos = chain.get_input(reordered, chain.COWOS_PACKAGING)
+    np.testing.assert_allclose(ex.sources["inputs"].data["cowos"], 2 * want.allowed_by(chain.COWOS_PACKAGING))
+    assert chain.get_input(ex.inputs(), chain.COWOS_PACKAGING).capacity_units_per_quarter == \
+        2 * cowos.capacity_units_per_quarter
+    # each binding marker takes the colour of its input's line
+    line_colour = {r.glyph.y: r.glyph.line_color for r in ex._figure.renderers if isinstance(r.glyph, Line)}
+    key_of = {chain.COWOS_PACKAGING: "cowos", chain.HBM_STACKS: "hbm", chain.LOGIC_WAFERS: "wafers"}
+    binding = ex.sources["binding"].data
+    assert len(set(binding["name"])) >= 2
+    for name, colour in zip(binding["name"], binding["color"], strict=True):
+        assert colour == line_colour[key_of[name]]
 
 
 def test_supply_chain_shows_an_unchanging_bottleneck():

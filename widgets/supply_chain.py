@@ -26,9 +26,11 @@ from compute_econ.supply import chain
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, log_axis, log_ticks
 from ._format import count
 
-#: Okabe-Ito colours (colour-blind safe), one per default input, in the order of chain.DEFAULT_INPUTS.
-INPUT_COLOURS = ("#E69F00", "#56B4E9", "#009E73")
-KEYS = ("cowos", "hbm", "wafers")  # control-name prefixes, in the order of chain.DEFAULT_INPUTS
+#: Control-name prefix -> the input's name in compute_econ (inputs are matched by name, never by position).
+INPUT_NAMES = {"cowos": chain.COWOS_PACKAGING, "hbm": chain.HBM_STACKS, "wafers": chain.LOGIC_WAFERS}
+KEYS = tuple(INPUT_NAMES)
+#: Okabe-Ito colours (colour-blind safe), one per input, by control-name prefix.
+INPUT_COLOURS = {"cowos": "#E69F00", "hbm": "#56B4E9", "wafers": "#009E73"}
 SHORT = {"cowos": "CoWoS", "hbm": "HBM", "wafers": "wafers"}
 
 
@@ -65,8 +67,8 @@ class SupplyChainExplorer(Explorer):
                    width=820, height=370, y_axis_type="log", x_axis_label="year",
                    y_axis_label="accelerators per quarter (H100-equivalents)",
                    tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above")
-        for key, inp, colour in zip(KEYS, self._defaults, INPUT_COLOURS):
-            p.line("year", key, source=s["inputs"], line_width=2, color=colour, legend_label=f"{inp.name} allows")
+        for key, name in INPUT_NAMES.items():
+            p.line("year", key, source=s["inputs"], line_width=2, color=INPUT_COLOURS[key], legend_label=f"{name} allows")
         p.line("year", "deliveries", source=s["inputs"], line_width=5, color="#000000", alpha=0.75,
                legend_label="delivered (minimum)")
         dots = p.scatter("year", "accelerators", source=s["binding"], size=8, color="color", line_color="#000000")
@@ -83,7 +85,8 @@ class SupplyChainExplorer(Explorer):
 
         style = {"description_width": "170px"}
         wide = ipw.Layout(width="390px")
-        for key, inp in zip(KEYS, self._defaults):
+        for key, name in INPUT_NAMES.items():
+            inp = chain.get_input(self._defaults, name)
             mult = ipw.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, readout_format=".2f",
                                       description=f"{SHORT[key]} capacity ×", style=style, layout=wide)
             growth = ipw.FloatSlider(value=inp.growth_per_year, min=1.0, max=3.0, step=0.01, readout_format=".2f",
@@ -101,9 +104,9 @@ class SupplyChainExplorer(Explorer):
         """The inputs as the controls set them (defaults scaled and re-grown)."""
         c = self.controls
         inputs = self._defaults
-        for key, inp in zip(KEYS, self._defaults):
-            inputs = chain.scale_capacity(inputs, inp.name, c[f"{key}_capacity_x"].value)
-            inputs = chain.replace_input(inputs, inp.name, growth_per_year=c[f"{key}_growth_per_year"].value)
+        for key, name in INPUT_NAMES.items():
+            inputs = chain.scale_capacity(inputs, name, c[f"{key}_capacity_x"].value)
+            inputs = chain.replace_input(inputs, name, growth_per_year=c[f"{key}_growth_per_year"].value)
         return inputs
 
     # -- callback -------------------------------------------------------------------------------
@@ -114,10 +117,11 @@ class SupplyChainExplorer(Explorer):
         r = chain.deliveries(inputs, quarters)
         years = _year(quarters)
         s = self.sources
-        s["inputs"].data = dict(year=years, **{k: r.per_input[i] for i, k in enumerate(KEYS)},
+        s["inputs"].data = dict(year=years, **{k: r.allowed_by(name) for k, name in INPUT_NAMES.items()},
                                 deliveries=r.accelerators_per_quarter)
+        colour = {name: INPUT_COLOURS[k] for k, name in INPUT_NAMES.items()}
         s["binding"].data = dict(year=years, accelerators=r.accelerators_per_quarter,
-                                 color=[INPUT_COLOURS[i] for i in r.binding_index], name=list(r.binding_name),
+                                 color=[colour[n] for n in r.binding_name], name=list(r.binding_name),
                                  quarter=[chain.quarter_label(q) for q in quarters])
         s["changes"].data = dict(year=_year([ch.quarter for ch in r.binding_changes]))
         self._count_ticks.ticks = log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter]))

@@ -23,12 +23,30 @@ Energy Usage Report (176 TWh in 2023, 4.4 % of US electricity; 325-580 TWh in
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ._validate import in_range, non_negative, positive
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import (
+    GROWTH_FACTOR_RANGE,
+    FloatOrArray,
+    QUARTER_RANGE,
+    broadcast,
+    finite_result,
+    growth_factor,
+    instance,
+    integer,
+    non_negative,
+    positive,
+    quarter,
+    scalar,
+    scalar_or_array,
+    text,
+)
 from compute_econ.training import HOURS_PER_YEAR
 
 __all__ = [
@@ -77,7 +95,12 @@ LEAD_TIME_GRID_POWER_QUARTERS = 16
 LEAD_TIME_INTERCONNECTION_QUEUE_QUARTERS = 20
 
 
-def baseline_demand_mw(demand0_mw: ArrayLike, growth_per_year: ArrayLike, quarters: ArrayLike) -> np.ndarray:
+def _baseline(d0: ArrayLike, g: ArrayLike, q: ArrayLike) -> np.ndarray:
+    with np.errstate(over="ignore", under="ignore"):
+        return np.asarray(d0 * np.power(g, np.divide(q, 4.0)))
+
+
+def baseline_demand_mw(demand0_mw: ArrayLike, growth_per_year: ArrayLike, quarters: ArrayLike) -> FloatOrArray:
     """Demand on the baseline path, MW: ``demand0_mw * growth_per_year ** (quarters / 4)`` (broadcasts).
 
     Parameters
@@ -85,22 +108,28 @@ def baseline_demand_mw(demand0_mw: ArrayLike, growth_per_year: ArrayLike, quarte
     demand0_mw : array_like
         Demand in quarter 0, MW (> 0).
     growth_per_year : array_like
-        Growth factor per year (> 0; 1.2 = +20 %/yr).
+        Growth factor per year, in the kit's growth domain (1.2 = +20 %/yr).
     quarters : array_like
-        Quarters from now (>= 0).
+        Quarters from now, in the kit's quarter domain ([0, 400]).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        MW, the broadcast shape of the inputs (a float for scalar inputs).
 
     References
     ----------
     LBNL 2024 United States Data Center Energy Usage Report (176 TWh in 2023; 325-580 TWh in 2028).
     """
-    d0 = positive("demand0_mw", demand0_mw, "MW")
-    g = in_range("growth_per_year", growth_per_year, 0.0, 10.0, low_inclusive=False)
-    q = non_negative("quarters", quarters, "quarters")
-    return d0 * g ** (q / 4.0)
+    d0, g, q = broadcast({"demand0_mw": positive("demand0_mw", demand0_mw, "MW"),
+                          "growth_per_year": growth_factor("growth_per_year", growth_per_year),
+                          "quarters": quarter("quarters", quarters)})
+    out = finite_result("baseline demand", _baseline(d0, g, q), "demand0_mw, growth_per_year, quarters")
+    return scalar_or_array(out)
 
 
 def demand_mw(demand0_mw: ArrayLike, growth_per_year: ArrayLike, shock_mw: ArrayLike, shock_quarter: ArrayLike,
-              quarters: ArrayLike) -> np.ndarray:
+              quarters: ArrayLike) -> FloatOrArray:
     """Demand with a shock, MW: the baseline plus ``shock_mw`` from ``shock_quarter`` on (broadcasts).
 
     Parameters
@@ -110,37 +139,50 @@ def demand_mw(demand0_mw: ArrayLike, growth_per_year: ArrayLike, shock_mw: Array
     shock_mw : array_like
         Size of the step in demand, MW (>= 0).
     shock_quarter : array_like
-        Quarter in which the step arrives (>= 0).
+        Quarter in which the step arrives (kit's quarter domain, [0, 400]).
     quarters : array_like
-        Quarters from now (>= 0).
+        Quarters from now (kit's quarter domain, [0, 400]).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        MW, the broadcast shape of the inputs (a float for scalar inputs).
     """
-    s = non_negative("shock_mw", shock_mw, "MW")
-    t0 = non_negative("shock_quarter", shock_quarter, "quarters")
-    q = non_negative("quarters", quarters, "quarters")
-    return baseline_demand_mw(demand0_mw, growth_per_year, q) + s * (q >= t0)
+    d0, g, s, t0, q = broadcast({
+        "demand0_mw": positive("demand0_mw", demand0_mw, "MW"),
+        "growth_per_year": growth_factor("growth_per_year", growth_per_year),
+        "shock_mw": non_negative("shock_mw", shock_mw, "MW"),
+        "shock_quarter": quarter("shock_quarter", shock_quarter),
+        "quarters": quarter("quarters", quarters)})
+    with np.errstate(over="ignore"):
+        out = _baseline(d0, g, q) + s * (q >= t0)
+    return scalar_or_array(finite_result("demand", out, "demand0_mw, growth_per_year, shock_mw, quarters"))
 
 
 @dataclass(frozen=True)
 class BuildOutScenario:
     """A demand shock against capacity that arrives with a lag.
 
+    Every field is validated and stored as validated (numbers as floats, counts as ints).
+
     Attributes
     ----------
     demand0_mw : float
-        Demand in quarter 0, MW; default the US data-centre average load of 2023 (LBNL 2024 report).
+        Demand in quarter 0, MW (> 0); default the US data-centre average load of 2023 (LBNL 2024 report).
     growth_per_year : float
-        Baseline demand growth factor per year (0 < g <= 10); default 1.2 (between LBNL's scenarios).
+        Baseline demand growth factor per year, in the kit's growth domain; default 1.2 (between LBNL's scenarios).
     shock_mw : float
         Step in demand, MW (>= 0); default one 5 GW frontier campus.
     shock_quarter : float
-        Quarter of the step (>= 0).
+        Quarter of the step, in the kit's quarter domain ([0, 400]).
     lead_time_quarters : int
-        Quarters from order to capacity online (>= 0); default 16 (4 years to get grid power, JLL 2026).
+        Quarters from order to capacity online (0 to 400); default 16 (4 years to get grid power, JLL 2026).
     build_rate_mw_per_quarter : float
-        Most capacity that can be ordered in one quarter, MW (>= 0); ``inf`` = unconstrained.
+        Most capacity that can be ordered in one quarter, MW (>= 0); ``math.inf`` (the default) = unconstrained.
     horizon_quarters : int
         Quarters simulated (1 to 400).
     source : str
+        Where the figures come from.
     """
 
     demand0_mw: float = US_DATA_CENTRE_LOAD_2023_MW
@@ -148,32 +190,31 @@ class BuildOutScenario:
     shock_mw: float = FRONTIER_CAMPUS_MW
     shock_quarter: float = 4.0
     lead_time_quarters: int = LEAD_TIME_GRID_POWER_QUARTERS
-    build_rate_mw_per_quarter: float = float("inf")
+    build_rate_mw_per_quarter: float = math.inf
     horizon_quarters: int = 40
     source: str = ("demand: LBNL 2024 US Data Center Energy Usage Report (176 TWh in 2023); shock: Sevilla et al. "
                    "2024 (Epoch AI) 1-5 GW campuses; lead time: JLL 2026 Global Data Center Outlook (~4 years to power)")
 
     def __post_init__(self) -> None:
-        positive("demand0_mw", self.demand0_mw, "MW")
-        in_range("growth_per_year", self.growth_per_year, 0.0, 10.0, low_inclusive=False)
-        non_negative("shock_mw", self.shock_mw, "MW")
-        non_negative("shock_quarter", self.shock_quarter, "quarters")
-        _whole("lead_time_quarters", self.lead_time_quarters, 0, 400)
-        _whole("horizon_quarters", self.horizon_quarters, 1, 400)
+        store = functools.partial(object.__setattr__, self)
+        store("demand0_mw", scalar("demand0_mw", self.demand0_mw, 0.0, low_open=True, unit="MW"))
+        store("growth_per_year", scalar("growth_per_year", self.growth_per_year, *GROWTH_FACTOR_RANGE,
+                                        unit="x per year"))
+        store("shock_mw", scalar("shock_mw", self.shock_mw, 0.0, unit="MW"))
+        store("shock_quarter", scalar("shock_quarter", self.shock_quarter, *QUARTER_RANGE, unit="quarters"))
+        store("lead_time_quarters", integer("lead_time_quarters", self.lead_time_quarters, *QUARTER_RANGE))
+        store("horizon_quarters", integer("horizon_quarters", self.horizon_quarters, 1, QUARTER_RANGE[1]))
         rate = self.build_rate_mw_per_quarter
-        if not isinstance(rate, (int, float)) or np.isnan(rate) or rate < 0:
-            raise ValueError(f"build_rate_mw_per_quarter must be >= 0 MW per quarter, inf for unconstrained "
-                             f"(valid range: [0, inf]), got {rate!r}")
+        if isinstance(rate, float) and rate == math.inf:
+            store("build_rate_mw_per_quarter", math.inf)  # unconstrained: the documented meaning of inf
+        else:
+            store("build_rate_mw_per_quarter", scalar("build_rate_mw_per_quarter", rate, 0.0,
+                                                      unit="MW per quarter (or math.inf for unconstrained)"))
+        store("source", text("source", self.source))
 
 
-def _whole(name: str, value, low: int, high: int) -> None:
-    in_range(name, value, low, high)
-    if float(value) != int(value):
-        raise ValueError(f"{name} must be a whole number of quarters in [{low}, {high}], got {value!r}")
-
-
-@dataclass(frozen=True)
-class BuildOutResult:
+@dataclass(frozen=True, eq=False)
+class BuildOutResult(ArrayRecord):
     """Result of :func:`simulate_build_out` (all arrays of length ``horizon_quarters``, MW per quarter).
 
     Attributes
@@ -231,33 +272,38 @@ def simulate_build_out(scenario: BuildOutScenario = BuildOutScenario()) -> Build
     Dynamics*, ch. 17 ("Supply Chains and the Origin of Oscillations"); lead times from LBNL
     "Queued Up" (2023) and JLL 2026 (module constants).
     """
-    s = scenario
-    n, L = int(s.horizon_quarters), int(s.lead_time_quarters)
-    rate = float(s.build_rate_mw_per_quarter)
+    s = instance("scenario", scenario, BuildOutScenario)
+    n, L = s.horizon_quarters, s.lead_time_quarters
+    rate = s.build_rate_mw_per_quarter
     q = np.arange(n, dtype=float)
-    base_ahead = baseline_demand_mw(s.demand0_mw, s.growth_per_year, np.arange(n + L, dtype=float))
-    base = base_ahead[:n]
-    demand = demand_mw(s.demand0_mw, s.growth_per_year, s.shock_mw, s.shock_quarter, q)
-    forecast = base_ahead[L:] + (demand - base)
+    inputs = "scenario's demand0_mw, growth_per_year, shock_mw, horizon_quarters, lead_time_quarters"
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
+        # The forecast looks a lead time ahead of the last quarter simulated.
+        base_ahead = finite_result("baseline demand", _baseline(s.demand0_mw, s.growth_per_year, np.arange(n + L)),
+                                   inputs)
+        base = base_ahead[:n]
+        demand = finite_result("demand", base + s.shock_mw * (q >= s.shock_quarter), inputs)
+        forecast = base_ahead[L:] + (demand - base)
 
-    # Orders placed before quarter 0 followed the same rule on the trend: they arrive in quarters 1..L-1.
-    arrivals = np.zeros(n + L)
-    arrivals[1:min(L, n)] = np.clip(np.diff(base[:min(L, n)]), 0.0, rate)
-    capacity = np.zeros(n)
-    orders = np.zeros(n)
-    pipeline = np.zeros(n)
-    online = base[0]
-    for t in range(n):
-        online += arrivals[t]
-        on_order = arrivals[t + 1:t + L].sum()
-        orders[t] = min(max(forecast[t] - online - on_order, 0.0), rate)
-        if L == 0:
-            online += orders[t]
-        else:
-            arrivals[t + L] += orders[t]
-        capacity[t] = online
-        pipeline[t] = on_order + (orders[t] if L else 0.0)
+        # Orders placed before quarter 0 followed the same rule on the trend: they arrive in quarters 1..L-1.
+        arrivals = np.zeros(n + L)
+        arrivals[1:min(L, n)] = np.clip(np.diff(base[:min(L, n)]), 0.0, rate)
+        capacity = np.zeros(n)
+        orders = np.zeros(n)
+        pipeline = np.zeros(n)
+        online = base[0]
+        for t in range(n):
+            online += arrivals[t]
+            on_order = arrivals[t + 1:t + L].sum()
+            orders[t] = min(max(forecast[t] - online - on_order, 0.0), rate)
+            if L == 0:
+                online += orders[t]
+            else:
+                arrivals[t + L] += orders[t]
+            capacity[t] = online
+            pipeline[t] = on_order + (orders[t] if L else 0.0)
 
+    finite_result("capacity, orders or pipeline", np.concatenate([capacity, orders, pipeline]), inputs)
     shortage = np.maximum(demand - capacity, 0.0)
     tol = 1e-9 * demand.max()  # rounding noise in MW sums, not a shortage
     short = shortage > tol

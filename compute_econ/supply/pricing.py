@@ -12,7 +12,8 @@ per hour.
   marginal cost, up to ``capacity`` at or above it (perfectly elastic, then
   vertical).
 * :func:`clear_market`: the lowest price at which demand fits into supply
-  (bisection in log price); who is priced out; unsold capacity.
+  (between choke prices, Newton's method in log price); who is priced out;
+  unsold capacity.
 * :func:`ration`: when a price cap (or a sticky list price) sits below the
   clearing price, requests exceed capacity and someone must wait: proportional
   rationing or priority for long-term-contract holders, with the waiting time
@@ -29,21 +30,38 @@ in each buyer's ``note``.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ import costs
-from compute_econ._validate import in_range, non_negative, positive, scalar_or_array
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import (
+    MAX_WORK_ITEMS,
+    USD_PER_HOUR_RANGE,
+    FloatOrArray,
+    broadcast,
+    choice,
+    finite_result,
+    flag,
+    instance,
+    positive,
+    scalar,
+    scalar_or_array,
+    text,
+    usd_per_hour,
+)
 
 __all__ = [
     "QUANTITY_UNIT",
     "FRAC_PRICED_OUT",
     "RATIONING_RULES",
-    "WAIT_CAP_PERIODS",
-    "BISECTION_STEPS",
+    "ELASTICITY_RANGE",
     "BuyerType",
     "SupplyCurve",
     "demand",
@@ -73,12 +91,16 @@ FRAC_PRICED_OUT = 0.1
 #: Allocation rules :func:`ration` knows.
 RATIONING_RULES = ("proportional", "contract_priority")
 
-#: Waiting times are reported up to this many periods; a buyer that is never served
-#: gets this value and ``never_served=True`` (finite on purpose, so plots stay finite).
-WAIT_CAP_PERIODS = 1e6
+#: Price elasticities of demand a buyer may have, open at both ends: below zero (demand falls as the
+#: price rises) and above -10 (a 1 % higher price cutting demand by more than 10 % is no market this
+#: kit models). The model's domain, not a cited fact; the defaults lie in [-1.5, -0.3].
+ELASTICITY_RANGE = (-10.0, 0.0)
 
-#: Bisection steps in log price: the bracket shrinks by 2**-60, far below float precision.
-BISECTION_STEPS = 60
+#: Newton steps :func:`clearing_price_usd_per_hour` takes at most. The log of total demand is convex
+#: in the log price, so Newton's method approaches the price from below without overshooting: five
+#: steps for the default market, at most eleven over 4,000 random markets with elasticities from
+#: -0.001 to -10 (tests/test_supply_pricing.py checks a hard one).
+_NEWTON_STEPS = 100
 
 
 # --------------------------------------------------------------------------- demand
@@ -90,6 +112,8 @@ class BuyerType:
 
     .. math:: q(p) = q_0 (p / p_0)^{\\varepsilon} \\text{ for } p < p_{max}, \\quad 0 \\text{ for } p \\ge p_{max}
 
+    Every field is validated and stored as validated (numbers as floats).
+
     Attributes
     ----------
     name : str
@@ -97,13 +121,14 @@ class BuyerType:
     reference_quantity : float
         ``q0``: accelerators rented at the reference price, H100-equivalents (> 0).
     reference_usd_per_hour : float
-        ``p0``: the reference price, USD per accelerator-hour (> 0).
+        ``p0``: the reference price, USD per accelerator-hour (the kit's hourly-price domain, (0, 1e4]).
     elasticity : float
-        ``eps``: constant price elasticity of demand, < 0 (-0.5: a 10 % higher price cuts the
-        quantity by about 5 %).
+        ``eps``: constant price elasticity of demand, in :data:`ELASTICITY_RANGE` (-0.5: a 10 % higher
+        price cuts the quantity by about 5 %).
     max_usd_per_hour : float or None
         Choke (reservation) price, USD per accelerator-hour: at or above it this buyer rents
-        nothing. Must exceed the reference price. None: no choke, demand only shrinks.
+        nothing. Must exceed the reference price (and lie in the hourly-price domain). None: no
+        choke, demand only shrinks.
     has_contract : bool
         Holds a long-term contract (served first under ``contract_priority`` rationing).
     source : str
@@ -122,55 +147,113 @@ class BuyerType:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"name must be a non-empty string, got {self.name!r}")
-        positive("reference_quantity", self.reference_quantity, "accelerators")
-        positive("reference_usd_per_hour", self.reference_usd_per_hour, "USD/hour")
-        in_range("elasticity", self.elasticity, -math.inf, 0.0, low_inclusive=False, high_inclusive=False)
+        store = functools.partial(object.__setattr__, self)
+        store("name", text("name", self.name))
+        store("reference_quantity", scalar("reference_quantity", self.reference_quantity, 0.0, low_open=True,
+                                           unit="accelerators"))
+        store("reference_usd_per_hour", _price("reference_usd_per_hour", self.reference_usd_per_hour))
+        store("elasticity", scalar("elasticity", self.elasticity, *ELASTICITY_RANGE, low_open=True, high_open=True))
         if self.max_usd_per_hour is not None:
-            positive("max_usd_per_hour", self.max_usd_per_hour, "USD/hour")
-            if self.max_usd_per_hour <= self.reference_usd_per_hour:
+            choke = _price("max_usd_per_hour", self.max_usd_per_hour)
+            if choke <= self.reference_usd_per_hour:
                 raise ValueError(
                     f"max_usd_per_hour must be > reference_usd_per_hour ({self.reference_usd_per_hour!r}) "
-                    f"(valid range: ({self.reference_usd_per_hour!r}, inf) or None), got {self.max_usd_per_hour!r}"
+                    f"(valid range: ({self.reference_usd_per_hour!r}, {USD_PER_HOUR_RANGE[1]:g}] or None), "
+                    f"got {self.max_usd_per_hour!r}"
                 )
+            store("max_usd_per_hour", choke)
+        store("has_contract", flag("has_contract", self.has_contract))
+        store("source", text("source", self.source))
+        store("note", text("note", self.note, allow_empty=True))
 
     @property
     def choke_usd_per_hour(self) -> float:
-        """The choke price, USD per accelerator-hour (``inf`` if there is none)."""
-        return math.inf if self.max_usd_per_hour is None else float(self.max_usd_per_hour)
+        """The choke price, USD per accelerator-hour (``inf`` if there is none: demand never reaches zero)."""
+        return math.inf if self.max_usd_per_hour is None else self.max_usd_per_hour
 
 
-def _check_buyers(buyers) -> tuple[BuyerType, ...]:
-    buyers = tuple(buyers)
+def _price(name: str, value: Any) -> float:
+    """One hourly price in the kit's domain, (0, 1e4] USD per accelerator-hour."""
+    return scalar(name, value, *USD_PER_HOUR_RANGE, low_open=True, unit="USD/h")
+
+
+def _check_buyers(buyers: Any) -> tuple[BuyerType, ...]:
+    if not isinstance(buyers, (list, tuple)):
+        raise ValueError(f"buyers must be a non-empty list or tuple of BuyerType, got {buyers!r:.80}")
     if not buyers:
         raise ValueError("buyers must hold at least one BuyerType (valid: a non-empty sequence), got none")
     for b in buyers:
         if not isinstance(b, BuyerType):
-            raise ValueError(f"buyers must be BuyerType instances, got {b!r}")
+            raise ValueError(f"buyers must be BuyerType instances, got {b!r:.80}")
     names = [b.name for b in buyers]
     if len(set(names)) != len(names):
         raise ValueError(f"buyers must have unique names, got {names!r}")
-    return buyers
+    if len(buyers) > MAX_WORK_ITEMS:
+        raise ValueError(f"buyers must hold at most {MAX_WORK_ITEMS:,} buyer types, got {len(buyers):,}")
+    return tuple(buyers)
 
 
-def _columns(buyers: tuple[BuyerType, ...], ndim: int):
-    """Buyer parameters as arrays shaped (n_buyers, 1, ..., 1) to broadcast against ``ndim`` price axes."""
-    shape = (len(buyers),) + (1,) * ndim
-    q0 = np.array([b.reference_quantity for b in buyers]).reshape(shape)
-    p0 = np.array([b.reference_usd_per_hour for b in buyers]).reshape(shape)
-    eps = np.array([b.elasticity for b in buyers]).reshape(shape)
-    choke = np.array([b.choke_usd_per_hour for b in buyers]).reshape(shape)
-    return q0, p0, eps, choke
+@dataclass(frozen=True)
+class _Columns:
+    """The buyers' parameters as arrays of shape (n_buyers, 1), and their choke prices as breakpoints:
+    what every demand evaluation and every clearing needs, computed once per set of buyers."""
+
+    q0: np.ndarray
+    log_p0: np.ndarray
+    eps: np.ndarray
+    choke: np.ndarray
+    intercept: np.ndarray  # log q0 - eps log p0: log demand is intercept + eps log p below the choke
+    chokes: np.ndarray  # the distinct finite choke prices, sorted, shape (K,)
+    at_choke: np.ndarray  # total demand at each choke (the buyers choking there out), shape (K,)
+    below_choke: np.ndarray  # total demand just below each choke (still in), shape (K,)
+
+
+@functools.lru_cache(maxsize=64)
+def _columns(buyers: tuple[BuyerType, ...]) -> _Columns:
+    """Buyer parameters as column arrays (cached: a market's buyers are evaluated at many prices)."""
+    q0 = np.array([b.reference_quantity for b in buyers])[:, None]
+    log_p0 = np.log([b.reference_usd_per_hour for b in buyers])[:, None]
+    eps = np.array([b.elasticity for b in buyers])[:, None]
+    choke = np.array([b.choke_usd_per_hour for b in buyers])[:, None]
+    intercept = np.log(q0) - eps * log_p0
+    chokes = np.unique(choke[np.isfinite(choke)])
+    with np.errstate(over="ignore", under="ignore"):
+        each = q0 * np.exp(eps * (np.log(chokes) - log_p0))  # (n, K); may overflow to inf for extreme buyers
+        at_choke = np.where(choke > chokes, each, 0.0).sum(axis=0)
+        below_choke = np.where(choke >= chokes, each, 0.0).sum(axis=0)
+    out = _Columns(q0, log_p0, eps, choke, intercept, chokes, at_choke, below_choke)
+    for arr in vars(out).values():
+        arr.setflags(write=False)
+    return out
+
+
+def _prices(value: ArrayLike, name: str = "usd_per_hour") -> np.ndarray:
+    """Prices in the kit's hourly-price domain (0, 1e4] USD per accelerator-hour, as a float array."""
+    return usd_per_hour(name, value)
+
+
+def _demand_flat(c: _Columns, p: np.ndarray) -> np.ndarray:
+    """Per-buyer demand at 1-d prices ``p`` (validated, > 0), shape (n_buyers, p.size).
+
+    May overflow to inf for extreme buyers (callers hold ``np.errstate`` and check the result).
+    """
+    return np.where(p < c.choke, c.q0 * np.exp(c.eps * (np.log(p) - c.log_p0)), 0.0)
 
 
 def _demand(buyers: tuple[BuyerType, ...], p: np.ndarray) -> np.ndarray:
     """Per-buyer demand, shape (n_buyers, *p.shape); ``p`` already validated (> 0)."""
-    q0, p0, eps, choke = _columns(buyers, p.ndim)
-    return np.where(p < choke, q0 * np.exp(eps * np.log(p / p0)), 0.0)
+    p = np.asarray(p, dtype=float)
+    with np.errstate(over="ignore", under="ignore"):
+        return _demand_flat(_columns(buyers), p.reshape(-1)).reshape((len(buyers),) + p.shape)
 
 
-def demand(buyers, usd_per_hour: ArrayLike) -> tuple[np.ndarray, float | np.ndarray]:
+def _check_work(buyers: tuple[BuyerType, ...], p: np.ndarray) -> None:
+    if len(buyers) * p.size > MAX_WORK_ITEMS:
+        raise ValueError(f"buyers x usd_per_hour: {len(buyers):,} buyers at {p.size:,} prices is more than the "
+                         f"{MAX_WORK_ITEMS:,} demands the model evaluates at once (pass fewer prices)")
+
+
+def demand(buyers: Sequence[BuyerType], usd_per_hour: ArrayLike) -> tuple[np.ndarray, FloatOrArray]:
     """Accelerators each buyer type rents at a price, and the total.
 
     Parameters
@@ -178,7 +261,7 @@ def demand(buyers, usd_per_hour: ArrayLike) -> tuple[np.ndarray, float | np.ndar
     buyers : sequence of BuyerType
         The buyer types (unique names).
     usd_per_hour : array_like
-        Price(s), USD per accelerator-hour, > 0.
+        Price(s), USD per accelerator-hour, in the kit's hourly-price domain (0, 1e4].
 
     Returns
     -------
@@ -193,9 +276,13 @@ def demand(buyers, usd_per_hour: ArrayLike) -> tuple[np.ndarray, float | np.ndar
     (price elasticity of demand).
     """
     buyers = _check_buyers(buyers)
-    p = positive("usd_per_hour", usd_per_hour, "USD/hour")
-    per_buyer = _demand(buyers, p)
-    return per_buyer, scalar_or_array(per_buyer.sum(axis=0))
+    p = _prices(usd_per_hour)
+    _check_work(buyers, p)
+    with np.errstate(over="ignore", under="ignore"):
+        per_buyer = _demand_flat(_columns(buyers), p.reshape(-1)).reshape((len(buyers),) + p.shape)
+        total = per_buyer.sum(axis=0)  # inf here if any buyer's demand overflowed (demands are >= 0)
+    finite_result("demand", total, "buyers (reference_quantity, elasticity) and usd_per_hour")
+    return per_buyer, scalar_or_array(total)
 
 
 # --------------------------------------------------------------------------- supply
@@ -206,14 +293,16 @@ class SupplyCurve:
     """Accelerators offered for rent: none below marginal cost, up to ``capacity`` at or above it.
 
     The simplest capacity-capped supply curve: perfectly elastic at the marginal cost,
-    then vertical at the capacity (short run: no more accelerators exist).
+    then vertical at the capacity (short run: no more accelerators exist). Fields are
+    validated and stored as floats.
 
     Attributes
     ----------
     capacity : float
         Accelerators that exist to rent, H100-equivalents, > 0.
     marginal_cost_usd_per_hour : float
-        Price floor, USD per accelerator-hour, > 0: below it nothing is offered.
+        Price floor, USD per accelerator-hour, in the kit's hourly-price domain (0, 1e4]: below it
+        nothing is offered.
     source : str
         Where the figures come from; says which are estimates.
     """
@@ -223,18 +312,21 @@ class SupplyCurve:
     source: str = "what-if"
 
     def __post_init__(self) -> None:
-        positive("capacity", self.capacity, "accelerators")
-        positive("marginal_cost_usd_per_hour", self.marginal_cost_usd_per_hour, "USD/hour")
+        object.__setattr__(self, "capacity", scalar("capacity", self.capacity, 0.0, low_open=True,
+                                                    unit="accelerators"))
+        object.__setattr__(self, "marginal_cost_usd_per_hour",
+                           _price("marginal_cost_usd_per_hour", self.marginal_cost_usd_per_hour))
+        object.__setattr__(self, "source", text("source", self.source))
 
 
-def supply(curve: SupplyCurve, usd_per_hour: ArrayLike) -> float | np.ndarray:
+def supply(curve: SupplyCurve, usd_per_hour: ArrayLike) -> FloatOrArray:
     """Accelerators offered at a price: 0 below marginal cost, ``capacity`` at or above it.
 
     Parameters
     ----------
     curve : SupplyCurve
     usd_per_hour : array_like
-        Price(s), USD per accelerator-hour, > 0.
+        Price(s), USD per accelerator-hour, in the kit's hourly-price domain (0, 1e4].
 
     Returns
     -------
@@ -246,21 +338,78 @@ def supply(curve: SupplyCurve, usd_per_hour: ArrayLike) -> float | np.ndarray:
     Short-run supply with a capacity constraint (reverse-L supply), e.g. Varian,
     *Intermediate Microeconomics* (8th ed.), ch. 23 (industry supply).
     """
-    p = positive("usd_per_hour", usd_per_hour, "USD/hour")
+    curve = instance("curve", curve, SupplyCurve)
+    p = _prices(usd_per_hour)
     return scalar_or_array(np.where(p >= curve.marginal_cost_usd_per_hour, curve.capacity, 0.0))
 
 
 # --------------------------------------------------------------------------- clearing
 
 
-def clearing_price_usd_per_hour(buyers, capacity: ArrayLike, marginal_cost_usd_per_hour: ArrayLike
-                                ) -> float | np.ndarray:
+def _log_demand_and_slope(c: _Columns, active: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log of the active buyers' total demand at log price ``x`` (shape (m,)), and its slope d/dx."""
+    z = np.where(active, c.intercept + c.eps * x, -np.inf)
+    top = z.max(axis=0)
+    w = np.exp(z - top)
+    total = w.sum(axis=0)
+    return top + np.log(total), (w * c.eps).sum(axis=0) / total
+
+
+def _clearing_price(c: _Columns, cap: np.ndarray, mc: np.ndarray) -> np.ndarray:
+    """The lowest price >= ``mc`` at which demand fits into ``cap``; ``cap``, ``mc`` 1-d of one length.
+
+    Total demand falls as the price rises, continuously between choke prices and with a jump
+    down at each (a buyer drops out). The chokes cut the price axis into segments with a fixed
+    set of active buyers; the price is found in two steps:
+
+    1. the segment: the first choke above marginal cost at which demand (without the buyers it
+       chokes) fits, or the open segment above the last choke;
+    2. in it, either demand still exceeds capacity just below that choke, and the price is the
+       choke itself (capacity is left unsold), or the price solves
+       ``log sum_i q0_i (p / p0_i)^eps_i = log capacity`` over the segment's buyers: Newton's
+       method in log price from the segment's lower end. The left side is a log-sum-exp of
+       lines in log p, so convex; Newton steps from below never pass the root.
+    """
+    log_cap = np.log(cap)
+    fits_at_cost = _demand_flat(c, mc).sum(axis=0) <= cap
+    chokes = c.chokes  # sorted breakpoints, shape (K,)
+    # The segment: its upper end is the first choke above marginal cost at which demand fits (inf: none).
+    ok = (chokes[:, None] > mc) & (c.at_choke[:, None] <= cap)
+    k = np.where(ok.any(axis=0), ok.argmax(axis=0), chokes.size) if chokes.size else np.zeros(cap.shape, int)
+    upper = np.append(chokes, np.inf)[k]
+    lower = np.maximum(mc, np.append(-np.inf, chokes)[k])
+    jump = np.append(c.below_choke, 0.0)[k] > cap  # demand jumps past capacity at the choke itself
+    active = c.choke >= upper  # the buyers renting inside each segment, shape (n, m)
+    x = np.log(lower)
+    solve = ~fits_at_cost & ~jump
+    tol = 4 * np.finfo(float).eps
+    for _ in range(_NEWTON_STEPS):
+        if not solve.any():
+            break
+        idx = np.flatnonzero(solve)
+        log_d, slope = _log_demand_and_slope(c, active[:, idx], x[idx])
+        gap = log_d - log_cap[idx]
+        step = gap / slope
+        x[idx] -= step
+        # Converged when demand meets capacity to rounding, or the step no longer moves x (NaN stops too).
+        done = ~(np.abs(gap) > 4 * tol * np.maximum(1.0, np.abs(log_cap[idx]))) | ~(
+            np.abs(step) > tol * np.maximum(1.0, np.abs(x[idx])))
+        solve[idx[done]] = False
+    if solve.any():  # not seen in testing; a wrong price must not pass silently
+        raise ValueError("the clearing price did not converge for these inputs: they are outside the model's "
+                         "range (check buyers' reference_quantity and elasticity against capacity)")
+    price = np.where(fits_at_cost, mc, np.where(jump, upper, np.exp(x)))
+    return price
+
+
+def clearing_price_usd_per_hour(buyers: Sequence[BuyerType], capacity: ArrayLike,
+                                marginal_cost_usd_per_hour: ArrayLike) -> FloatOrArray:
     """The lowest price at which total demand fits into capacity (never below marginal cost).
 
     If demand at marginal cost already fits, the price is the marginal cost (with spare
-    capacity). Otherwise bisection in log price finds where total demand falls to the
-    capacity; at a choke price, where a buyer drops out and demand jumps down, the price
-    stops at that choke price and some capacity is left unsold.
+    capacity). Otherwise the price is where total demand falls to the capacity; at a choke
+    price, where a buyer drops out and demand jumps down, the price stops at that choke price
+    and some capacity is left unsold.
 
     Parameters
     ----------
@@ -268,44 +417,47 @@ def clearing_price_usd_per_hour(buyers, capacity: ArrayLike, marginal_cost_usd_p
     capacity : array_like
         Accelerators available, H100-equivalents, > 0.
     marginal_cost_usd_per_hour : array_like
-        Supply's price floor, USD per accelerator-hour, > 0 (broadcasts with ``capacity``).
+        Supply's price floor, USD per accelerator-hour, in the kit's hourly-price domain (0, 1e4]
+        (broadcasts with ``capacity``).
 
     Returns
     -------
     float or numpy.ndarray
         USD per accelerator-hour, the broadcast shape of the inputs.
 
+    Raises
+    ------
+    ValueError
+        For bad inputs, or if the price that clears lies above the kit's hourly-price domain
+        (1e4 USD/h; a capacity far below what the buyers want at any such price).
+
     References
     ----------
     Competitive equilibrium with a capacity constraint (price rises until demand equals the
     fixed supply), e.g. Varian, *Intermediate Microeconomics* (8th ed.), ch. 16 (equilibrium).
+    The log of total isoelastic demand is a log-sum-exp of lines in log price, hence convex
+    (Boyd & Vandenberghe 2004, *Convex Optimization*, section 3.1.5), which is why Newton's
+    method from below converges to the price without overshooting.
     """
     buyers = _check_buyers(buyers)
-    cap = positive("capacity", capacity, "accelerators")
-    mc = positive("marginal_cost_usd_per_hour", marginal_cost_usd_per_hour, "USD/hour")
-    cap, mc = np.broadcast_arrays(cap, mc)
-    q0, p0, eps, choke = _columns(buyers, cap.ndim)
-    # Upper bracket: a price at which every buyer wants at most capacity / n, so the total fits.
-    log_hi_each = np.log(p0) + np.log(cap / (len(buyers) * q0)) / eps
-    log_hi_each = np.minimum(log_hi_each, np.log(choke))
-    log_lo = np.log(mc)
-    log_hi = np.maximum(log_hi_each.max(axis=0), log_lo)
-    fits_at_cost = _demand(buyers, mc).sum(axis=0) <= cap
-    for _ in range(BISECTION_STEPS):
-        mid = 0.5 * (log_lo + log_hi)
-        fits = _demand(buyers, np.exp(mid)).sum(axis=0) <= cap
-        log_hi = np.where(fits, mid, log_hi)
-        log_lo = np.where(fits, log_lo, mid)
-    # A choke price inside the final bracket is where demand jumped below capacity: the price is
-    # that choke price exactly (exp(log(c)) can round below c, where the buyer still rents).
-    lo, hi = np.exp(log_lo) * (1 - 1e-12), np.exp(log_hi) * (1 + 1e-12)
-    jump = np.where((choke >= lo) & (choke <= hi), choke, np.inf).min(axis=0)
-    price = np.where(fits_at_cost, mc, np.where(np.isfinite(jump), jump, np.exp(log_hi)))
+    cap, mc = broadcast({"capacity": positive("capacity", capacity, "accelerators"),
+                         "marginal_cost_usd_per_hour": _prices(marginal_cost_usd_per_hour,
+                                                                          "marginal_cost_usd_per_hour")},
+                        work_per_value=len(buyers))
+    shape = cap.shape
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        price = _clearing_price(_columns(buyers), cap.reshape(-1).copy(), mc.reshape(-1).copy())
+    price = price.reshape(shape)
+    high = USD_PER_HOUR_RANGE[1]
+    if not np.all(price <= high):  # also NaN or inf, from an overflow
+        raise ValueError(f"the clearing price is above the kit's hourly-price domain ({high:g} USD/h) or not a "
+                         "finite number for these inputs: they are outside the model's range (check buyers' "
+                         "reference_quantity and elasticity against capacity and marginal_cost_usd_per_hour)")
     return scalar_or_array(price)
 
 
 @dataclass(frozen=True, eq=False)
-class MarketResult:
+class MarketResult(ArrayRecord):
     """A cleared market: the price, who rents how much, who is priced out.
 
     Attributes
@@ -367,7 +519,7 @@ class MarketResult:
     @property
     def priced_out_names(self) -> tuple[str, ...]:
         """Names of the buyers priced out."""
-        return tuple(n for n, out in zip(self.names, self.priced_out) if out)
+        return tuple(n for n, out in zip(self.names, self.priced_out, strict=True) if out)
 
     def __str__(self) -> str:
         out = ", ".join(self.priced_out_names) or "nobody"
@@ -376,11 +528,11 @@ class MarketResult:
 
 
 def _priced_out(buyers: tuple[BuyerType, ...], quantity: np.ndarray) -> np.ndarray:
-    q0 = np.array([b.reference_quantity for b in buyers])
+    q0 = _columns(buyers).q0[:, 0]
     return (quantity <= 0) | (quantity < FRAC_PRICED_OUT * q0)
 
 
-def clear_market(buyers, curve: SupplyCurve) -> MarketResult:
+def clear_market(buyers: Sequence[BuyerType], curve: SupplyCurve) -> MarketResult:
     """Clear the market: the price, each buyer's accelerators, who is priced out, unsold capacity.
 
     Parameters
@@ -405,13 +557,26 @@ def clear_market(buyers, curve: SupplyCurve) -> MarketResult:
     >>> round(r.usd_per_hour, 2)  # calibrated to clear at the Lambda H100 price
     3.49
     """
-    buyers = _check_buyers(buyers)
-    p = clearing_price_usd_per_hour(buyers, curve.capacity, curve.marginal_cost_usd_per_hour)
-    q = _demand(buyers, np.asarray(p))
+    curve = instance("curve", curve, SupplyCurve)
+    return _clear(_check_buyers(buyers), curve.capacity, curve.marginal_cost_usd_per_hour)
+
+
+@functools.lru_cache(maxsize=2)
+def _clear(buyers: tuple[BuyerType, ...], capacity: float, marginal_cost_usd_per_hour: float) -> MarketResult:
+    """:func:`clear_market` on validated inputs, remembering the last two markets: an explorer clears the
+    same market twice in one change (with and without a new lab or fab, when there is none) and again when
+    a control that does not move the market changes (the price cap). A supply curve's ``source`` does not
+    enter the result, so it is not part of the key. The record's arrays are read-only, so a remembered
+    result cannot be altered by whoever received it first."""
+    p = float(clearing_price_usd_per_hour(buyers, capacity, marginal_cost_usd_per_hour))
+    quantity = _demand(buyers, np.asarray(p))
+    reference = _columns(buyers).q0[:, 0].copy()
+    priced_out = _priced_out(buyers, quantity)
+    for arr in (quantity, reference, priced_out):
+        arr.setflags(write=False)
     return MarketResult(
-        names=tuple(b.name for b in buyers), usd_per_hour=float(p), quantity=q,
-        reference_quantity=np.array([b.reference_quantity for b in buyers]), priced_out=_priced_out(buyers, q),
-        capacity=float(curve.capacity), marginal_cost_usd_per_hour=float(curve.marginal_cost_usd_per_hour),
+        names=tuple(b.name for b in buyers), usd_per_hour=p, quantity=quantity, reference_quantity=reference,
+        priced_out=priced_out, capacity=capacity, marginal_cost_usd_per_hour=marginal_cost_usd_per_hour,
     )
 
 
@@ -449,6 +614,8 @@ def compare_markets(before: MarketResult, after: MarketResult) -> PriceChange:
     Buyers are matched by name; a buyer present in only one market (a new frontier lab)
     counts as priced out only where it is present.
     """
+    before = instance("before", before, MarketResult)
+    after = instance("after", after, MarketResult)
     out_before, out_after = set(before.priced_out_names), set(after.priced_out_names)
     return PriceChange(
         before_usd_per_hour=before.usd_per_hour, after_usd_per_hour=after.usd_per_hour,
@@ -475,7 +642,9 @@ def new_frontier_lab(reference_quantity: float, name: str = "new frontier lab") 
     True
     """
     template = DEFAULT_BUYERS[0]
-    return replace(template, name=name, reference_quantity=reference_quantity,
+    return replace(template, name=text("name", name),
+                   reference_quantity=scalar("reference_quantity", reference_quantity, 0.0, low_open=True,
+                                             unit="accelerators"),
                    note="what-if size; elasticity and contract as " + template.name)
 
 
@@ -488,15 +657,17 @@ def add_capacity(curve: SupplyCurve, extra_capacity: float) -> SupplyCurve:
     extra_capacity : float
         Accelerators added, H100-equivalents, >= 0.
     """
-    extra = float(non_negative("extra_capacity", extra_capacity, "accelerators"))
-    return replace(curve, capacity=curve.capacity + extra, source=f"{curve.source} + {extra:,.0f} added (what-if)")
+    curve = instance("curve", curve, SupplyCurve)
+    extra = scalar("extra_capacity", extra_capacity, 0.0, unit="accelerators")
+    total = finite_result("the capacity", curve.capacity + extra, "curve.capacity + extra_capacity")
+    return replace(curve, capacity=total, source=f"{curve.source} + {extra:,.0f} added (what-if)")
 
 
 # --------------------------------------------------------------------------- rationing
 
 
 @dataclass(frozen=True, eq=False)
-class RationingResult:
+class RationingResult(ArrayRecord):
     """Who gets what when the price is held below the clearing price.
 
     Attributes
@@ -518,8 +689,8 @@ class RationingResult:
     waiting_periods : numpy.ndarray
         Extra time, in periods, to finish a job of ``job_periods``: a buyer served a fraction
         ``f`` of its request each period needs ``1/f`` times as long, so it waits
-        ``(1/f - 1) * job_periods``. Capped at :data:`WAIT_CAP_PERIODS` (the value for a
-        buyer who is never served).
+        ``(1/f - 1) * job_periods``. ``inf`` for a buyer who is never served (the wait has no
+        end; ``never_served`` flags it): a plot clips it, the model does not.
     never_served : numpy.ndarray of bool
         Asks for accelerators and gets none.
     priced_out : numpy.ndarray of bool
@@ -568,7 +739,7 @@ def _pro_rata(requested: np.ndarray, capacity: float) -> np.ndarray:
     return requested * frac
 
 
-def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportional",
+def ration(buyers: Sequence[BuyerType], capacity: float, usd_per_hour: float, rule: str = "proportional",
            job_periods: float = 1.0) -> RationingResult:
     """Allocate ``capacity`` among buyers' requests at a price that does not clear the market.
 
@@ -588,7 +759,8 @@ def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportion
     capacity : float
         Accelerators available, H100-equivalents, >= 0.
     usd_per_hour : float
-        The price charged (a cap or list price), USD per accelerator-hour, > 0.
+        The price charged (a cap or list price), USD per accelerator-hour, in the kit's hourly-price
+        domain (0, 1e4].
     rule : str
         One of :data:`RATIONING_RULES`.
     job_periods : float
@@ -606,12 +778,13 @@ def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportion
     rationing: Barzel 1974, "A Theory of Rationing by Waiting", J. Law & Econ. 17(1).
     """
     buyers = _check_buyers(buyers)
-    cap = float(non_negative("capacity", capacity, "accelerators"))
-    p = float(positive("usd_per_hour", usd_per_hour, "USD/hour"))
-    job = float(positive("job_periods", job_periods, "periods"))
-    if rule not in RATIONING_RULES:
-        raise ValueError(f"rule must be one of {RATIONING_RULES!r}, got {rule!r}")
+    cap = scalar("capacity", capacity, 0.0, unit="accelerators")
+    p = _price("usd_per_hour", usd_per_hour)
+    rule = choice("rule", rule, RATIONING_RULES)
+    job = scalar("job_periods", job_periods, 0.0, low_open=True, unit="periods")
     requested = _demand(buyers, np.asarray(p))
+    with np.errstate(over="ignore"):
+        finite_result("demand", requested.sum(), "buyers (reference_quantity, elasticity) and usd_per_hour")
     if rule == "proportional":
         allocated = _pro_rata(requested, cap)
     else:
@@ -624,9 +797,11 @@ def ration(buyers, capacity: float, usd_per_hour: float, rule: str = "proportion
     asked = requested > 0
     frac = np.where(asked, allocated / np.where(asked, requested, 1.0), 1.0)
     never = asked & (allocated <= 0)
-    with np.errstate(divide="ignore", over="ignore"):
-        wait = np.where(frac > 0, (1.0 / np.where(frac > 0, frac, 1.0) - 1.0) * job, WAIT_CAP_PERIODS)
-    wait = np.minimum(wait, WAIT_CAP_PERIODS)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        # requested / allocated rather than 1 / frac: a tiny share would lose its digits in 1 / frac
+        slowdown = np.where(asked & ~never, requested / np.where(never, 1.0, allocated), 1.0)
+        wait = np.where(never, math.inf, (slowdown - 1.0) * job)
+    finite_result("the waiting time of a buyer who is served", wait[~never], "capacity and job_periods")
     return RationingResult(
         names=tuple(b.name for b in buyers), rule=rule, usd_per_hour=p, capacity=cap, requested=requested,
         allocated=allocated, frac_served=frac, waiting_periods=wait, never_served=never,
