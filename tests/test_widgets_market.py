@@ -78,7 +78,7 @@ def test_progress_bar_only_for_large_samples():
 
 def test_merger_raises_hhi_by_twice_the_product_of_shares():
     ex = ConcentrationExplorer()
-    named = dict(zip(ex.result["market"].firms, ex.result["frac_shares"]))
+    named = dict(zip(ex.result.market.firms, ex.result.frac_shares, strict=True))
     for a, b in (("Microsoft", "Google"), ("Amazon", "Oracle"), ("Google", "Oracle")):
         ex.controls["merge_a"].value, ex.controls["merge_b"].value = a, b
         gauge = ex.sources["gauge"].data
@@ -96,7 +96,7 @@ def test_concentration_readout_matches_model_for_every_market():
     for name, ms in market.load_market_shares().items():
         ex.controls["market"].value = name
         low, high = ms.hhi_bounds()
-        assert ex.result["hhi"] == pytest.approx(low) and ex.result["hhi_upper"] == pytest.approx(high)
+        assert ex.result.hhi == pytest.approx(low) and ex.result.hhi_upper == pytest.approx(high)
         assert ex.controls["lead_share"].value == pytest.approx(ms.frac_shares[0])
         assert f"HHI {low:,.0f}" in text(ex)
         assert market.concentration_level(low) in text(ex)
@@ -109,15 +109,15 @@ def test_concentration_readout_matches_model_for_every_market():
 def test_leader_share_slider_rescales_the_rest():
     ex = ConcentrationExplorer(market_name="EUV lithography")
     ex.controls["lead_share"].value = 0.8  # a rival (the 'others' fringe) takes 20 %
-    assert ex.result["hhi"] == pytest.approx(6400.0)
-    assert ex.result["hhi_upper"] == pytest.approx(6400.0 + 400.0)
+    assert ex.result.hhi == pytest.approx(6400.0)
+    assert ex.result.hhi_upper == pytest.approx(6400.0 + 400.0)
     ex.controls["market"].value = "HBM memory"
     ex.controls["lead_share"].value = 0.2
-    np.testing.assert_allclose(ex.result["frac_shares"], [0.2, 0.8 * 38 / 47, 0.8 * 9 / 47])
-    assert ex.result["hhi"] == pytest.approx(market.hhi(ex.result["frac_shares"]))
+    np.testing.assert_allclose(ex.result.frac_shares, [0.2, 0.8 * 38 / 47, 0.8 * 9 / 47])
+    assert ex.result.hhi == pytest.approx(market.hhi(ex.result.frac_shares))
     # a smaller leader does not mean a less concentrated market: Samsung now holds 65 %
-    assert ex.result["hhi"] == pytest.approx(1e4 * (0.2**2 + (0.8 * 38 / 47) ** 2 + (0.8 * 9 / 47) ** 2))
-    assert ex.result["hhi"] > 4334.0 and "highly concentrated" in text(ex)
+    assert ex.result.hhi == pytest.approx(1e4 * (0.2**2 + (0.8 * 38 / 47) ** 2 + (0.8 * 9 / 47) ** 2))
+    assert ex.result.hhi > 4334.0 and "highly concentrated" in text(ex)
 
 
 def test_unknown_market_rejected():
@@ -134,7 +134,7 @@ def test_concentration_takes_who_trains_frontier_models_and_credits_epoch():
     countries = trends.developer_shares(by="country", start_year=2020)
     ex = ConcentrationExplorer(market_name=firms.market, extra_markets=(firms, countries))
     assert {firms.market, countries.market, "cloud infrastructure"} <= set(ex.controls["market"].options)
-    assert ex.result["hhi"] == pytest.approx(market.hhi_fringe_bounds(
+    assert ex.result.hhi == pytest.approx(market.hhi_fringe_bounds(
         market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[:-1],
         market.set_share(firms.frac_shares, 0, ex.controls["lead_share"].value)[-1])[0])
     credit = trends.load_notable_models().credit

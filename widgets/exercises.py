@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from compute_econ import costs, hardware, market, scaling, supply, training, trends
 from compute_econ.supply import pricing
