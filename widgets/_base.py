@@ -59,7 +59,7 @@ import gzip
 import html
 import math
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import ipywidgets as ipw
@@ -73,6 +73,8 @@ from bokeh.protocol.messages.patch_doc import patch_doc
 from jupyter_bokeh.widgets import BokehModel
 
 from compute_econ._validate import choice, flag, integer, scalar
+
+T = TypeVar("T")
 
 READOUT_CLASS = "ce-readout"
 PRIMARY_SLIDER_CLASS = "ce-primary-slider"
@@ -383,6 +385,19 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def option(name: str, value: Any, options: Sequence[T]) -> T:
+    """``value`` if it is one of ``options``; else a ``ValueError`` naming ``name`` and listing them.
+
+    As :func:`compute_econ._validate.choice`, but a numpy scalar counts as the number it holds and a
+    whole float (``4096.0``) as the whole number, where the options are whole numbers.
+    """
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer() and options and all(
+            isinstance(o, int) and not isinstance(o, bool) for o in options):
+        value = int(value)
+    return choice(name, value, options)
+
+
 def control_value(name: str, control: ipw.ValueWidget, value: Any) -> Any:
     """``value`` if ``control`` can take it (inside its range, or one of its options); else a ``ValueError``.
 
@@ -400,7 +415,7 @@ def control_value(name: str, control: ipw.ValueWidget, value: Any) -> Any:
     if isinstance(control, ipw.Checkbox):
         return flag(name, value)
     if isinstance(control, (ipw.Dropdown, ipw.ToggleButtons, ipw.SelectionSlider)):
-        return choice(name, _plain(value), option_values(control))
+        return option(name, value, option_values(control))
     raise TypeError(f"no rule for the values of a {type(control).__name__} ({name})")
 
 
@@ -456,8 +471,7 @@ def int_slider(name: str, value: Any, *, low: int, high: int, **kwargs: Any) -> 
 
 
 def _checked_option(name: str, value: Any, options: Any) -> Any:
-    values = tuple(o[1] if isinstance(o, tuple) else o for o in options)
-    return choice(name, _plain(value), values)
+    return option(name, value, tuple(o[1] if isinstance(o, tuple) else o for o in options))
 
 
 def dropdown(name: str, value: Any, options: Any, **kwargs: Any) -> ipw.Dropdown:

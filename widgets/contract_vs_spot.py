@@ -49,6 +49,9 @@ P_NO_CAPACITY = (0.0, 0.5, 0.01)
 SEEDS = (0, 20)
 #: The explorer simulates months: the spot market's periods per year.
 MONTHS_PER_YEAR = 12.0
+#: The most accelerators a buyer keeps busy: ten million, above the ~4 million H100-equivalents installed
+#: worldwide (compute_econ.supply.pricing.INSTALLED_H100_EQUIVALENTS, Epoch AI estimate).
+MAX_ACCELERATORS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class ContractVsSpotInputs:
     def __post_init__(self) -> None:
         store(self, "n_paths", bounded_work("n_paths", self.n_paths))
         store(self, "n_months", bounded_work("n_months", self.n_months))
-        store(self, "n_accelerators", integer("n_accelerators", self.n_accelerators, 1))
+        store(self, "n_accelerators", integer("n_accelerators", self.n_accelerators, 1, MAX_ACCELERATORS))
         store(self, "seed", integer("seed", self.seed, *SEEDS))
         c = instance("contract", self.contract, market.ContractTerms)
         spot = instance("spot", self.spot, market.SpotMarket)
@@ -99,7 +102,7 @@ class ContractVsSpotExplorer(Explorer[ContractVsSpotInputs, market.ContractVsSpo
     n_months : int
         Horizon in months (the contract-length slider goes from 0 to this).
     n_accelerators : int
-        Accelerators the buyer keeps busy all month (need = n x hours in a month).
+        Accelerators the buyer keeps busy all month, 1 to 10 million (need = n x hours in a month).
     contract : ContractTerms, optional
         Starting contract; its price must lie in the slider's range and its length in ``[0, n_months]``.
         Default :data:`compute_econ.market.DEFAULT_CONTRACT`, cut to the horizon if it is longer (the

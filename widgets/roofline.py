@@ -27,7 +27,8 @@ from compute_econ import hardware
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, integer
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, selection_slider, store, toggle_buttons
+from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, store,
+                    toggle_buttons)
 from ._format import percent, sci
 
 #: The roofline is drawn over this range of arithmetic intensity (FLOP per byte): the plot's x range.
@@ -75,10 +76,8 @@ class RooflineInputs:
         store(self, "accelerator", choice("accelerator", self.accelerator, tuple(hardware.load_accelerators())))
         store(self, "precision", choice("precision", self.precision, tuple(v for _, v in PRECISIONS)))
         store(self, "batch_size", integer("batch_size", self.batch_size, 1, MAX_BATCH))
-        store(self, "matmul_size", choice("matmul_size", integer("matmul_size", self.matmul_size, 1, MATMUL_SIZES[-1]),
-                                          MATMUL_SIZES))
-        store(self, "context_tokens", choice("context_tokens", integer("context_tokens", self.context_tokens, 1,
-                                                                       CONTEXT_TOKENS[-1]), CONTEXT_TOKENS))
+        store(self, "matmul_size", option("matmul_size", self.matmul_size, MATMUL_SIZES))
+        store(self, "context_tokens", option("context_tokens", self.context_tokens, CONTEXT_TOKENS))
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,9 +27,9 @@ from bokeh.plotting import figure
 
 from compute_econ import costs, hardware, scaling, training
 from compute_econ._records import ArrayRecord
-from compute_econ._validate import choice, instance, integer, scalar
+from compute_econ._validate import choice, instance, scalar
 
-from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, log_slider, selection_slider,
+from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, log_slider, option, selection_slider,
                     store)
 from ._format import count, duration_days, megawatt_hours, number, megawatts, percent, sci, tonnes, usd
 
@@ -86,8 +86,7 @@ class TrainingCostInputs:
         store(self, "n_tokens", scalar("n_tokens", self.n_tokens, 10.0 ** N_TOKENS_DECADES[0],
                                        10.0 ** N_TOKENS_DECADES[1]))
         store(self, "accelerator", choice("accelerator", self.accelerator, chips_with_power()))
-        n = integer("n_accelerators", self.n_accelerators, int(CLUSTER_SIZES[0]), int(CLUSTER_SIZES[-1]))
-        store(self, "n_accelerators", choice("n_accelerators", n, tuple(int(k) for k in CLUSTER_SIZES)))
+        store(self, "n_accelerators", option("n_accelerators", self.n_accelerators, tuple(int(k) for k in CLUSTER_SIZES)))
         store(self, "mfu", scalar("mfu", self.mfu, *MFU[:2]))
         store(self, "rent_usd_per_hour", scalar("rent_usd_per_hour", self.rent_usd_per_hour, *RENT_USD_PER_HOUR[:2],
                                                 unit="USD/h"))

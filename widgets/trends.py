@@ -33,7 +33,7 @@ from compute_econ import hardware, training, trends
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, flag, instance, integer, scalar, text
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, store
 from ._format import duration_days, sci, usd
 
 #: First years the trend can be fitted from: all data, Sevilla et al.'s deep-learning era, and later starts.
@@ -42,6 +42,9 @@ BAND_LEVELS = (0.5, 0.8, 0.9, 0.95)
 YEAR_RANGE = (2025, 2035)
 ALL_DOMAINS = "all domains"
 N_DOMAINS = 8  # the most common domains offered in the filter
+#: The learner's machine, FLOP/s: positive, and at most 1e19, above the fastest supercomputer's 1.7e18 FLOP/s
+#: (El Capitan, HPL Rmax 1.742 EFLOP/s, TOP500 November 2024).
+MAX_LOCAL_FLOP_PER_S = 1e19
 #: What the plot calls each quantity, and the unit on its axis.
 AXIS_LABELS = {
     "training_flop": "training compute (FLOP)",
@@ -89,14 +92,12 @@ class TrendInputs:
         quantities, domains = offered(instance("models", self.models, trends.NotableModels))
         store(self, "quantity", choice("quantity", text("quantity", self.quantity), quantities))
         store(self, "domain", choice("domain", text("domain", self.domain), domains))
-        store(self, "start_year", choice("start_year", integer("start_year", self.start_year, 1950, 2100),
-                                         FIRST_FIT_YEARS))
+        store(self, "start_year", option("start_year", self.start_year, FIRST_FIT_YEARS))
         store(self, "frontier_only", flag("frontier_only", self.frontier_only))
         store(self, "year", integer("year", self.year, *YEAR_RANGE))
-        level = self.level.item() if isinstance(self.level, np.generic) else self.level
-        store(self, "level", choice("level", level, BAND_LEVELS))
-        store(self, "local_flop_per_s", scalar("local_flop_per_s", self.local_flop_per_s, 0.0, low_open=True,
-                                               unit="FLOP/s"))
+        store(self, "level", option("level", self.level, BAND_LEVELS))
+        store(self, "local_flop_per_s", scalar("local_flop_per_s", self.local_flop_per_s, 0.0,
+                                                                   MAX_LOCAL_FLOP_PER_S, low_open=True, unit="FLOP/s"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,7 +143,7 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
     Parameters
     ----------
     local_flop_per_s : float, optional
-        The learner's machine, in FLOP/s. If omitted it is measured with
+        The learner's machine, in FLOP/s (at most :data:`MAX_LOCAL_FLOP_PER_S`). If omitted it is measured with
         :func:`compute_econ.hardware.measure_local_flop_s` (about a second).
     year : int
         The year to project to (2025 to 2035).
