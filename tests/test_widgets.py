@@ -553,3 +553,25 @@ def test_roofline_labels_of_the_learners_operations_never_share_a_line_when_clos
                             assert gap >= LABEL_DECADES, (d["name"][i], d["name"][j], gap)
                 others = [i for i in range(len(d["name"])) if i not in mine]
                 assert all(d["align"][i] == "left" and d["dy"][i] < 0 for i in others)
+
+
+def test_a_second_display_starts_from_the_current_picture(monkeypatch):
+    """A view starts from the document as it was when the explorer was first shown, then applies the patches
+    sent after it appeared; shown again after a move (the learner re-runs ``explorer`` in a cell), the new
+    view must start from the current picture, or it would show the first one wherever nothing has changed
+    since."""
+    from bokeh.document import Document
+
+    monkeypatch.setattr(ipw.Widget, "_send", lambda self, msg, buffers=None: None)
+    ex = ScalingExplorer()
+    ex._repr_mimebundle_()
+    view = ex._views[0]
+    first = view.render_bundle
+    ex.controls["budget"].value = 1e26
+    ex._repr_mimebundle_()
+    assert view.render_bundle is not first and not view.stale_bundle
+    (doc_json,) = view.render_bundle["docs_json"].values()
+    shown = Document.from_json(doc_json).get_model_by_id(ex.sources["budget_optimum"].id).data
+    assert shown["n_params"][0] == pytest.approx(ex.result.optimum.n_params)
+    ex._repr_mimebundle_()  # nothing changed since: the bundle is kept
+    assert view.render_bundle is not first and not view.stale_bundle
