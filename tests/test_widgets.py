@@ -561,6 +561,7 @@ def test_a_second_display_starts_from_the_current_picture(monkeypatch):
     view must start from the current picture, or it would show the first one wherever nothing has changed
     since."""
     from bokeh.document import Document
+    from bokeh.models import ColumnDataSource
 
     monkeypatch.setattr(ipw.Widget, "_send", lambda self, msg, buffers=None: None)
     ex = ScalingExplorer()
@@ -571,7 +572,8 @@ def test_a_second_display_starts_from_the_current_picture(monkeypatch):
     ex._repr_mimebundle_()
     assert view.render_bundle is not first and not view.stale_bundle
     (doc_json,) = view.render_bundle["docs_json"].values()
-    shown = Document.from_json(doc_json).get_model_by_id(ex.sources["budget_optimum"].id).data
-    assert shown["n_params"][0] == pytest.approx(ex.result.optimum.n_params)
+    shown = Document.from_json(doc_json).get_model_by_id(ex.sources["budget_optimum"].id)
+    assert isinstance(shown, ColumnDataSource)
+    assert shown.data["n_params"][0] == pytest.approx(ex.result.optimum.n_params)
     ex._repr_mimebundle_()  # nothing changed since: the bundle is kept
     assert view.render_bundle is not first and not view.stale_bundle

@@ -57,7 +57,7 @@ def test_new_frontier_lab_raises_the_price_and_prices_buyers_out():
     assert np.all(np.diff(prices) > 0)
     assert "universities" in ex.result.change.newly_priced_out
     bars = ex.sources["bars"].data
-    i = bars["name"].index("universities")
+    i = list(bars["name"]).index("universities")
     assert bars["colour"][i] != bars["colour"][0]  # priced out: greyed, unlike the frontier labs
 
 

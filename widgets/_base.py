@@ -13,9 +13,11 @@ are abstract here: a class missing one cannot be instantiated):
 * ``_compute(inputs)`` asks :mod:`compute_econ` for everything the picture needs
   and returns it as the explorer's result record (``result``, typed on each
   explorer); it assigns nothing;
-* ``_draw(inputs, result)`` *assigns* the data sources, annotations and readout
-  (one assignment per source, never an in-place mutation, which Bokeh would not
-  send to the browser); it calls no model;
+* ``_draw(inputs, result)`` *assigns* the data sources (``self._show(name,
+  columns)``, one assignment per source, never an in-place mutation, which Bokeh
+  would not send to the browser), the figures' labels, lines and ranges
+  (:func:`set_props`) and the readout; it calls no model (parts of a result that
+  depend on a few inputs only may be kept with ``self._memo(key, compute)``);
 * ``_layout()`` returns the whole explorer as one box.
 
 ``update()`` runs them in that order. If ``model_inputs()`` or ``_compute()``
@@ -59,15 +61,17 @@ import gzip
 import html
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import ipywidgets as ipw
 import numpy as np
-from bokeh.core.serialization import BytesRep, Serializer
+from bokeh.core.serialization import BytesRep, Ref, Serializer
+from bokeh.document import Document
 from bokeh.document.events import (ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent,
                                    DocumentPatchedEvent, ModelChangedEvent)
 from bokeh.document.json import PatchJson
+from bokeh.model import Model
 from bokeh.models import ColumnDataSource, CustomJSTickFormatter, FixedTicker, LayoutDOM
 from bokeh.protocol.messages.patch_doc import patch_doc
 from jupyter_bokeh.widgets import BokehModel
@@ -232,18 +236,42 @@ def _same_column(a: Any, b: Any) -> bool:
             return False
         return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same_column(x, y) for x, y in zip(a, b, strict=True))
+        if len(a) != len(b):
+            return False
+        try:  # numbers and strings: one comparison in C
+            return bool(a == b)
+        except ValueError:  # arrays inside (multi_line columns): one by one
+            return all(_same_column(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and bool(a == b)
 
 
 class _InlineSerializer(Serializer):
-    """Bokeh's serializer with arrays written inline as stored (level 0) gzip in base64.
+    """Bokeh's serializer for a patch of ``document``: arrays inline as stored (level 0) gzip in base64, and
+    references to the browser's models looked up as they are met.
 
     BokehJS gunzips every inline buffer (``base64_to_buffer`` in bokehjs ``core/util/buffer.ts``),
     so the gzip container must stay; compressing a few hundred numbers (Bokeh's default is level
     2) cost more time than the bytes it saved on a local comm. The buffer's id is not made either:
-    it names only buffers sent apart from the message, and these are not.
+    it names only buffers sent apart from the message, and these are not. Bokeh's own patch
+    (``patch_doc.create``) first maps every model the browser has to its reference (about a hundred
+    per explorer, for each patch); here a model is looked up when an event names it: one the browser
+    has (in the document and not new, what ``DocumentModelManager.synced_references`` lists) is
+    written as its reference, any other in full.
     """
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(deferred=False)
+        self._models = document.models
+
+    def get_ref(self, obj: Any) -> Ref | None:
+        ref = self._references.get(id(obj))
+        if ref is None and isinstance(obj, Model) and self._models.get_by_id(obj.id) is obj \
+                and obj not in self._models._new_models:
+            ref = self._references[id(obj)] = obj.ref
+        return ref
+
+    def has_ref(self, obj: Any) -> bool:
+        return self.get_ref(obj) is not None
 
     def _encode_bytes(self, obj: bytes | memoryview) -> BytesRep:
         data = base64.b64encode(gzip.compress(bytes(obj), compresslevel=0, mtime=1)).decode("ascii")
@@ -331,7 +359,7 @@ class BatchedBokehModel(BokehModel):
             return
         doc = self._document
         assert doc is not None
-        serializer = _InlineSerializer(references=doc.models.synced_references, deferred=False)
+        serializer = _InlineSerializer(doc)
         content = cast(PatchJson, {"events": serializer.encode(kept)})
         doc.models.flush_synced(lambda model: not serializer.has_ref(model))
         msg = patch_doc(patch_doc.create_header(), {}, content)
@@ -361,6 +389,19 @@ def _is_data_change(event: DocumentPatchedEvent) -> bool:
     if isinstance(event, ColumnDataChangedEvent):
         return True
     return isinstance(event, ModelChangedEvent) and event.attr == "data" and isinstance(event.model, ColumnDataSource)
+
+
+def set_props(model: Any, **props: Any) -> None:
+    """Set Bokeh properties of ``model`` that differ from their current values.
+
+    Bokeh's setter validates every value it is given, a few tens of microseconds each even when
+    nothing changes; reading a property is about fifty times cheaper. An update sets a dozen labels,
+    lines and ranges of which a move changes few. The comparison is with the model's value now, so
+    a range the learner zoomed in the browser (sent back to the kernel) is still reset.
+    """
+    for name, value in props.items():
+        if not _same_column(getattr(model, name), value):
+            setattr(model, name, value)
 
 
 def _in_kernel() -> bool:
@@ -510,6 +551,9 @@ def check_frozen_dataclass(name: str, value: Any) -> None:
 
 # -- the explorer --------------------------------------------------------------------------------------------
 
+#: How many results :meth:`Explorer._memo` keeps (the most recently used).
+MEMO_SIZE = 32
+
 InputsT = TypeVar("InputsT")
 ResultT = TypeVar("ResultT")
 
@@ -570,6 +614,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self._views: list[BatchedBokehModel] = []
         self._holds = 0
         self._update_due = False
+        self._memos: dict[Hashable, Any] = {}
         self._build()
         self._control_names = {id(control): name for name, control in self.controls.items()}
         for control in self.controls.values():
@@ -688,6 +733,34 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         with self.hold_updates():
             self._update_due = True
             self._follow(self._control_names[id(change["owner"])], change["new"])
+
+    def _memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key`` while the key is among the last :data:`MEMO_SIZE` used.
+
+        For the parts of a result that depend on some inputs only (an owned accelerator-hour does not
+        move with the model's size): a move of another control finds them ready.
+        """
+        if key in self._memos:
+            value = self._memos.pop(key)
+        else:
+            value = compute()
+            if len(self._memos) >= MEMO_SIZE:
+                self._memos.pop(next(iter(self._memos)))
+        self._memos[key] = value
+        return value
+
+    def _show(self, name: str, data: dict[str, Any]) -> None:
+        """Assign ``data`` to the data source ``name``, unless it holds those very columns already.
+
+        What ``_draw`` uses to set a source: a source whose columns did not change (the isoFLOP
+        curves of a fit while the budget moves) is neither validated by Bokeh again nor compared
+        column by column when the patch is made.
+        """
+        source = self.sources[name]
+        current = source.data
+        if current.keys() == data.keys() and all(_same_column(current[k], column) for k, column in data.items()):
+            return
+        source.data = data
 
     def _plot(self, layout: LayoutDOM) -> BatchedBokehModel:
         """Wrap a Bokeh figure or layout as an ipywidget whose updates go out as one patch."""

@@ -27,7 +27,7 @@ from bokeh.plotting import figure
 from compute_econ._validate import integer, scalar
 from compute_econ.supply import buildout
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, selection_slider
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, selection_slider, set_props
 
 HORIZON_QUARTERS = 40  # ten years
 #: Build-rate caps offered, MW per quarter (label, value); "unlimited" is the model's default.
@@ -147,14 +147,14 @@ class BuildOutExplorer(Explorer[buildout.BuildOutScenario, buildout.BuildOutResu
 
     # -- the picture -------------------------------------------------------------------------------
     def _draw(self, scenario: buildout.BuildOutScenario, r: buildout.BuildOutResult) -> None:
-        self.sources["series"].data = dict(
+        self._show("series", dict(
             years=r.quarters / 4.0, demand_gw=r.demand_mw / MW_PER_GW, baseline_gw=r.baseline_demand_mw / MW_PER_GW,
             capacity_gw=r.capacity_mw / MW_PER_GW, shortage_top_gw=(r.capacity_mw + r.shortage_mw) / MW_PER_GW,
             shortage_gw=r.shortage_mw / MW_PER_GW,
-        )
-        self._shock_line.location = scenario.shock_quarter / 4.0
-        self._catch_up_line.visible = bool(r.shortage_quarters) and r.catch_up_quarter is not None
-        self._catch_up_line.location = (r.catch_up_quarter or 0.0) / 4.0
+        ))
+        set_props(self._shock_line, location=scenario.shock_quarter / 4.0)
+        set_props(self._catch_up_line, visible=bool(r.shortage_quarters) and r.catch_up_quarter is not None,
+                  location=(r.catch_up_quarter or 0.0) / 4.0)
 
         if not r.shortage_quarters:
             verdict = "Capacity keeps up: <b>no shortage</b>."

@@ -31,10 +31,11 @@ from bokeh.models.annotations import Label, Span, Title
 from bokeh.plotting import figure
 
 from compute_econ import market
+from compute_econ.market import MarketShares, MergerAssessment
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, instance, scalar
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, set_props, store
 from ._format import percent
 
 COLOUR_FIRM, COLOUR_MERGING, COLOUR_OTHERS = "#0072B2", "#E69F00", "#999999"  # Okabe-Ito, colour-blind safe
@@ -86,12 +87,21 @@ SOURCE_LINE_CHARS = 84
 SOURCE_LINES = 3
 
 
+def _source_line(ms: market.MarketShares) -> str:
+    """The source under the share plot: its first clause (who, what, when) on up to three lines. Cut at 95
+    characters on one line it ran off the 500-px plot, and some sources run to 700 characters (the data
+    notes hold them whole)."""
+    source = ms.source if ms.source.startswith("Data:") else f"Source: {ms.source}"
+    return "\n".join(textwrap.wrap(source.split("; ")[0], SOURCE_LINE_CHARS, max_lines=SOURCE_LINES,
+                                   placeholder=" …"))
+
+
 @dataclass(frozen=True)
 class ConcentrationInputs:
     """What the ConcentrationExplorer's model calls take: a market's published shares, the leader's share
     (the other firms rescale in proportion) and the two firms to merge (``merge_b`` may be ``"(none)"``)."""
 
-    market: market.MarketShares
+    market: MarketShares
     lead_share: float
     merge_a: str
     merge_b: str
@@ -115,7 +125,7 @@ class ConcentrationResult(ArrayRecord):
     ``merger`` the assessment of merging firms ``i`` and ``j`` (``None`` without a merger).
     """
 
-    market: market.MarketShares
+    market: MarketShares
     frac_shares: np.ndarray
     named_firms: tuple[str, ...]
     named_shares: np.ndarray
@@ -125,7 +135,7 @@ class ConcentrationResult(ArrayRecord):
     hhi_upper: float
     cr4: float
     level: str
-    merger: market.MergerAssessment | None
+    merger: MergerAssessment | None
     i: int
     j: int | None
 
@@ -190,7 +200,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         self._bars_range = FactorRange()
         self._bars_title = Title(text="Market shares")
         bars = figure(title=self._bars_title, x_range=self._bars_range, width=500, height=380, tools="save",
-                      toolbar_location="above", y_axis_label="share of the market", y_range=Range1d(0, 1.05))
+                      toolbar_location="above", y_axis_label="share of the market", y_range=Range1d(start=0, end=1.05))
         bars.vbar(x="firm", top="frac_share", width=0.7, color="color", source=s["shares"])
         bars.add_tools(HoverTool(tooltips=[("firm", "@firm"), ("share", "@frac_share{0.0%}")]))
         bars.yaxis.formatter = NumeralTickFormatter(format="0%")
@@ -199,7 +209,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         bars.add_layout(self._source_line, "below")
         self._bars = bars
 
-        self._gauge_range = Range1d(0, 10_500)
+        self._gauge_range = Range1d(start=0, end=10_500)
         gauge = figure(title="HHI vs the 2023 guidelines", y_range=FactorRange(factors=list(GAUGE_ROWS)),
                        x_range=self._gauge_range, width=320, height=380, tools="save", toolbar_location="above",
                        x_axis_label="HHI (whisker: upper bound)")
@@ -266,17 +276,13 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         colors = [COLOUR_MERGING if m else COLOUR_FIRM for m in in_merger]
         if has_others:
             colors[-1] = COLOUR_OTHERS
-        self._bars_range.factors = firms
-        self._bars.xaxis.major_label_overrides = {f: _short(f) for f in firms if _short(f) != f}
-        source = ms.source if ms.source.startswith("Data:") else f"Source: {ms.source}"
-        # Its first clause (who, what, when) on up to three lines: cut at 95 characters on one line it ran
-        # off the 500-px plot, and some sources run to 700 characters (the data notes hold them whole).
-        self._source_line.text = "\n".join(textwrap.wrap(source.split("; ")[0], SOURCE_LINE_CHARS,
-                                                          max_lines=SOURCE_LINES, placeholder=" …"))
+        set_props(self._bars_range, factors=firms)
+        set_props(self._bars.xaxis, major_label_overrides={f: _short(f) for f in firms if _short(f) != f})
+        set_props(self._source_line, text=self._memo(("source line", ms.source), lambda: _source_line(ms)))
         period = "" if ms.period in ms.market else f", {ms.period}"  # not "H100 buyers 2023, 2023"
-        self._bars_title.text = f"{ms.market}{period}{' (estimate)' if ms.is_estimate else ''}"
-        self.sources["shares"].data = dict(firm=firms, frac_share=values, color=colors,
-                                           merging=np.array(in_merger, dtype=float))
+        set_props(self._bars_title, text=f"{ms.market}{period}{' (estimate)' if ms.is_estimate else ''}")
+        self._show("shares", dict(firm=firms, frac_share=values, color=colors,
+                                           merging=np.array(in_merger, dtype=float)))
 
         pre_low, pre_high = r.hhi, r.hhi_upper
         text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.removeprefix('Data: ').split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
@@ -300,10 +306,10 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         else:
             post, post_high = pre_low, pre_high
             text += "<br>Choose two different firms to merge."
-        self.sources["gauge"].data = dict(row=list(GAUGE_ROWS), hhi=[post, pre_low], hhi_upper=[post_high, pre_high],
-                                          color=[COLOUR_MERGING, COLOUR_FIRM])
+        self._show("gauge", dict(row=list(GAUGE_ROWS), hhi=[post, pre_low], hhi_upper=[post_high, pre_high],
+                                          color=[COLOUR_MERGING, COLOUR_FIRM]))
         # Zoom to the bars, always keeping the 1,800 line in view (full scale is 0-10,000).
-        self._gauge_range.end = min(10_500.0, max(2.5 * market.HHI_HIGHLY_CONCENTRATED, 1.15 * post_high))
+        set_props(self._gauge_range, end=min(10_500.0, max(2.5 * market.HHI_HIGHLY_CONCENTRATED, 1.15 * post_high)))
         self.readout.value = text
 
     def _layout(self) -> ipw.Box:

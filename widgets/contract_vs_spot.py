@@ -187,7 +187,7 @@ class ContractVsSpotExplorer(Explorer[ContractVsSpotInputs, market.ContractVsSpo
         hists[-1].xaxis.axis_label = "total cost (USD; last bin holds the top 0.5 %); bar: 5th-95th percentile, dot: median"
 
         short = figure(title="Chance of running short", x_range=FactorRange(factors=list(STRATEGIES)),
-                       y_range=Range1d(0, 1.05), width=250, height=330, tools="save", toolbar_location="above",
+                       y_range=Range1d(start=0, end=1.05), width=250, height=330, tools="save", toolbar_location="above",
                        y_axis_label="P(at least one month without capacity)")
         short.vbar(x="strategy", top="p_any", width=0.6, color="color", source=s["shortfall"])
         short.add_tools(HoverTool(tooltips=[("P(any shortfall)", "@p_any{0.0%}"),
@@ -232,14 +232,14 @@ class ContractVsSpotExplorer(Explorer[ContractVsSpotInputs, market.ContractVsSpo
             counts, _ = np.histogram(np.minimum(out.cost_usd, hi), bins=edges)
             share = counts / out.cost_usd.size
             tops[name] = float(share.max())
-            self.sources[name].data = dict(left=edges[:-1], right=edges[1:], share=share)
+            self._show(name, dict(left=edges[:-1], right=edges[1:], share=share))
         for name, out in outcomes.items():
             pct = out.cost_percentiles_usd
-            self.sources[f"{name}_range"].data = dict(p5=[pct[5]], p50=[pct[50]], p95=[pct[95]], y=[1.08 * tops[name]])
-        self.sources["shortfall"].data = dict(
+            self._show(f"{name}_range", dict(p5=[pct[5]], p50=[pct[50]], p95=[pct[95]], y=[1.08 * tops[name]]))
+        self._show("shortfall", dict(
             strategy=list(STRATEGIES), p_any=[outcomes[k].p_any_shortfall for k in STRATEGIES],
             frac_unmet=[outcomes[k].mean_frac_unmet for k in STRATEGIES], color=[COLOURS[k] for k in STRATEGIES],
-        )
+        ))
         covers = "" if contract.frac_of_demand == 1 else f" for {percent(contract.frac_of_demand)} of the need"
         lines = []
         for name, label in (("contract", f"Contract ({contract.n_periods} months at "

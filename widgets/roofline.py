@@ -27,7 +27,7 @@ from compute_econ import hardware
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, integer
 
-from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, store,
+from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, set_props, store,
                     toggle_buttons)
 from ._format import percent, sci
 
@@ -159,8 +159,8 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
             title="Roofline: attainable FLOP/s against arithmetic intensity",
             x_axis_type="log", y_axis_type="log", width=820, height=430,
             x_axis_label="arithmetic intensity (FLOP per byte from memory)",
-            y_axis_label="attainable FLOP/s", x_range=Range1d(*INTENSITY_RANGE_FLOP_PER_BYTE),
-            y_range=Range1d(1e11, 1e16), tools="pan,wheel_zoom,box_zoom,reset,save",
+            y_axis_label="attainable FLOP/s", x_range=Range1d(start=INTENSITY_RANGE_FLOP_PER_BYTE[0], end=INTENSITY_RANGE_FLOP_PER_BYTE[1]),
+            y_range=Range1d(start=1e11, end=1e16), tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         p.line("intensity", "attainable", source=s["roof"], line_width=3, color="#264653", legend_label="roofline")
         self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color="#8d99ae")
@@ -227,18 +227,17 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
         mine = np.array([True, True] + highlight[2:])
         tiers = np.zeros(len(r.op_intensity), dtype=int)
         tiers[mine] = _label_tiers(r.op_intensity[mine])
-        s = self.sources
-        s["roof"].data = dict(intensity=r.roof_intensity, attainable=r.roof_attainable)
-        s["ops"].data = dict(
+        self._show("roof", dict(intensity=r.roof_intensity, attainable=r.roof_attainable))
+        self._show("ops", dict(
             name=ops_name, intensity=r.op_intensity, attainable=r.op_attainable,
             bound=["compute" if cb else "memory bandwidth" for cb in r.op_compute_bound],
             color=["#e76f51", "#2a9d8f"] + ["#c81d25" if h else "#9c6644" for h in highlight[2:]],
             size=[12, 12] + [15 if h else 9 for h in highlight[2:]],
             dx=np.where(mine, -8, 7), dy=np.where(mine, 6 + 14 * tiers, -5),
             align=np.where(mine, "right", "left"), baseline=np.where(mine, "bottom", "top"),
-        )
-        self._ridge.location = r.ridge_flop_per_byte
-        self._y_range.end = r.peak_flop_per_s * Y_HEADROOM
+        ))
+        set_props(self._ridge, location=r.ridge_flop_per_byte)
+        set_props(self._y_range, end=r.peak_flop_per_s * Y_HEADROOM)
         peak, acc = r.peak_flop_per_s, r.accelerator
         note = f" ({acc.name} has no FP8 units: showing BF16)" if r.fp8_unavailable else ""
         self.readout.value = (

@@ -29,7 +29,7 @@ from compute_econ import hardware, scaling, trends, training
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, flag, scalar
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, log_slider, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, log_slider, set_props, store
 from ._format import count, duration_days, sci
 
 #: Decades of compute drawn as isoFLOP curves (FLOP).
@@ -116,6 +116,7 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
         runs = trends.load_training_runs()
         self._models = [runs.row(name) for name in NOTABLE_MODELS]
         self._by_fit: dict[str, tuple] = {}  # what depends on the fit alone, computed once per fit
+        self._row_lists: dict[int, tuple[np.ndarray, list[np.ndarray]]] = {}
         super().__init__(ScalingInputs(compute_flop=compute_flop, fit=fit, show_models=show_models))
 
     # -- data, plot, controls ------------------------------------------------
@@ -169,7 +170,7 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
             title="Tokens per parameter: compute-optimal vs what was trained",
             x_axis_type="log", y_axis_type="log",
             x_axis_label="training compute C (FLOP)", y_axis_label="tokens per parameter D/N",
-            x_range=Range1d(1e17, 1e30), y_range=DataRange1d(range_padding=0.2),  # room for the labels at the top
+            x_range=Range1d(start=1e17, end=1e30), y_range=DataRange1d(range_padding=0.2),  # room for the labels at the top
             width=470, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         tpp.line("compute_flop", "tokens_per_param", source=s["frontier"], color="#52606d", line_width=2,
@@ -233,32 +234,41 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
         )
 
     # -- the picture -------------------------------------------------------------
+    def _rows(self, grid: np.ndarray) -> list[np.ndarray]:
+        """The rows of a (cached) 2-D array as ``multi_line`` takes them: the same list while the array is the
+        same, so an unchanged fit's curves are recognised as unchanged at once."""
+        cached = self._row_lists.get(id(grid))
+        if cached is None or cached[0] is not grid:
+            cached = self._row_lists[id(grid)] = (grid, list(grid))
+        return cached[1]
+
     def _draw(self, inputs: ScalingInputs, r: ScalingResult) -> None:
         fit = scaling.FITS[inputs.fit]
         budget = inputs.compute_flop
         mine, ref = r.optimum, r.reference
         s = self.sources
-        s["curves"].data = dict(xs=list(r.isoflop_n_params), ys=list(r.isoflop_loss), budget=list(DECADES_FLOP))
-        s["optima"].data = dict(n_params=r.decades.n_params, loss=r.decades.loss, budget=DECADES_FLOP)
-        s["budget_curve"].data = dict(n_params=r.budget_n_params, loss=r.budget_loss)
-        s["budget_optimum"].data = dict(n_params=[mine.n_params], loss=[mine.loss])
-        s["frontier"].data = dict(compute_flop=FRONTIER_FLOP, tokens_per_param=r.frontier_tokens_per_param)
-        self._budget_span.location = budget
+        self._show("curves", dict(xs=self._rows(r.isoflop_n_params), ys=self._rows(r.isoflop_loss),
+                                  budget=list(DECADES_FLOP)))
+        self._show("optima", dict(n_params=r.decades.n_params, loss=r.decades.loss, budget=DECADES_FLOP))
+        self._show("budget_curve", dict(n_params=r.budget_n_params, loss=r.budget_loss))
+        self._show("budget_optimum", dict(n_params=[mine.n_params], loss=[mine.loss]))
+        self._show("frontier", dict(compute_flop=FRONTIER_FLOP, tokens_per_param=r.frontier_tokens_per_param))
+        set_props(self._budget_span, location=budget)
         other = r.reference_tokens_per_param is not None
-        s["reference"].data = dict(compute_flop=FRONTIER_FLOP, tokens_per_param=r.reference_tokens_per_param) \
-            if r.reference_tokens_per_param is not None else dict(compute_flop=[], tokens_per_param=[])
-        self._reference_line.visible = other
+        self._show("reference", dict(compute_flop=FRONTIER_FLOP, tokens_per_param=r.reference_tokens_per_param) \
+            if r.reference_tokens_per_param is not None else dict(compute_flop=[], tokens_per_param=[]))
+        set_props(self._reference_line, visible=other)
         for item in self._reference_legend:
-            item.visible = other
+            set_props(item, visible=other)
 
         if inputs.show_models:
-            s["models"].data = dict(
+            self._show("models", dict(
                 name=list(NOTABLE_MODELS), n_params=r.models_n_params, loss=r.models_loss,
                 compute_flop=r.models_compute_flop, tokens_per_param=r.models_n_tokens / r.models_n_params,
                 color=list(PALETTE),
-            )
+            ))
         else:
-            s["models"].data = {k: [] for k in s["models"].data}
+            self._show("models", {k: [] for k in s["models"].data})
 
         acc = hardware.REFERENCE_ACCELERATOR
         if ref is not None and fit is scaling.HOFFMANN_2022:

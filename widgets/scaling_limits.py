@@ -27,7 +27,7 @@ from bokeh.plotting import figure
 from compute_econ._validate import instance, integer, scalar
 from compute_econ.supply import power
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, set_props, store
 from ._format import sci
 
 YEARS = np.arange(2024, 2036)
@@ -108,8 +108,8 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, power.LargestRunByYear
         s = self.sources
         p = figure(
             title="The largest training run each constraint allows (central, and 10th-90th percentile band)",
-            y_axis_type="log", width=820, height=440, x_range=Range1d(YEARS[0] - 0.3, YEARS[-1] + 0.3),
-            y_range=Range1d(1e25, 1e34), x_axis_label="year", y_axis_label="training FLOP",
+            y_axis_type="log", width=820, height=440, x_range=Range1d(start=YEARS[0] - 0.3, end=YEARS[-1] + 0.3),
+            y_range=Range1d(start=1e25, end=1e34), x_axis_label="year", y_axis_label="training FLOP",
             tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
         )
         renderers = []
@@ -140,7 +140,11 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, power.LargestRunByYear
     def scenario(self) -> power.ConstraintScenario:
         """The scenario the controls describe (the starting scenario with the slider values)."""
         c = self.controls
-        return replace(self.start.scenario, **{k: float(c[k].value) for k in SLIDERS})
+        return replace(self.start.scenario,
+                       dc_power_growth_per_year=float(c["dc_power_growth_per_year"].value),
+                       gpu_production_growth_per_year=float(c["gpu_production_growth_per_year"].value),
+                       frac_largest_run=float(c["frac_largest_run"].value),
+                       multimodal_multiplier=float(c["multimodal_multiplier"].value))
 
     def model_inputs(self) -> ScalingLimitsInputs:
         return replace(self.start, scenario=self.scenario(), year=int(self.controls["year"].value))
@@ -151,15 +155,14 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, power.LargestRunByYear
     def _draw(self, inputs: ScalingLimitsInputs, res: power.LargestRunByYear) -> None:
         year = inputs.year
         names = power.CONSTRAINTS
-        s = self.sources
-        s["bands"].data = dict(year=YEARS, **{f"{n}_low": res.low_flop[n] for n in names},
-                               **{f"{n}_high": res.high_flop[n] for n in names})
-        s["lines"].data = dict(year=YEARS, trend=res.trend_flop, largest=res.largest_flop,
-                               **{n: res.central_flop[n] for n in names})
+        self._show("bands", dict(year=YEARS, **{f"{n}_low": res.low_flop[n] for n in names},
+                               **{f"{n}_high": res.high_flop[n] for n in names}))
+        self._show("lines", dict(year=YEARS, trend=res.trend_flop, largest=res.largest_flop,
+                               **{n: res.central_flop[n] for n in names}))
         i = int(np.flatnonzero(YEARS == year)[0])
         binding = str(res.binding[i])
-        s["year"].data = dict(year=[year], flop=[res.largest_flop[i]], binding=[LABELS[binding]])
-        self._year_line.location = year
+        self._show("year", dict(year=[year], flop=[res.largest_flop[i]], binding=[LABELS[binding]]))
+        set_props(self._year_line, location=year)
         ordered = sorted(names, key=lambda n: res.central_flop[n][i])
         limits = ", ".join(f"{LABELS[n]} {sci(res.central_flop[n][i])}" for n in ordered)
         trend = res.trend_flop[i]

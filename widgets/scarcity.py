@@ -30,7 +30,8 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, instance, scalar
 from compute_econ.supply import pricing
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, log_axis, log_ticks, store, toggle_buttons
+from ._base import (PRIMARY_SLIDER_CLASS, Explorer, float_slider, log_axis, log_ticks, set_props, store,
+                    toggle_buttons)
 from ._format import percent, usd
 
 MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
@@ -79,8 +80,8 @@ class ScarcityInputs:
         store(self, "price_cap_usd_per_hour", scalar("price_cap_usd_per_hour", self.price_cap_usd_per_hour,
                                                      *PRICE_CAP_USD_PER_HOUR[:2], unit="USD/h"))
         instance("supply", self.supply, pricing.SupplyCurve)
-        store(self, "buyers", tuple(instance("buyers", b, pricing.BuyerType)
-                                    for b in instance("buyers", self.buyers, (tuple, list))))
+        buyers: tuple[Any, ...] | list[Any] = instance("buyers", self.buyers, (tuple, list))
+        store(self, "buyers", tuple(instance("buyers", b, pricing.BuyerType) for b in buyers))
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,8 +190,7 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
         legend.location = "top_right"
         legend.label_text_font_size = "8pt"
         legend.background_fill_alpha = 0.7
-        legend.spacing = 0
-        legend.padding = 4
+        legend.update(spacing=0, padding=4)
 
         # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
         self._bars_title = Title(text="Who gets the compute", text_font_size="12px")  # "Light: asks at $3.49/h,
@@ -241,34 +241,34 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
         mode, cap_price = v.mode, v.price_cap_usd_per_hour
         mc, K = curve.marginal_cost_usd_per_hour, curve.capacity / 1e6
         s = self.sources
-        s["demand"].data = dict(quantity_m=r.demand / 1e6, usd_per_hour=prices)
-        s["demand_before"].data = dict(quantity_m=r.demand_before / 1e6, usd_per_hour=prices)
-        s["supply"].data = dict(quantity_m=np.array([0.0, K, K]), usd_per_hour=np.array([mc, mc, top]))
-        s["cap"].data = dict(quantity_m=np.array([0.0, max(K, rationed.total_requested / 1e6) * 1.05]),
-                             usd_per_hour=np.array([cap_price, cap_price]))
+        self._show("demand", dict(quantity_m=r.demand / 1e6, usd_per_hour=prices))
+        self._show("demand_before", dict(quantity_m=r.demand_before / 1e6, usd_per_hour=prices))
+        self._show("supply", dict(quantity_m=np.array([0.0, K, K]), usd_per_hour=np.array([mc, mc, top])))
+        self._show("cap", dict(quantity_m=np.array([0.0, max(K, rationed.total_requested / 1e6) * 1.05]),
+                             usd_per_hour=np.array([cap_price, cap_price])))
 
         if mode == "clear":
-            s["shortage"].data = dict(quantity_m=[], usd_per_hour=[])
-            s["point"].data = dict(quantity_m=[market.total_quantity / 1e6], usd_per_hour=[market.usd_per_hour])
+            self._show("shortage", dict(quantity_m=[], usd_per_hour=[]))
+            self._show("point", dict(quantity_m=[market.total_quantity / 1e6], usd_per_hour=[market.usd_per_hour]))
             requested, allocated, out = market.reference_quantity, market.quantity, market.priced_out
             frac = market.frac_of_reference
-            self._bars_title.text = (f"Light: asks at {usd(pricing.REFERENCE_RENTAL.on_demand_usd_per_hour)}/h, "
+            set_props(self._bars_title, text=f"Light: asks at {usd(pricing.REFERENCE_RENTAL.on_demand_usd_per_hour)}/h, "
                                      f"dark: gets at {usd(market.usd_per_hour)}/h")
         else:
             short = rationed.shortage > 0
-            s["shortage"].data = dict(quantity_m=np.array([K, rationed.total_requested / 1e6]) if short else [],
-                                      usd_per_hour=np.array([cap_price, cap_price]) if short else [])
-            s["point"].data = dict(quantity_m=[rationed.total_allocated / 1e6], usd_per_hour=[cap_price])
+            self._show("shortage", dict(quantity_m=np.array([K, rationed.total_requested / 1e6]) if short else [],
+                                      usd_per_hour=np.array([cap_price, cap_price]) if short else []))
+            self._show("point", dict(quantity_m=[rationed.total_allocated / 1e6], usd_per_hour=[cap_price]))
             requested, allocated, out = rationed.requested, rationed.allocated, rationed.priced_out
             frac = rationed.frac_served
-            self._bars_title.text = f"Light: asks; dark: gets at the {usd(cap_price)}/h cap"
+            set_props(self._bars_title, text=f"Light: asks; dark: gets at the {usd(cap_price)}/h cap")
         names = list(market.names)
-        self._bars_range.factors = names[::-1]
-        self._price_ticks.ticks = log_ticks(np.concatenate([np.ravel(s[k].data["usd_per_hour"]) for k in
-                                                            ("demand", "demand_before", "supply", "cap", "point")]))
-        s["bars"].data = dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
+        set_props(self._bars_range, factors=names[::-1])
+        set_props(self._price_ticks, ticks=log_ticks(np.concatenate([np.ravel(s[k].data["usd_per_hour"]) for k in
+                                                            ("demand", "demand_before", "supply", "cap", "point")])))
+        self._show("bars", dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
                               colour=[GREY if o else BLUE for o in out],
-                              asked_colour=[LIGHT_GREY if o else SKY for o in out], frac=frac)
+                              asked_colour=[LIGHT_GREY if o else SKY for o in out], frac=frac))
         self.readout.value = self._text(market, r.baseline, r.change, rationed, mode, cap_price, v)
 
     @staticmethod

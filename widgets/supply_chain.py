@@ -17,6 +17,7 @@ today and set its growth per year. All numbers come from
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import ipywidgets as ipw
 import numpy as np
@@ -26,7 +27,7 @@ from bokeh.plotting import figure
 from compute_econ.supply import chain
 from compute_econ._validate import instance, integer
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, int_slider, log_axis, log_ticks, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, int_slider, log_axis, log_ticks, set_props, store
 from ._format import count
 
 #: Okabe-Ito colours (colour-blind safe), one per default input, in the order of chain.DEFAULT_INPUTS.
@@ -54,8 +55,8 @@ class SupplyChainInputs:
     report_year: int
 
     def __post_init__(self) -> None:
-        store(self, "inputs", tuple(instance("inputs", x, chain.SupplyInput) for x in instance(
-            "inputs", self.inputs, (tuple, list))))
+        inputs: tuple[Any, ...] | list[Any] = instance("inputs", self.inputs, (tuple, list))
+        store(self, "inputs", tuple(instance("inputs", x, chain.SupplyInput) for x in inputs))
         store(self, "horizon_years", integer("horizon_years", self.horizon_years, *HORIZON_YEARS))
         store(self, "report_year", integer("report_year", self.report_year, *REPORT_YEARS))
 
@@ -141,10 +142,18 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
     def inputs(self) -> tuple[chain.SupplyInput, ...]:
         """The inputs as the controls set them (the starting inputs scaled and re-grown)."""
         c = self.controls
+        values = tuple(c[f"{key}_{what}"].value for key in KEYS for what in ("capacity_x", "growth_per_year"))
+        return self._memo(("inputs", values), self._scaled_inputs)
+
+    def _scaled_inputs(self) -> tuple[chain.SupplyInput, ...]:
+        c = self.controls
         inputs = self.start.inputs
         for key, inp in zip(KEYS, self.start.inputs, strict=True):
-            inputs = chain.scale_capacity(inputs, inp.name, c[f"{key}_capacity_x"].value)
-            inputs = chain.replace_input(inputs, inp.name, growth_per_year=c[f"{key}_growth_per_year"].value)
+            x, growth = c[f"{key}_capacity_x"].value, c[f"{key}_growth_per_year"].value
+            # Each input's own, kept while its two sliders stay (a move of CoWoS redoes CoWoS only).
+            new = self._memo(("input", inp, x, growth), lambda inp=inp, x=x, growth=growth: chain.replace_input(
+                chain.scale_capacity((inp,), inp.name, x), inp.name, growth_per_year=growth)[0])
+            inputs = tuple(new if old is inp else old for old in inputs)
         return inputs
 
     def model_inputs(self) -> SupplyChainInputs:
@@ -168,14 +177,14 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
         r = result.deliveries
         quarters = r.quarters
         years = _year(quarters)
-        s = self.sources
-        s["inputs"].data = dict(year=years, **{k: r.per_input[i] for i, k in enumerate(KEYS)},
-                                deliveries=r.accelerators_per_quarter)
-        s["binding"].data = dict(year=years, accelerators=r.accelerators_per_quarter,
+        self._show("inputs", dict(year=years, **{k: r.per_input[i] for i, k in enumerate(KEYS)},
+                                deliveries=r.accelerators_per_quarter))
+        self._show("binding", dict(year=years, accelerators=r.accelerators_per_quarter,
                                  color=[INPUT_COLOURS[i] for i in r.binding_index], name=list(r.binding_name),
-                                 quarter=[chain.quarter_label(q) for q in quarters])
-        s["changes"].data = dict(year=_year([ch.quarter for ch in r.binding_changes]))
-        self._count_ticks.ticks = log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter]))
+                                 quarter=self._memo(("labels", len(quarters)),
+                                                    lambda: [chain.quarter_label(q) for q in quarters])))
+        self._show("changes", dict(year=_year([ch.quarter for ch in r.binding_changes])))
+        set_props(self._count_ticks, ticks=log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter])))
 
         year = inputs.report_year
         if r.binding_changes:

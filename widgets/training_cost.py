@@ -30,7 +30,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, instance, scalar
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, log_slider, option, selection_slider,
-                    store)
+                    set_props, store)
 from ._format import count, duration_days, megawatt_hours, number, megawatts, percent, sci, tonnes, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
@@ -60,6 +60,13 @@ PUE = (1.0, 2.0, 0.01)
 def chips_with_power() -> tuple[str, ...]:
     """Catalogue chips with a published board power: energy and owning need it (TPUs and Trainium2 have none)."""
     return tuple(name for name, a in hardware.load_accelerators().items() if a.board_watts)
+
+
+def board_watts(acc: hardware.Accelerator) -> float:
+    """The chip's published board power, W (the explorer offers only chips that have one)."""
+    if acc.board_watts is None:
+        raise ValueError(f"accelerator must have a published board power; {acc.name} has none")
+    return acc.board_watts
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,7 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
                  n_accelerators: int = 4096, mfu: float = training.DEFAULT_MFU):
         acc = hardware.get_accelerator(choice("accelerator", accelerator, chips_with_power()))
         ownership = replace(DEFAULT_OWN, accelerator_price_usd=acc.price_usd or DEFAULT_OWN.accelerator_price_usd,
-                            board_watts=acc.board_watts, source=OWNERSHIP_SOURCE)
+                            board_watts=board_watts(acc), source=OWNERSHIP_SOURCE)
         super().__init__(TrainingCostInputs(
             n_params=n_params, n_tokens=n_tokens, accelerator=accelerator, n_accelerators=n_accelerators, mfu=mfu,
             rent_usd_per_hour=DEFAULT_RENT.on_demand_usd_per_hour, ownership=ownership, utilisation=0.8))
@@ -215,8 +222,7 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
         bars.yaxis.formatter = NumeralTickFormatter(format="$0.0a")
         legend = bars.legend[0]
         legend.orientation, legend.ncols = "horizontal", 2  # below the bars: never over them
-        legend.label_text_font_size, legend.spacing, legend.padding, legend.margin = "8pt", 2, 2, 0
-        legend.border_line_alpha = 0
+        legend.update(label_text_font_size="8pt", spacing=2, padding=2, margin=0, border_line_alpha=0)
         bars.add_layout(legend, "below")
 
         days = figure(title="Calendar days against cluster size", x_axis_type="log", y_axis_type="log",
@@ -227,7 +233,7 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
 
         own_fig = figure(title="Owned hour vs rental price", width=300, height=280,
                          x_axis_label="utilisation (share of hours busy)", y_axis_label="USD per accelerator-hour",
-                         y_axis_type="log", tools="pan,wheel_zoom,reset,save", x_range=Range1d(0, 1.02),
+                         y_axis_type="log", tools="pan,wheel_zoom,reset,save", x_range=Range1d(start=0, end=1.02),
                          toolbar_location="above")
         own_fig.line("utilisation", "usd_per_hour", source=s["owned"], line_width=2, color="#264653",
                      legend_label="own")
@@ -250,11 +256,12 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
     def model_inputs(self) -> TrainingCostInputs:
         c = self.controls
         acc = hardware.get_accelerator(c["accelerator"].value)
-        ownership = replace(
-            self.start.ownership, accelerator_price_usd=float(c["accelerator_price_usd"].value),
-            useful_life_years=float(c["life_years"].value), cost_of_capital=float(c["cost_of_capital"].value),
-            board_watts=acc.board_watts, pue=float(c["pue"].value), usd_per_mwh=float(c["usd_per_mwh"].value),
-        )
+        price, life = float(c["accelerator_price_usd"].value), float(c["life_years"].value)
+        rate, pue, usd_per_mwh = float(c["cost_of_capital"].value), float(c["pue"].value), float(c["usd_per_mwh"].value)
+        watts = board_watts(acc)
+        ownership = self._memo(("ownership", price, life, rate, watts, pue, usd_per_mwh), lambda: replace(
+            self.start.ownership, accelerator_price_usd=price, useful_life_years=life, cost_of_capital=rate,
+            board_watts=watts, pue=pue, usd_per_mwh=usd_per_mwh))
         return replace(self.start, n_params=float(c["n_params"].value), n_tokens=float(c["n_tokens"].value),
                        accelerator=acc.name, n_accelerators=int(c["n_accelerators"].value), mfu=float(c["mfu"].value),
                        rent_usd_per_hour=float(c["rent_usd_per_hour"].value), ownership=ownership,
@@ -272,23 +279,26 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
         )
         hours = float(est.accelerator_hours)
         rent_usd = float(costs.rental_cost_usd(hours, v.rent_usd_per_hour))
-        tco = costs.owned_cost_breakdown_per_hour(own, v.utilisation)
+        # What owning costs does not move with the run's size (nor the rent with the chip): kept per input.
+        tco = self._memo(("tco", own, v.utilisation), lambda: costs.owned_cost_breakdown_per_hour(own, v.utilisation))
         amort = costs.amortised_run_cost_breakdown(hours, own)
         return TrainingCostResult(
             accelerator=acc, training_flop=flop, estimate=est, rent_usd=rent_usd, tco=tco,
             tco_usd=float(tco.total_usd) * hours, amortised=amort,
-            acquisition_usd=float(costs.hardware_acquisition_cost_usd(v.n_accelerators, own)),
-            break_even=costs.break_even_utilisation(own, v.rent_usd_per_hour),
+            acquisition_usd=self._memo(("acquisition", v.n_accelerators, own), lambda: float(
+                costs.hardware_acquisition_cost_usd(v.n_accelerators, own))),
+            break_even=self._memo(("break_even", own, v.rent_usd_per_hour),
+                                  lambda: costs.break_even_utilisation(own, v.rent_usd_per_hour)),
             days=np.asarray(training.wall_clock_days(flop, peak, v.mfu, CLUSTER_SIZES), dtype=float),
-            owned_usd_per_hour=np.asarray(costs.owned_cost_per_accelerator_hour(own, UTILISATION), dtype=float),
+            owned_usd_per_hour=self._memo(("owned", own), lambda: np.asarray(
+                costs.owned_cost_per_accelerator_hour(own, UTILISATION), dtype=float)),
         )
 
     # -- the picture --------------------------------------------------------------------
     def _draw(self, inputs: TrainingCostInputs, r: TrainingCostResult) -> None:
         v, acc, est, tco, amort = inputs, r.accelerator, r.estimate, r.tco, r.amortised
         hours, flop, n = float(est.accelerator_hours), r.training_flop, v.n_accelerators
-        s = self.sources
-        s["bars"].data = dict(
+        self._show("bars", dict(
             bar=list(BARS),
             **{"accelerators": np.array([0.0, tco.accelerators_usd * hours, amort.accelerators_usd]),
                "servers & network": np.array([0.0, tco.servers_and_network_usd * hours,
@@ -296,20 +306,20 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
                "energy": np.array([0.0, tco.energy_usd * hours, amort.energy_usd]),
                "operations": np.array([0.0, tco.ops_usd * hours, amort.ops_usd]),
                "rental": np.array([r.rent_usd, 0.0, 0.0])},
-        )
-        s["days"].data = dict(n=CLUSTER_SIZES.astype(float), days=r.days)
-        s["mine"].data = dict(n=[float(n)], days=[float(est.wall_clock_days)])
-        s["owned"].data = dict(utilisation=UTILISATION, usd_per_hour=r.owned_usd_per_hour)
+        ))
+        self._show("days", dict(n=CLUSTER_SIZES.astype(float), days=r.days))
+        self._show("mine", dict(n=[float(n)], days=[float(est.wall_clock_days)]))
+        self._show("owned", dict(utilisation=UTILISATION, usd_per_hour=r.owned_usd_per_hour))
         be = r.break_even
         if be.owning_can_win:
-            s["break_even"].data = dict(utilisation=[float(be.utilisation)], usd_per_hour=[v.rent_usd_per_hour])
+            self._show("break_even", dict(utilisation=[float(be.utilisation)], usd_per_hour=[v.rent_usd_per_hour]))
             verdict = (f"owning beats renting above <b>{percent(float(be.utilisation))}</b> utilisation "
                        f"(you assume {percent(v.utilisation)}: "
                        f"<b>{'own' if v.utilisation > be.utilisation else 'rent'}</b>)")
         else:
-            s["break_even"].data = dict(utilisation=[], usd_per_hour=[])
+            self._show("break_even", dict(utilisation=[], usd_per_hour=[]))
             verdict = "at this rental price <b>renting is cheaper even at 100% utilisation</b>"
-        self._rent_line.location = v.rent_usd_per_hour
+        set_props(self._rent_line, location=v.rent_usd_per_hour)
         self.readout.value = (
             f"<b>{sci(flop)} FLOP</b> ({count(v.n_params)} parameters × {count(v.n_tokens)} tokens × 6) "
             f"on {n:,} × {acc.name} at {v.mfu:.0%} MFU: <b>{duration_days(float(est.wall_clock_days))}</b>, "

@@ -33,7 +33,7 @@ from compute_econ import hardware, training, trends
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, flag, instance, integer, scalar, text
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, store
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, set_props, store
 from ._format import duration_days, sci, usd
 
 #: First years the trend can be fitted from: all data, Sevilla et al.'s deep-learning era, and later starts.
@@ -277,8 +277,7 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
         legend = p.legend[0]
         legend.orientation, legend.ncols = "horizontal", 4  # below the plot: never over a model or the band
         legend.location = "top_left"
-        legend.label_text_font_size, legend.glyph_width, legend.spacing, legend.padding = "8pt", 16, 2, 2
-        legend.border_line_alpha, legend.margin = 0, 0
+        legend.update(label_text_font_size="8pt", glyph_width=16, spacing=2, padding=2, border_line_alpha=0, margin=0)
         p.add_layout(legend, "below")
         p.add_layout(Title(text=self.models.credit, text_font_size="8pt", text_font_style="italic",
                            text_color="#555555"), "below")
@@ -339,8 +338,8 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
         values = getattr(m, quantity)
         for name, keep in groups.items():
             idx = np.flatnonzero(keep)
-            self.sources[name].data = dict(year=m.year[idx], value=values[idx],
-                                           **{k: v[idx] for k, v in self._text.items()})
+            self._show(name, dict(year=m.year[idx], value=values[idx],
+                                           **{k: v[idx] for k, v in self._text.items()}))
         self._points_key = key
 
     def _draw(self, v: TrendInputs, r: TrendResult) -> None:
@@ -349,38 +348,35 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
         start, target_year, frontier_only = float(v.start_year), float(v.year), v.frontier_only
         what = ("frontier " if frontier_only else "") + (f"{domain.lower()} " if domain else "") + "models"
         self._points(quantity, domain, start, frontier_only)
-        s = self.sources
-        s["trend"].data = dict(year=r.years_fit, central=r.trend_central, low=r.trend_low, high=r.trend_high)
-        s["projection"].data = dict(year=r.years_projection, central=r.projection.central, low=r.projection.low,
-                                    high=r.projection.high)
-        s["target"].data = dict(year=[target_year], central=[at.central], low=[at.low], high=[at.high])
-        self._figure.yaxis.axis_label = AXIS_LABELS[quantity]
-        self._title.text = (f"{AXIS_LABELS[quantity][0].upper()}{AXIS_LABELS[quantity][1:]}: "
+        self._show("trend", dict(year=r.years_fit, central=r.trend_central, low=r.trend_low, high=r.trend_high))
+        self._show("projection", dict(year=r.years_projection, central=r.projection.central, low=r.projection.low,
+                                    high=r.projection.high))
+        self._show("target", dict(year=[target_year], central=[at.central], low=[at.low], high=[at.high]))
+        set_props(self._figure.yaxis, axis_label=AXIS_LABELS[quantity])
+        set_props(self._title, text=f"{AXIS_LABELS[quantity][0].upper()}{AXIS_LABELS[quantity][1:]}: "
                             f"{fit.n} {what} since {start:.0f}, fitted trend and projection")
 
         local_text = ""
         if r.local_flop_per_year is not None and r.local_days is not None:
             per_year = r.local_flop_per_year
-            s["local"].data = dict(year=[fit.start_year, target_year], value=[per_year, per_year])
-            self._local_line.visible = True
+            self._show("local", dict(year=[fit.start_year, target_year], value=[per_year, per_year]))
+            set_props(self._local_line, visible=True)
             # In the empty projection zone when it is wide enough, else at the left end of the line.
             room = target_year - fit.end_year >= 3.0
-            self._local_label.x = target_year if room else fit.start_year
-            self._local_label.text_align = "right" if room else "left"
-            self._local_label.x_offset = -4 if room else 4
-            self._local_label.y = per_year
-            self._local_label.text = f"your machine, running for a year ({v.local_flop_per_s / 1e9:,.0f} GFLOP/s)"
+            set_props(self._local_label, x=target_year if room else fit.start_year,
+                      text_align="right" if room else "left", x_offset=-4 if room else 4, y=per_year,
+                      text=f"your machine, running for a year ({v.local_flop_per_s / 1e9:,.0f} GFLOP/s)")
             local_text = (f"<br>Your machine ({v.local_flop_per_s / 1e9:,.0f} GFLOP/s) would need "
                           f"<b>{duration_days(r.local_days)}</b> to do that much computing.")
         else:
-            s["local"].data = dict(year=[], value=[])
-            self._local_line.visible = False
-            self._local_label.text = ""
+            self._show("local", dict(year=[], value=[]))
+            set_props(self._local_line, visible=False)
+            set_props(self._local_label, text="")
 
         shown = {"notable models": not frontier_only, "other notable models (not fitted)": frontier_only,
                  "your machine, running for a year": quantity == "training_flop"}
         for label, visible in shown.items():
-            self._legend_items[label].visible = visible
+            set_props(self._legend_items[label], visible=visible)
         central, low, high = float(at.central), float(at.low), float(at.high)
         self.readout.value = (
             f"Fitted to <b>{fit.n} {what}</b> published since {start:.0f}: {READOUT_NAMES[quantity]} "
