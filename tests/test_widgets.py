@@ -349,6 +349,7 @@ def test_every_slider_starts_on_its_step_grid(built):
     """The browser's slider snaps its value to min + k * step and sends it back to the kernel, so a default off
     the grid would silently change the model in the page (the supply chain's 1.12x wafer growth became 1.10x
     on a 0.05 step). Every slider must start on its grid."""
+    sliders = 0
     for name, control in built.controls.items():
         if isinstance(control, ipw.FloatLogSlider):
             position = (np.log(control.value) / np.log(control.base) - control.min) / control.step
@@ -356,7 +357,9 @@ def test_every_slider_starts_on_its_step_grid(built):
             position = (control.value - control.min) / control.step
         else:
             continue
+        sliders += 1
         assert abs(position - round(position)) < 1e-6, f"{name}={control.value!r} is off its step {control.step!r}"
+    assert sliders, "an explorer without sliders checks nothing here"
 
 
 def test_log_slider_keeps_the_callers_value_and_refuses_one_off_its_range():
@@ -438,14 +441,15 @@ def browser_shows_the_kernels_data(view, copy) -> None:
     """Every column of every data source of ``view`` has the same values in ``copy`` (float32 allowed)."""
     from bokeh.models import ColumnDataSource
 
-    for model in view._document.models:
-        if isinstance(model, ColumnDataSource):
-            theirs = copy.get_model_by_id(model.id).data
-            assert theirs.keys() == model.data.keys(), (model.id, set(theirs) ^ set(model.data))
-            for name, column in model.data.items():
-                a, b = np.asarray(column), np.asarray(theirs[name])
-                assert a.shape == b.shape and (a.dtype.kind not in "fc" or np.allclose(a, b, equal_nan=True)) \
-                    and (a.dtype.kind in "fc" or list(a.ravel()) == list(b.ravel())), name
+    sources = [model for model in view._document.models if isinstance(model, ColumnDataSource)]
+    assert sources
+    for model in sources:
+        theirs = copy.get_model_by_id(model.id).data
+        assert theirs.keys() == model.data.keys(), (model.id, set(theirs) ^ set(model.data))
+        for name, column in model.data.items():
+            a, b = np.asarray(column), np.asarray(theirs[name])
+            assert a.shape == b.shape and (a.dtype.kind not in "fc" or np.allclose(a, b, equal_nan=True)) \
+                and (a.dtype.kind in "fc" or list(a.ravel()) == list(b.ravel())), name
 
 
 def _sent_patches(sent, views):
@@ -539,6 +543,7 @@ def test_roofline_labels_of_the_learners_operations_never_share_a_line_when_clos
 
     ex = RooflineExplorer()
     c = ex.controls
+    same_line = 0
     for batch in (1, 300, 512, 1024):
         for n in (c["matmul_size"].options[0], 4096, c["matmul_size"].options[-1]):
             for ctx in (c["context_tokens"].options[0], 8192, c["context_tokens"].options[-1]):
@@ -549,10 +554,12 @@ def test_roofline_labels_of_the_learners_operations_never_share_a_line_when_clos
                 for i in mine:
                     for j in mine:
                         if i < j and d["dy"][i] == d["dy"][j]:
+                            same_line += 1
                             gap = abs(np.log10(d["intensity"][i]) - np.log10(d["intensity"][j]))
                             assert gap >= LABEL_DECADES, (d["name"][i], d["name"][j], gap)
                 others = [i for i in range(len(d["name"])) if i not in mine]
-                assert all(d["align"][i] == "left" and d["dy"][i] < 0 for i in others)
+                assert others and all(d["align"][i] == "left" and d["dy"][i] < 0 for i in others)
+    assert same_line, "no two labels ever shared a line: the spacing rule was never exercised"
 
 
 def test_a_second_display_starts_from_the_current_picture(monkeypatch):

@@ -34,6 +34,7 @@ def test_supply_chain_readout_and_lines_match_the_model():
     assert f"{chain.accelerators_in_year(chain.DEFAULT_INPUTS, 2024) / 1e6:.2f} M" in t
     assert f"{chain.accelerators_in_year(chain.DEFAULT_INPUTS, 2027) / 1e6:.1f} M" in t
     assert "Binding now (2024 Q1): CoWoS packaging" in t
+    assert want.binding_changes
     for ch in want.binding_changes:
         assert f"{ch.to_name} from {chain.quarter_label(ch.quarter)}" in t
 
