@@ -220,8 +220,9 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
         buyers = v.buyers
         if v.new_lab_m > 0:
             buyers = buyers + (pricing.new_frontier_lab(v.new_lab_m * 1e6),)
-        market = pricing.clear_market(buyers, curve)
-        baseline = pricing.clear_market(v.buyers, today)
+        # Without a new lab or fab the market is the baseline: each is cleared once (by buyers and capacity).
+        market = self._clear(buyers, curve)
+        baseline = self._clear(v.buyers, today)
         change = pricing.compare_markets(baseline, market)
         mode, cap_price = v.mode, v.price_cap_usd_per_hour
         rule = "proportional" if mode == "clear" else mode
@@ -229,11 +230,16 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
 
         top = max(20.0, 2.5 * max(market.usd_per_hour, cap_price))
         prices = np.geomspace(MIN_PLOT_USD_PER_HOUR, top, N_PRICES)
-        _, total = pricing.demand(buyers, prices)
-        _, total_before = pricing.demand(v.buyers, prices)
+        total = self._memo(("demand", buyers, top), lambda: pricing.demand(buyers, prices)[1])
+        total_before = self._memo(("demand", v.buyers, top), lambda: pricing.demand(v.buyers, prices)[1])
         return ScarcityResult(market=market, baseline=baseline, change=change, rationing=rationed, curve=curve,
                               prices=prices, demand=np.asarray(total, dtype=float),
                               demand_before=np.asarray(total_before, dtype=float), top_usd_per_hour=top)
+
+    def _clear(self, buyers: tuple[pricing.BuyerType, ...], curve: pricing.SupplyCurve) -> pricing.MarketResult:
+        """The market cleared for these buyers and this capacity and marginal cost (kept: see :meth:`_memo`)."""
+        return self._memo(("market", buyers, curve.capacity, curve.marginal_cost_usd_per_hour),
+                          lambda: pricing.clear_market(buyers, curve))
 
     # -- the picture --------------------------------------------------------------------------
     def _draw(self, v: ScarcityInputs, r: ScarcityResult) -> None:

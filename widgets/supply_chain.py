@@ -16,6 +16,7 @@ today and set its growth per year. All numbers come from
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,6 +44,12 @@ REPORT_YEARS = (chain.BASE_YEAR + 1, chain.BASE_YEAR + 9)
 def _year(quarters: np.ndarray | list[float]) -> np.ndarray:
     """Quarter index -> calendar year at the quarter's start (2024 Q1 = 2024.0)."""
     return chain.BASE_YEAR + np.asarray(quarters, dtype=float) / 4.0
+
+
+def _rescaled(inp: chain.SupplyInput, capacity_x: float, growth_per_year: float) -> chain.SupplyInput:
+    """``inp`` with its capacity multiplied by ``capacity_x`` and its growth replaced (the model's own functions)."""
+    scaled = chain.scale_capacity((inp,), inp.name, capacity_x)
+    return chain.replace_input(scaled, inp.name, growth_per_year=growth_per_year)[0]
 
 
 @dataclass(frozen=True)
@@ -151,8 +158,7 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
         for key, inp in zip(KEYS, self.start.inputs, strict=True):
             x, growth = c[f"{key}_capacity_x"].value, c[f"{key}_growth_per_year"].value
             # Each input's own, kept while its two sliders stay (a move of CoWoS redoes CoWoS only).
-            new = self._memo(("input", inp, x, growth), lambda inp=inp, x=x, growth=growth: chain.replace_input(
-                chain.scale_capacity((inp,), inp.name, x), inp.name, growth_per_year=growth)[0])
+            new = self._memo(("input", inp, x, growth), functools.partial(_rescaled, inp, x, growth))
             inputs = tuple(new if old is inp else old for old in inputs)
         return inputs
 
