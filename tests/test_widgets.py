@@ -514,14 +514,19 @@ def test_a_patch_carries_only_the_columns_that_changed_in_float32(monkeypatch):
 
 
 def test_float64_columns_that_float32_cannot_hold_stay_float64():
-    from widgets._base import _compact
+    from widgets._base import SHORT_COLUMN, _compact
 
-    assert _compact(np.array([1.0, 2.5e30])).dtype == np.float32
-    assert _compact(np.array([1.0, 1e39])).dtype == np.float64  # float32 would make it inf
-    assert _compact(np.array([1.0, 1e-40])).dtype == np.float64  # a subnormal float32 loses digits
-    assert _compact(np.array([0.0, np.nan, np.inf, 3.0])).dtype == np.float32
-    assert _compact(np.array([1, 2])).dtype.kind == "i"
-    assert [a.dtype for a in _compact([np.ones(2), np.ones(3)])] == [np.float32, np.float32]
+    def long(*values):
+        return np.array(list(values) + [1.0] * SHORT_COLUMN)
+
+    assert _compact(long(1.0, 2.5e30)).dtype == np.float32
+    assert _compact(long(1.0, 1e39)).dtype == np.float64  # float32 would make it inf
+    assert _compact(long(1.0, 1e-40)).dtype == np.float64  # a subnormal float32 loses digits
+    assert _compact(long(0.0, np.nan, np.inf, 3.0)).dtype == np.float32
+    assert _compact(np.arange(20)).dtype.kind == "i"
+    assert [a.dtype for a in _compact([long(2.0), long(3.0)])] == [np.float32, np.float32]
+    # A short column goes as numbers, exactly (no float32 rounding).
+    assert _compact(np.array([0.1, 1e39, np.nan])) == [0.1, 1e39, pytest.approx(np.nan, nan_ok=True)]
 
 
 @each_explorer("built")

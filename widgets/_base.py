@@ -202,8 +202,14 @@ def count_ticks() -> CustomJSTickFormatter:
 _FLOAT32_TINY, _FLOAT32_MAX = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
 
 
+#: Numeric columns this short go as JSON numbers: a typed array's header, gzip and base64 cost more than
+#: writing a few numbers out.
+SHORT_COLUMN = 8
+
+
 def _compact(column: Any) -> Any:
-    """A column as it is sent to the browser: float64 arrays as float32 where every value fits.
+    """A column as it is sent to the browser: float64 arrays as float32 where every value fits, short ones as
+    numbers (:data:`SHORT_COLUMN`).
 
     A float32 keeps 7 significant digits (relative error below 6e-8): on a plot of a few hundred
     pixels, or in a hover label of 3-4 digits, float32 and float64 draw the same picture, in half
@@ -214,6 +220,8 @@ def _compact(column: Any) -> Any:
     as it is.
     """
     if isinstance(column, np.ndarray):
+        if column.ndim == 1 and column.dtype.kind in "fi" and column.size <= SHORT_COLUMN:
+            return column.tolist()
         if column.dtype != np.float64 or column.size == 0:
             return column
         magnitude = np.abs(column[np.isfinite(column)])

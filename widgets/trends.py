@@ -126,6 +126,14 @@ class TrendResult(ArrayRecord):
     local_days: float | None
 
 
+def _trend_line(fit: trends.LogLinearTrend, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                                   tuple[float, float]]:
+    """Over the fit window: the years, the fitted line, its confidence band; and the growth factor's interval."""
+    years = np.linspace(fit.start_year, fit.end_year, 40)
+    low, high = fit.band(years, level, kind="mean")
+    return years, np.asarray(fit.predict(years)), np.asarray(low), np.asarray(high), fit.growth_interval(level)
+
+
 def _value_text(quantity: str, x: float) -> str:
     """A value in the quantity's own unit, for the readout."""
     if quantity == "training_cost_usd_2023":
@@ -306,17 +314,16 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
                                  f"fit a trend ({err}); choose an earlier year, more domains or all notable "
                                  f"models.") from err
         fit = self._fits[key]
-        years_fit = np.linspace(fit.start_year, fit.end_year, 40)
-        t_low, t_high = fit.band(years_fit, v.level, kind="mean")
+        # The fitted line, its band and the growth interval do not move with the target year: kept per fit and level.
+        years_fit, trend_central, t_low, t_high, (g_low, g_high) = self._memo(
+            ("trend", key, v.level), functools.partial(_trend_line, fit, v.level))
         years_proj = np.linspace(fit.end_year, target_year, 40)
-        g_low, g_high = fit.growth_interval(v.level)
         local = v.quantity == "training_flop"
         at = trends.project(fit, target_year, level=v.level)
         return TrendResult(
-            fit=fit, years_fit=years_fit, trend_central=np.asarray(fit.predict(years_fit)),
-            trend_low=np.asarray(t_low), trend_high=np.asarray(t_high), years_projection=years_proj,
-            projection=trends.project(fit, years_proj, level=v.level), target=at, growth_low=g_low,
-            growth_high=g_high,
+            fit=fit, years_fit=years_fit, trend_central=trend_central, trend_low=t_low, trend_high=t_high,
+            years_projection=years_proj, projection=trends.project(fit, years_proj, level=v.level), target=at,
+            growth_low=g_low, growth_high=g_high,
             local_flop_per_year=float(training.local_machine_flop(v.local_flop_per_s, days=365.25)) if local else None,
             local_days=float(training.local_machine_days(float(at.central), v.local_flop_per_s)) if local else None,
         )
