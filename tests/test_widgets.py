@@ -589,3 +589,13 @@ def test_a_second_display_starts_from_the_current_picture(monkeypatch):
     assert shown.data["n_params"][0] == pytest.approx(ex.result.optimum.n_params)
     ex._repr_mimebundle_()  # nothing changed since: the bundle is kept
     assert view.render_bundle is not first and not view.stale_bundle
+
+
+def test_every_catalogue_price_fits_the_price_slider():
+    """A chip brings its catalogue price to the price slider (TrainingCostExplorer._follow); a price outside the
+    slider's range would be clamped to its end by ipywidgets without a word."""
+    from widgets.training_cost import PRICE_USD, chips_with_power
+
+    prices = [hardware.get_accelerator(name).price_usd for name in chips_with_power()]
+    published = [p for p in prices if p is not None]
+    assert published and all(PRICE_USD[0] <= p <= PRICE_USD[1] for p in published), published
