@@ -23,7 +23,7 @@ def text(explorer) -> str:
 def test_supply_chain_readout_and_lines_match_the_model():
     ex = SupplyChainExplorer(horizon_years=7, report_year=2027)
     want = chain.deliveries(chain.DEFAULT_INPUTS, np.arange(28))
-    np.testing.assert_allclose(ex.result.accelerators_per_quarter, want.accelerators_per_quarter)
+    np.testing.assert_allclose(ex.result.deliveries.accelerators_per_quarter, want.accelerators_per_quarter)
     data = ex.sources["inputs"].data
     np.testing.assert_allclose(data["deliveries"], want.accelerators_per_quarter)
     np.testing.assert_allclose(data["cowos"], want.per_input[0])
@@ -35,6 +35,7 @@ def test_supply_chain_readout_and_lines_match_the_model():
     assert f"{chain.accelerators_in_year(chain.DEFAULT_INPUTS, 2024) / 1e6:.2f} M" in t
     assert f"{chain.accelerators_in_year(chain.DEFAULT_INPUTS, 2027) / 1e6:.1f} M" in t
     assert "Binding now (2024 Q1): CoWoS packaging" in t
+    assert want.binding_changes
     for ch in want.binding_changes:
         assert f"{ch.to_name} from {chain.quarter_label(ch.quarter)}" in t
 
@@ -48,15 +49,20 @@ def test_supply_chain_cowos_slider_moves_only_the_cowos_line():
     np.testing.assert_allclose(after["hbm"], before["hbm"])
     np.testing.assert_allclose(after["wafers"], before["wafers"])
     # Twice the packaging: HBM binds from the start and 2024 deliveries rise.
-    assert ex.result.binding_name[0] == "HBM stacks"
-    assert ex.result.accelerators_per_quarter[0] > before["deliveries"][0]
+    assert ex.result.deliveries.binding_name[0] == "HBM stacks"
+    assert ex.result.deliveries.accelerators_per_quarter[0] > before["deliveries"][0]
 
 
 def test_supply_chain_growth_slider_changes_when_the_bottleneck_moves():
     ex = SupplyChainExplorer()
-    first = ex.result.binding_changes[0].quarter
+    first = ex.result.deliveries.binding_changes[0]
     ex.controls["wafers_growth_per_year"].value = 1.6  # faster wafers: CoWoS binds for longer
-    assert ex.result.binding_changes[0].quarter > first
+    later = ex.result.deliveries.binding_changes
+    # Wafers still overtake CoWoS within the seven years, two years later (2026 Q1 -> 2028 Q1): no vacuous pass
+    # when the change disappears.
+    assert len(later) == 1 and (later[0].from_name, later[0].to_name) == (first.from_name, first.to_name)
+    assert (first.quarter, later[0].quarter) == (8.0, 16.0)
+    assert ex.sources["changes"].data["year"][0] == pytest.approx(2028.0)
 
 
 def test_supply_chain_matches_inputs_by_name_not_position(monkeypatch):
@@ -87,7 +93,7 @@ def test_supply_chain_shows_an_unchanging_bottleneck():
     ex = SupplyChainExplorer()
     ex.controls["cowos_capacity_x"].value = 0.25
     ex.controls["cowos_growth_per_year"].value = 1.0
-    assert set(ex.result.binding_name) == {"CoWoS packaging"}
+    assert set(ex.result.deliveries.binding_name) == {"CoWoS packaging"}
     assert "keeps binding" in text(ex)
     assert len(ex.sources["changes"].data["year"]) == 0
 

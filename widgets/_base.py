@@ -1,25 +1,51 @@
-"""What every explorer shares: BokehJS loading, the display hook, the update path.
+"""What every explorer shares: BokehJS loading, the display hook, the update path and the error path.
 
 An explorer is a small class in Bokeh's example order (data, plot, controls,
-callbacks, layout):
+callbacks, layout). A subclass of :class:`Explorer` provides five methods (they
+are abstract here: a class missing one cannot be instantiated):
 
-* ``_build()`` creates the ``ColumnDataSource``s, the Bokeh figure(s) and the
-  ipywidgets controls, and registers the controls in ``self.controls``;
-* ``update()`` asks :mod:`compute_econ` for arrays and *assigns* them to the
-  data sources (one assignment per source, never an in-place mutation, which
-  Bokeh would not send to the browser);
-* every control in ``self.controls`` calls ``update()`` when its value
-  changes, so a test that sets ``explorer.controls["budget"].value`` runs the
-  same code path as a learner's drag.
+* ``_build()`` creates the ipywidgets controls (``self.controls``), starting from
+  ``self.start``, the ``ColumnDataSource``s (``self.sources``) and the Bokeh figures;
+* ``model_inputs()`` returns the model inputs the controls describe: one frozen
+  dataclass derived with :func:`dataclasses.replace` from ``self.start``, the
+  inputs built from the caller's arguments (the caller's own model dataclasses
+  included), never rebuilt from defaults;
+* ``_compute(inputs)`` asks :mod:`compute_econ` for everything the picture needs
+  and returns it as the explorer's result record (``result``, typed on each
+  explorer); it assigns nothing;
+* ``_draw(inputs, result)`` *assigns* the data sources (``self._show(name,
+  columns)``, one assignment per source, never an in-place mutation, which Bokeh
+  would not send to the browser), the figures' labels, lines and ranges
+  (:func:`set_props`) and the readout; it calls no model (parts of a result that
+  depend on a few inputs only may be kept with ``self._memo(key, compute)``);
+* ``_layout()`` returns the whole explorer as one box.
+
+``update()`` runs them in that order. If ``model_inputs()`` or ``_compute()``
+raises a ``ValueError`` (the model refuses the controls' combination), nothing is
+drawn: the readout says why in words, ``error`` holds the model's message, and
+the plots and ``result`` keep the last picture the model could compute, so the
+learner's slider never meets an exception. At construction there is no last
+picture, and the refusal goes to the caller like any bad argument.
+
+Every control in ``self.controls`` runs ``update()`` when its value changes, so a
+test that sets ``explorer.controls["budget"].value`` runs the same code path as a
+learner's drag. ``explorer.set(budget=1e24, fit="hoffmann2022")`` changes several
+controls with one update, as ``with explorer.hold_updates():`` does for any block
+of changes; a control that moves others (a new market brings its firms) moves
+them in ``_follow(name, value)``, inside the same hold. Constructor arguments
+that start a control are checked against its range or options with the kit's
+validators (:func:`control_value` and the control builders below), so a value
+outside a slider is a ``ValueError`` naming the argument, never a silent clamp.
 
 The explorer displays itself (``_repr_mimebundle_``), so leaving it as the last
 expression of a cell shows it. Figures are wrapped in
 ``jupyter_bokeh.BokehModel``, which sends each data change to the browser
 over the widget comm; no ``push_notebook`` and no Bokeh server. One update is
-one message: ``update()`` holds the document while ``_compute()`` assigns the
-sources, then :class:`BatchedBokehModel` sends all the changes as a single
+one message: ``update()`` holds the document while ``_draw()`` assigns the
+sources, then :class:`BatchedBokehModel` sends the changes as a single
 ``PATCH-DOC`` (``jupyter_bokeh`` alone sends one patch per change, 10-90 comm
-messages per update, each patch applied and redrawn by BokehJS on its own).
+messages per update, each patch applied and redrawn by BokehJS on its own),
+with only the columns the browser does not have yet.
 
 Two CSS classes are part of the contract with the browser tests: every
 explorer's text readout carries ``ce-readout`` and its main slider carries
@@ -28,17 +54,31 @@ explorer's text readout carries ``ce-readout`` and its main slider carries
 
 from __future__ import annotations
 
+import abc
+import base64
 import contextlib
+import gzip
+import html
 import math
 import time
-from typing import Any, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import ipywidgets as ipw
 import numpy as np
-from bokeh.models import CustomJSTickFormatter, FixedTicker, LayoutDOM
-from bokeh.core.serialization import Serializer
+from bokeh.core.serialization import BytesRep, Ref, Serializer
+from bokeh.document import Document
+from bokeh.document.events import (ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent,
+                                   DocumentPatchedEvent, ModelChangedEvent)
+from bokeh.document.json import PatchJson
+from bokeh.model import Model
+from bokeh.models import ColumnDataSource, CustomJSTickFormatter, FixedTicker, LayoutDOM
 from bokeh.protocol.messages.patch_doc import patch_doc
 from jupyter_bokeh.widgets import BokehModel
+
+from compute_econ._validate import choice, flag, integer, scalar
+
+T = TypeVar("T")
 
 READOUT_CLASS = "ce-readout"
 PRIMARY_SLIDER_CLASS = "ce-primary-slider"
@@ -110,32 +150,6 @@ def setup_notebook(force: bool = True) -> None:
     _bokeh_loaded = True
 
 
-def log_slider(name: str, value: float, *, base: float, low: float, high: float, step: float,
-               **kwargs: Any) -> ipw.FloatLogSlider:
-    """A ``FloatLogSlider`` whose grid passes through ``value``.
-
-    The browser snaps a slider to ``min + k * step`` and sends the snapped value back to
-    the kernel, so a starting value off the grid (70e9 parameters on a 0.05-decade grid
-    from 1e8) would silently become another (70.8e9). The grid is shifted to pass through
-    ``value``; it still spans about ``base**low`` to ``base**high``.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not a number in ``[base**low, base**high]`` (the message names ``name``).
-    """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    if not (math.isfinite(v) and base**low <= v <= base**high):
-        raise ValueError(f"{name} must be a number in [{base**low:g}, {base**high:g}], got {value!r}")
-    position = math.log(v, base)
-    lo = position - math.floor((position - low) / step + 1e-9) * step
-    hi = lo + math.floor((high - lo) / step + 1e-9) * step
-    return ipw.FloatLogSlider(value=v, base=base, min=lo, max=hi, step=step, **kwargs)
-
-
 def log_ticks(values: Any) -> list[float]:
     """Tick positions for a log axis that will show ``values`` (BokehJS fits the range to them).
 
@@ -181,46 +195,190 @@ def count_ticks() -> CustomJSTickFormatter:
     return CustomJSTickFormatter(code=_COUNT_TICKS_JS)
 
 
-class BatchedBokehModel(BokehModel):
-    """``jupyter_bokeh.BokehModel`` that can send many document changes as one patch.
+# -- the page's side of an update: one patch, only what changed -------------------------------------------
 
-    Inside ``with view.batch():`` the document is held (Bokeh combines repeated changes
-    of one property) and the changes are collected; on exit they go to the browser as
-    one ``PATCH-DOC`` message, which BokehJS applies at once and redraws once. Outside a
-    batch it behaves as ``BokehModel``.
+#: Smallest and largest magnitudes a float32 holds at full precision (normal numbers); a float64 column
+#: inside them is sent as float32 (see :func:`_compact`).
+_FLOAT32_TINY, _FLOAT32_MAX = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
+
+
+#: Numeric columns this short go as JSON numbers: a typed array's header, gzip and base64 cost more than
+#: writing a few numbers out.
+SHORT_COLUMN = 8
+
+
+def _compact(column: Any) -> Any:
+    """A column as it is sent to the browser: float64 arrays as float32 where every value fits, short ones as
+    numbers (:data:`SHORT_COLUMN`).
+
+    A float32 keeps 7 significant digits (relative error below 6e-8): on a plot of a few hundred
+    pixels, or in a hover label of 3-4 digits, float32 and float64 draw the same picture, in half
+    the bytes to encode, send and decode. BokehJS takes float32 arrays as they are (``dtype`` in the
+    serialised ndarray). Values outside float32's normal range (above 3.4e38, or nonzero below
+    1.2e-38) would become inf or lose digits, so such a column stays float64; NaN and inf stay what
+    they are. Lists of arrays (``multi_line``) are converted array by array; anything else is sent
+    as it is.
+    """
+    if isinstance(column, np.ndarray):
+        if column.ndim == 1 and column.dtype.kind in "fi" and column.size <= SHORT_COLUMN:
+            return column.tolist()
+        if column.dtype != np.float64 or column.size == 0:
+            return column
+        magnitude = np.abs(column[np.isfinite(column)])
+        if magnitude.size and (magnitude.max() > _FLOAT32_MAX or magnitude[magnitude > 0].min(initial=1.0)
+                               < _FLOAT32_TINY):
+            return column
+        return column.astype(np.float32)
+    if isinstance(column, list) and column and all(isinstance(item, np.ndarray) for item in column):
+        return [_compact(item) for item in column]
+    return column
+
+
+def _same_column(a: Any, b: Any) -> bool:
+    """True if the browser, holding column ``a``, already shows column ``b`` (same values, same kind)."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape \
+                or a.dtype.kind != b.dtype.kind:
+            return False
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            return False
+        try:  # numbers and strings: one comparison in C
+            return bool(a == b)
+        except ValueError:  # arrays inside (multi_line columns): one by one
+            return all(_same_column(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and bool(a == b)
+
+
+class _InlineSerializer(Serializer):
+    """Bokeh's serializer for a patch of ``document``: arrays inline as stored (level 0) gzip in base64, and
+    references to the browser's models looked up as they are met.
+
+    BokehJS gunzips every inline buffer (``base64_to_buffer`` in bokehjs ``core/util/buffer.ts``),
+    so the gzip container must stay; compressing a few hundred numbers (Bokeh's default is level
+    2) cost more time than the bytes it saved on a local comm. The buffer's id is not made either:
+    it names only buffers sent apart from the message, and these are not. Bokeh's own patch
+    (``patch_doc.create``) first maps every model the browser has to its reference (about a hundred
+    per explorer, for each patch); here a model is looked up when an event names it: one the browser
+    has (in the document and not new, what ``DocumentModelManager.synced_references`` lists) is
+    written as its reference, any other in full.
     """
 
-    _pending: list | None = None
+    def __init__(self, document: Document) -> None:
+        super().__init__(deferred=False)
+        self._models = document.models
+
+    def get_ref(self, obj: Any) -> Ref | None:
+        ref = self._references.get(id(obj))
+        if ref is None and isinstance(obj, Model) and self._models.get_by_id(obj.id) is obj \
+                and obj not in self._models._new_models:
+            ref = self._references[id(obj)] = obj.ref
+        return ref
+
+    def has_ref(self, obj: Any) -> bool:
+        return self.get_ref(obj) is not None
+
+    def _encode_bytes(self, obj: bytes | memoryview) -> BytesRep:
+        data = base64.b64encode(gzip.compress(bytes(obj), compresslevel=0, mtime=1)).decode("ascii")
+        return BytesRep(type="bytes", data=data)
+
+
+class BatchedBokehModel(BokehModel):
+    """``jupyter_bokeh.BokehModel`` that sends many document changes as one patch, and only what changed.
+
+    Inside ``with view.batch():`` the document is held (Bokeh combines repeated changes of one
+    property) and the changes are collected; on exit they go to the browser as one ``PATCH-DOC``
+    message, which BokehJS applies at once and redraws once. Outside a batch it sends each change
+    as it comes, the same way.
+
+    A data source's change carries only the columns whose values differ from what the browser
+    holds (the columns it was rendered with, then every column sent since); a source with nothing
+    new is left out. BokehJS keeps the columns a ``ColumnDataChanged`` event does not name
+    (``Document._apply_json_patch`` in bokehjs ``document/document.ts``). Float columns go as
+    float32 where that draws the same picture (:func:`_compact`).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pending: list[DocumentPatchedEvent] | None = None
         super().__init__(*args, **kwargs)
         # BokehJS sends its own changes back (ranges it computed, plot sizes after a layout): while the
         # kernel is busy the browser queues them and keeps only the latest per property (jupyter_bokeh).
         self.combine_events = True
+        self._shown: dict[str, dict[str, Any]] = self._columns_now()
+        self.stale_bundle = False
 
-    def _document_patched(self, event) -> None:
+    def _columns_now(self) -> dict[str, dict[str, Any]]:
+        """Every data source's columns as they are now, by the source's id (what a fresh render shows)."""
+        doc = self._document
+        assert doc is not None
+        return {m.id: dict(m.data) for m in doc.models if isinstance(m, ColumnDataSource)}
+
+    def refresh_bundle(self) -> None:
+        """Render the document afresh for views created from now on (a second display of the explorer).
+
+        A view starts from ``render_bundle``, the document as it was when this model was made, and then
+        applies only the patches sent after it appeared: without this, a later view would miss every
+        change sent before it. Views already on the page render again once.
+        """
+        self.render_bundle = self._model_to_traits(self._model)
+        self._shown = self._columns_now()
+        self.stale_bundle = False
+
+    def _document_patched(self, event: DocumentPatchedEvent) -> None:
         if event.setter is self:  # the browser's own change, echoed back: not sent again
+            if _is_data_change(event):  # it holds data the kernel did not send: send all columns next time
+                self._shown.pop(event.model.id, None)  # type: ignore[attr-defined]
             return
         if self._pending is not None:
             self._pending.append(event)
             return
         self._send_patch([event])
 
-    def _send_patch(self, events: list) -> None:
+    def _only_new_columns(self, event: DocumentPatchedEvent) -> DocumentPatchedEvent | None:
+        """``event`` reduced to the data the browser does not have yet; ``None`` if it has it all."""
+        if isinstance(event, (ColumnsStreamedEvent, ColumnsPatchedEvent)):
+            self._shown.pop(event.model.id, None)  # appended or patched in place: send all next time
+            return event
+        if not _is_data_change(event):
+            return event
+        model = event.model  # type: ignore[attr-defined]
+        now = dict(model.data)
+        before = self._shown.get(model.id)
+        self._shown[model.id] = now
+        if before is None or not before.keys() <= now.keys():  # unknown to the browser, or a column dropped
+            cols = list(now)
+        else:
+            cols = [k for k, column in now.items() if k not in before or not _same_column(before[k], column)]
+        if not cols:
+            return None
+        assert self._document is not None
+        return ColumnDataChangedEvent(self._document, model, "data", data={k: _compact(now[k]) for k in cols},
+                                      cols=cols)
+
+    def _send_patch(self, events: list[DocumentPatchedEvent]) -> None:
         # As bokeh.protocol's patch_doc.create, but arrays are written inline (base64) rather
         # than as binary buffers, each of which would cost two more comm messages: a patch is
         # three messages (header, metadata, content) whatever it holds.
+        kept = [e for e in (self._only_new_columns(event) for event in events) if e is not None]
+        if not kept:
+            return
         doc = self._document
-        serializer = Serializer(references=doc.models.synced_references, deferred=False)
-        content = {"events": serializer.encode(events)}
+        assert doc is not None
+        serializer = _InlineSerializer(doc)
+        content = cast(PatchJson, {"events": serializer.encode(kept)})
         doc.models.flush_synced(lambda model: not serializer.has_ref(model))
         msg = patch_doc(patch_doc.create_header(), {}, content)
         for part in (msg.header_json, msg.metadata_json, msg.content_json):
             self.send({"msg": "patch", "payload": part})
+        self.stale_bundle = True
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         doc = self._document
+        assert doc is not None
         self._pending = []
         doc.hold("combine")
         try:
@@ -234,6 +392,26 @@ class BatchedBokehModel(BokehModel):
                 self._send_patch(events)
 
 
+def _is_data_change(event: DocumentPatchedEvent) -> bool:
+    """A change of a data source's ``data`` (assigned whole, or some of its columns)."""
+    if isinstance(event, ColumnDataChangedEvent):
+        return True
+    return isinstance(event, ModelChangedEvent) and event.attr == "data" and isinstance(event.model, ColumnDataSource)
+
+
+def set_props(model: Any, **props: Any) -> None:
+    """Set Bokeh properties of ``model`` that differ from their current values.
+
+    Bokeh's setter validates every value it is given, a few tens of microseconds each even when
+    nothing changes; reading a property is about fifty times cheaper. An update sets a dozen labels,
+    lines and ranges of which a move changes few. The comparison is with the model's value now, so
+    a range the learner zoomed in the browser (sent back to the kernel) is still reset.
+    """
+    for name, value in props.items():
+        if not _same_column(getattr(model, name), value):
+            setattr(model, name, value)
+
+
 def _in_kernel() -> bool:
     """True inside a running IPython kernel (where display output reaches a page)."""
     try:
@@ -244,13 +422,167 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-class Explorer:
-    """Base class: subclasses implement ``_build`` and ``update``.
+# -- controls that take the caller's starting value or refuse it -------------------------------------------
+
+def option_values(control: ipw.ValueWidget) -> tuple[Any, ...]:
+    """The values a selection control (dropdown, toggle buttons, selection slider) can take."""
+    return tuple(control._options_values)  # ipywidgets' own list of the option values, labels stripped
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (``np.float64(0.9)`` -> ``0.9``); anything else as it is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def option(name: str, value: Any, options: Sequence[T]) -> T:
+    """``value`` if it is one of ``options``; else a ``ValueError`` naming ``name`` and listing them.
+
+    As :func:`compute_econ._validate.choice`, but a numpy scalar counts as the number it holds and a
+    whole float (``4096.0``) as the whole number, where the options are whole numbers.
+    """
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer() and options and all(
+            isinstance(o, int) and not isinstance(o, bool) for o in options):
+        value = int(value)
+    return choice(name, value, options)
+
+
+def control_value(name: str, control: ipw.ValueWidget, value: Any) -> Any:
+    """``value`` if ``control`` can take it (inside its range, or one of its options); else a ``ValueError``.
+
+    The message names ``name`` (the caller's parameter), the value and the control's range or
+    options, as :mod:`compute_econ._validate` words it; a value outside a slider's range is refused,
+    never clamped to its end, and a value that is not an option is refused before ipywidgets would
+    raise a bare ``TraitError``.
+    """
+    if isinstance(control, ipw.FloatLogSlider):
+        return scalar(name, value, control.base ** control.min, control.base ** control.max)
+    if isinstance(control, ipw.FloatSlider):
+        return scalar(name, value, control.min, control.max)
+    if isinstance(control, ipw.IntSlider):
+        return integer(name, value, control.min, control.max)
+    if isinstance(control, ipw.Checkbox):
+        return flag(name, value)
+    if isinstance(control, (ipw.Dropdown, ipw.ToggleButtons, ipw.SelectionSlider)):
+        return option(name, value, option_values(control))
+    raise TypeError(f"no rule for the values of a {type(control).__name__} ({name})")
+
+
+def _on_grid(value: float, low: float, high: float, step: float) -> tuple[float, float]:
+    """A slider's (min, max) near ``(low, high)`` whose grid ``min + k * step`` passes through ``value``.
+
+    The browser snaps a slider to its grid and sends the snapped value back to the kernel, so a
+    starting value off the grid (0.425 on a 0.01 grid from 0.1) would silently become another.
+    Where ``value`` is on the grid from ``low`` the range is ``(low, high)`` itself.
+    """
+    lo = value - math.floor((value - low) / step + 1e-9) * step
+    lo = low if abs(lo - low) < 1e-9 * step else lo
+    hi = lo + math.floor((high - lo) / step + 1e-9) * step
+    hi = high if abs(hi - high) < 1e-9 * step else hi
+    return lo, hi
+
+
+def log_slider(name: str, value: Any, *, base: float, low: float, high: float, step: float,
+               **kwargs: Any) -> ipw.FloatLogSlider:
+    """A ``FloatLogSlider`` from ``base**low`` to ``base**high`` whose grid passes through ``value``.
+
+    The grid (exponents ``min + k * step``) is shifted to pass through ``value``, so 70e9
+    parameters on a 0.05-decade grid from 1e8 stay 70e9 (they became 70.8e9); it still spans
+    about ``base**low`` to ``base**high``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not one number in ``[base**low, base**high]`` (the message names ``name``).
+    """
+    v = scalar(name, value, base**low, base**high)
+    lo, hi = _on_grid(math.log(v, base), low, high, step)
+    return ipw.FloatLogSlider(value=v, base=base, min=lo, max=hi, step=step, **kwargs)
+
+
+def float_slider(name: str, value: Any, *, low: float, high: float, step: float, **kwargs: Any) -> ipw.FloatSlider:
+    """A ``FloatSlider`` over about ``[low, high]`` whose grid passes through ``value`` (see :func:`_on_grid`).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not one number in ``[low, high]`` (the message names ``name``).
+    """
+    v = scalar(name, value, low, high)
+    lo, hi = _on_grid(v, low, high, step)
+    return ipw.FloatSlider(value=v, min=lo, max=hi, step=step, **kwargs)
+
+
+def int_slider(name: str, value: Any, *, low: int, high: int, **kwargs: Any) -> ipw.IntSlider:
+    """An ``IntSlider`` over ``[low, high]`` in steps of one, starting at ``value`` (a ``ValueError`` naming ``name``
+    if it is not a whole number in that range)."""
+    return ipw.IntSlider(value=integer(name, value, low, high), min=low, max=high, step=1, **kwargs)
+
+
+def _checked_option(name: str, value: Any, options: Any) -> Any:
+    return option(name, value, tuple(o[1] if isinstance(o, tuple) else o for o in options))
+
+
+def dropdown(name: str, value: Any, options: Any, **kwargs: Any) -> ipw.Dropdown:
+    """An ``ipywidgets.Dropdown`` starting at ``value``: a ``ValueError`` naming ``name`` and listing the
+    options if ``value`` is not one (``options``: values, or ``(label, value)`` pairs)."""
+    return ipw.Dropdown(options=options, value=_checked_option(name, value, options), **kwargs)
+
+
+def toggle_buttons(name: str, value: Any, options: Any, **kwargs: Any) -> ipw.ToggleButtons:
+    """``ipywidgets.ToggleButtons`` starting at ``value``, checked as :func:`dropdown` checks it."""
+    return ipw.ToggleButtons(options=options, value=_checked_option(name, value, options), **kwargs)
+
+
+def selection_slider(name: str, value: Any, options: Any, **kwargs: Any) -> ipw.SelectionSlider:
+    """An ``ipywidgets.SelectionSlider`` starting at ``value``, checked as :func:`dropdown` checks it."""
+    return ipw.SelectionSlider(options=options, value=_checked_option(name, value, options), **kwargs)
+
+
+def checkbox(name: str, value: Any, **kwargs: Any) -> ipw.Checkbox:
+    """An ``ipywidgets.Checkbox`` starting at ``value`` (``True`` or ``False``; a ``ValueError`` naming ``name``
+    for anything else)."""
+    return ipw.Checkbox(value=flag(name, value), **kwargs)
+
+
+def store(record: Any, name: str, value: Any) -> None:
+    """Store a validated value on a frozen dataclass in its ``__post_init__`` (the kit's convention)."""
+    object.__setattr__(record, name, value)
+
+
+def check_frozen_dataclass(name: str, value: Any) -> None:
+    """A ``ValueError`` naming ``name`` unless ``value`` is an instance of a frozen dataclass."""
+    params = getattr(value, "__dataclass_params__", None)
+    if isinstance(value, type) or params is None or not params.frozen:
+        raise ValueError(f"{name} must be a frozen dataclass instance (the model inputs), got {value!r}")
+
+
+# -- the explorer --------------------------------------------------------------------------------------------
+
+#: How many results :meth:`Explorer._memo` keeps (the most recently used).
+MEMO_SIZE = 32
+
+InputsT = TypeVar("InputsT")
+ResultT = TypeVar("ResultT")
+
+
+class Explorer(abc.ABC, Generic[InputsT, ResultT]):
+    """Base class of every explorer: a subclass provides ``_build``, ``model_inputs``, ``_compute``,
+    ``_draw`` and ``_layout`` (see the module's docstring for what each does).
 
     Attributes
     ----------
+    start : frozen dataclass
+        The model inputs the explorer started from, built from the caller's arguments (and the
+        caller's own model dataclasses); :meth:`model_inputs` derives from it.
+    result : record
+        What the model computed for the picture on show (typed by each explorer).
+    error : str or None
+        Why the model refused the controls' current combination (the plots then show the last
+        picture it could compute); ``None`` when the picture matches the controls.
     controls : dict[str, ipywidgets.ValueWidget]
-        Every control, by name. Setting ``.value`` re-runs ``update()``.
+        Every control, by name. Setting ``.value`` runs ``update()``; :meth:`set` sets several
+        with one update.
     sources : dict[str, bokeh.models.ColumnDataSource]
         Every data source the figures draw from.
     readout : ipywidgets.HTML
@@ -260,48 +592,183 @@ class Explorer:
     last_update_s : float
         Wall-clock seconds the last ``update()`` took (model, source assignment and the
         serialised patch handed to the comm).
+    PARAMETER_CONTROLS : dict[str, str]
+        Constructor parameters that set a control's starting value, parameter -> control name.
+        The value is checked against that control's range or options (a ``ValueError`` naming
+        the parameter, never a silent clamp); tests/test_explorer_contract.py tries values
+        outside them.
     """
 
-    def __init__(self) -> None:
-        self.controls: dict[str, ipw.ValueWidget] = {}
-        self.sources: dict[str, Any] = {}
+    PARAMETER_CONTROLS: ClassVar[Mapping[str, str]] = {}
+
+    start: InputsT
+    result: ResultT
+    error: str | None
+    controls: dict[str, ipw.ValueWidget]
+    sources: dict[str, ColumnDataSource]
+    readout: ipw.HTML
+    widget: ipw.Box
+    last_update_s: float
+
+    def __init__(self, start: InputsT) -> None:
+        check_frozen_dataclass("start", start)
+        self.start = start
+        self.controls = {}
+        self.sources = {}
         self.readout = ipw.HTML()
         self.readout.add_class(READOUT_CLASS)
-        self.last_update_s = float("nan")
+        self.error = None
+        self.last_update_s = math.nan
         self._views: list[BatchedBokehModel] = []
+        self._holds = 0
+        self._update_due = False
+        self._memos: dict[Hashable, Any] = {}
         self._build()
+        self._control_names = {id(control): name for name, control in self.controls.items()}
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.update()
+        self._update(refuse=False)  # no last picture to keep: a refusal is the caller's ValueError
         self.widget = self._layout()
         self.widget.add_class(EXPLORER_CLASS)
         self.widget.children = (*self.widget.children, ipw.HTML(EXPLORER_CSS, layout=ipw.Layout(display="none")))
 
     # -- to implement -------------------------------------------------------
-    def _build(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _build(self) -> None:
+        """Create ``self.controls`` (starting from ``self.start``), ``self.sources`` and the figures."""
 
-    def _compute(self) -> None:  # pragma: no cover - abstract
-        """Recompute from the controls and assign the data sources and readout."""
-        raise NotImplementedError
+    @abc.abstractmethod
+    def model_inputs(self) -> InputsT:
+        """The model inputs the controls describe now: ``dataclasses.replace(self.start, ...)``.
 
-    def _layout(self) -> ipw.Box:  # pragma: no cover - abstract
-        raise NotImplementedError
+        Raises ``ValueError`` if the model's dataclasses refuse the combination.
+        """
+
+    @abc.abstractmethod
+    def _compute(self, inputs: InputsT) -> ResultT:
+        """Everything the picture needs, from :mod:`compute_econ`; assigns nothing.
+
+        Raises ``ValueError`` if the model refuses ``inputs`` (the message is shown in the readout).
+        """
+
+    @abc.abstractmethod
+    def _draw(self, inputs: InputsT, result: ResultT) -> None:
+        """Assign the data sources, the annotations and the readout from ``result`` (no model calls)."""
+
+    @abc.abstractmethod
+    def _layout(self) -> ipw.Box:
+        """The explorer as one box: controls, readout and ``self._plot(figures)``."""
+
+    def _follow(self, name: str, value: Any) -> None:
+        """Move the controls that follow control ``name`` (now ``value``); by default none do.
+
+        Runs inside :meth:`hold_updates`, so the control and its followers make one update.
+        """
 
     # -- shared -------------------------------------------------------------
     def update(self) -> None:
-        """Recompute everything from the current control values (timed)."""
+        """Recompute everything from the current control values (timed).
+
+        If the model refuses the combination, the readout says why and the plots keep their
+        last picture (see :attr:`error`).
+        """
+        self._update(refuse=True)
+
+    def _update(self, refuse: bool) -> None:
         t0 = time.perf_counter()
         # The plots' patch goes out first and the readout's text after it, so that the browser has both
         # before it draws the next frame (the readout first made it lay the page out once more).
         with self.readout.hold_sync(), contextlib.ExitStack() as stack:
             for view in self._views:  # one patch per update (see BatchedBokehModel)
                 stack.enter_context(view.batch())
-            self._compute()
+            try:
+                inputs = self.model_inputs()
+                result = self._compute(inputs)
+            except ValueError as err:
+                if not refuse:
+                    raise
+                self.error = str(err)
+                self.readout.value = self._refusal_text(self.error)
+            else:
+                self.error = None
+                self.result = result
+                self._draw(inputs, result)
         self.last_update_s = time.perf_counter() - t0
 
+    def _refusal_text(self, message: str) -> str:
+        """The readout when the model refuses the controls' combination: its reason, in words."""
+        return (f"<b>The model cannot compute this combination.</b> {html.escape(message)}<br>"
+                "The plots still show the last combination it could compute; move a control back to continue.")
+
+    @contextlib.contextmanager
+    def hold_updates(self) -> Iterator[None]:
+        """Inside ``with explorer.hold_updates():`` control changes make no update; one runs at the end.
+
+        Nested holds make one update, at the end of the outermost.
+        """
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if self._holds == 0 and self._update_due:
+                self._update_due = False
+                self.update()
+
+    def set(self, **values: Any) -> None:
+        """Set several controls, by name, with one update: ``explorer.set(budget=1e24, fit="hoffmann2022")``.
+
+        Values are set in the order given (as a learner would move them; a control that others
+        follow, such as a market, first). Each must be inside its control's range or one of its
+        options.
+
+        Raises
+        ------
+        ValueError
+            For a name that is not a control (the message lists them), or a value the control
+            cannot take (the message names the control and its range or options).
+        """
+        unknown = [name for name in values if name not in self.controls]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a control of {type(self).__name__}; "
+                             f"its controls are {', '.join(self.controls)}")
+        with self.hold_updates():
+            for name, value in values.items():
+                control = self.controls[name]
+                control.value = control_value(name, control, value)
+
     def _on_change(self, change: dict) -> None:
-        self.update()
+        with self.hold_updates():
+            self._update_due = True
+            self._follow(self._control_names[id(change["owner"])], change["new"])
+
+    def _memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key`` while the key is among the last :data:`MEMO_SIZE` used.
+
+        For the parts of a result that depend on some inputs only (an owned accelerator-hour does not
+        move with the model's size): a move of another control finds them ready.
+        """
+        if key in self._memos:
+            value = self._memos.pop(key)
+        else:
+            value = compute()
+            if len(self._memos) >= MEMO_SIZE:
+                self._memos.pop(next(iter(self._memos)))
+        self._memos[key] = value
+        return value
+
+    def _show(self, name: str, data: dict[str, Any]) -> None:
+        """Assign ``data`` to the data source ``name``, unless it holds those very columns already.
+
+        What ``_draw`` uses to set a source: a source whose columns did not change (the isoFLOP
+        curves of a fit while the budget moves) is neither validated by Bokeh again nor compared
+        column by column when the patch is made.
+        """
+        source = self.sources[name]
+        current = source.data
+        if current.keys() == data.keys() and all(_same_column(current[k], column) for k, column in data.items()):
+            return
+        source.data = data
 
     def _plot(self, layout: LayoutDOM) -> BatchedBokehModel:
         """Wrap a Bokeh figure or layout as an ipywidget whose updates go out as one patch."""
@@ -312,4 +779,7 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if _in_kernel():
             setup_notebook(force=False)
+        for view in self._views:
+            if view.stale_bundle:  # shown before and updated since: a new view must start from now
+                view.refresh_bundle()
         return self.widget._repr_mimebundle_(**kwargs)

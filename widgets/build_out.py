@@ -17,21 +17,29 @@ shortage gets and how long it takes to catch up. Numbers come from
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import ipywidgets as ipw
-import numpy as np
-from bokeh.models import ColumnDataSource, HoverTool, Span
+from bokeh.models import ColumnDataSource, HoverTool
+from bokeh.models.annotations import Span
 from bokeh.plotting import figure
 
+from compute_econ._validate import integer, scalar
 from compute_econ.supply import buildout
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, selection_slider, set_props
 
 HORIZON_QUARTERS = 40  # ten years
 #: Build-rate caps offered, MW per quarter (label, value); "unlimited" is the model's default.
 BUILD_RATES = [(f"{v / 1000:g} GW", float(v)) for v in (500, 1000, 2000, 3000, 5000, 7500, 10_000, 20_000)] + [
     ("unlimited", math.inf)]
 MW_PER_GW = 1000.0
+# The sliders' ranges: shock 0-20 GW in 250-MW steps, its quarter 0-20, lead time 0-28 quarters (7 years,
+# beyond the 5-year interconnection queue), baseline growth x1.0-1.4 a year in steps of 0.01.
+SHOCK_MW = (0.0, 20_000.0, 250.0)
+SHOCK_QUARTERS = (0, 20)
+LEAD_TIME_QUARTERS = (0, 28)
+GROWTH_PER_YEAR = (1.0, 1.4, 0.01)
 
 
 def _years(quarters: float) -> str:
@@ -39,26 +47,64 @@ def _years(quarters: float) -> str:
     return f"{q:.0f} quarter{'s' if q != 1 else ''} ({q / 4:.1f} years)"
 
 
-class BuildOutExplorer(Explorer):
+class BuildOutExplorer(Explorer[buildout.BuildOutScenario, buildout.BuildOutResult]):
     """Demand shock, its timing, lead time, baseline growth and build rate in; capacity and shortage out.
+
+    The model inputs are a :class:`compute_econ.supply.BuildOutScenario` (the model's own defaults for
+    what the controls do not set); the result is the model's :class:`~compute_econ.supply.BuildOutResult`.
 
     Parameters
     ----------
     shock_mw : float
-        Size of the jump in demand, MW (default one 5 GW campus).
+        Size of the jump in demand, MW (0 to 20,000; default one 5 GW campus).
+    shock_quarter : int
+        Quarter the shock arrives (0 to 20).
     lead_time_quarters : int
-        Quarters from order to capacity online (default 16: ~4 years to get grid power).
+        Quarters from order to capacity online (0 to 28; default 16: ~4 years to get grid power).
+    growth_per_year : float
+        Baseline demand growth factor per year (1.0 to 1.4).
     """
+
+    PARAMETER_CONTROLS = {"shock_mw": "shock_mw", "shock_quarter": "shock_quarter",
+                          "lead_time_quarters": "lead_time_quarters", "growth_per_year": "growth_per_year"}
+    start: buildout.BuildOutScenario
+    result: buildout.BuildOutResult
 
     def __init__(self, shock_mw: float = buildout.FRONTIER_CAMPUS_MW, shock_quarter: int = 4,
                  lead_time_quarters: int = buildout.LEAD_TIME_GRID_POWER_QUARTERS,
                  growth_per_year: float = buildout.DEFAULT_GROWTH_PER_YEAR):
-        self._initial = dict(shock_mw=shock_mw, shock_quarter=shock_quarter, lead_time_quarters=lead_time_quarters,
-                             growth_per_year=growth_per_year)
-        super().__init__()
+        super().__init__(buildout.BuildOutScenario(
+            shock_mw=scalar("shock_mw", shock_mw, *SHOCK_MW[:2], unit="MW"),
+            shock_quarter=integer("shock_quarter", shock_quarter, *SHOCK_QUARTERS),
+            lead_time_quarters=integer("lead_time_quarters", lead_time_quarters, *LEAD_TIME_QUARTERS),
+            growth_per_year=scalar("growth_per_year", growth_per_year, *GROWTH_PER_YEAR[:2]),
+            horizon_quarters=HORIZON_QUARTERS,
+        ))
 
     # -- data, plots, controls ------------------------------------------------------------
     def _build(self) -> None:
+        st = self.start
+        style = {"description_width": "190px"}
+        wide = ipw.Layout(width="420px")
+        shock = float_slider("shock_mw", st.shock_mw, low=SHOCK_MW[0], high=SHOCK_MW[1], step=SHOCK_MW[2],
+                             readout_format=",.0f", description="demand shock (MW)", style=style, layout=wide)
+        shock.add_class(PRIMARY_SLIDER_CLASS)
+        self.controls = {
+            "shock_mw": shock,
+            "shock_quarter": int_slider("shock_quarter", st.shock_quarter, low=SHOCK_QUARTERS[0],
+                                        high=SHOCK_QUARTERS[1], description="shock arrives (quarter)", style=style,
+                                        layout=wide),
+            "lead_time_quarters": int_slider("lead_time_quarters", st.lead_time_quarters, low=LEAD_TIME_QUARTERS[0],
+                                             high=LEAD_TIME_QUARTERS[1], description="lead time (quarters)",
+                                             style=style, layout=wide),
+            "growth_per_year": float_slider("growth_per_year", st.growth_per_year, low=GROWTH_PER_YEAR[0],
+                                            high=GROWTH_PER_YEAR[1], step=GROWTH_PER_YEAR[2], readout_format=".2f",
+                                            description="baseline growth (×/yr)", style=style, layout=wide),
+            "build_rate_mw_per_quarter": selection_slider("build_rate_mw_per_quarter", st.build_rate_mw_per_quarter,
+                                                          BUILD_RATES, description="build rate cap (per quarter)",
+                                                          style=style, layout=wide),
+        }
+
         self.sources = {
             "series": ColumnDataSource(data=dict(years=[], demand_gw=[], baseline_gw=[], capacity_gw=[],
                                                  shortage_top_gw=[], shortage_gw=[])),
@@ -89,47 +135,30 @@ class BuildOutExplorer(Explorer):
         p.legend.background_fill_alpha = 0.7
         self._figure = p
 
-        style = {"description_width": "190px"}
-        wide = ipw.Layout(width="420px")
-        shock = ipw.FloatSlider(value=self._initial["shock_mw"], min=0.0, max=20_000.0, step=250.0,
-                                readout_format=",.0f", description="demand shock (MW)", style=style, layout=wide)
-        shock.add_class(PRIMARY_SLIDER_CLASS)
-        self.controls = {
-            "shock_mw": shock,
-            "shock_quarter": ipw.IntSlider(value=self._initial["shock_quarter"], min=0, max=20,
-                                           description="shock arrives (quarter)", style=style, layout=wide),
-            "lead_time_quarters": ipw.IntSlider(value=self._initial["lead_time_quarters"], min=0, max=28,
-                                                description="lead time (quarters)", style=style, layout=wide),
-            "growth_per_year": ipw.FloatSlider(value=self._initial["growth_per_year"], min=1.0, max=1.4, step=0.01,
-                                               readout_format=".2f", description="baseline growth (×/yr)",
-                                               style=style, layout=wide),
-            "build_rate_mw_per_quarter": ipw.SelectionSlider(options=BUILD_RATES, value=math.inf,
-                                                             description="build rate cap (per quarter)",
-                                                             style=style, layout=wide),
-        }
+    def model_inputs(self) -> buildout.BuildOutScenario:
+        c = self.controls
+        return replace(self.start, shock_mw=float(c["shock_mw"].value), shock_quarter=int(c["shock_quarter"].value),
+                       lead_time_quarters=int(c["lead_time_quarters"].value),
+                       growth_per_year=float(c["growth_per_year"].value),
+                       build_rate_mw_per_quarter=float(c["build_rate_mw_per_quarter"].value))
 
-    # -- callback -------------------------------------------------------------------------------
-    def _compute(self) -> None:
-        v = {k: c.value for k, c in self.controls.items()}
-        scenario = buildout.BuildOutScenario(
-            shock_mw=v["shock_mw"], shock_quarter=int(v["shock_quarter"]),
-            lead_time_quarters=int(v["lead_time_quarters"]), growth_per_year=v["growth_per_year"],
-            build_rate_mw_per_quarter=v["build_rate_mw_per_quarter"], horizon_quarters=HORIZON_QUARTERS,
-        )
-        r = buildout.simulate_build_out(scenario)
-        self.result = r
-        self.sources["series"].data = dict(
+    def _compute(self, inputs: buildout.BuildOutScenario) -> buildout.BuildOutResult:
+        return buildout.simulate_build_out(inputs)
+
+    # -- the picture -------------------------------------------------------------------------------
+    def _draw(self, scenario: buildout.BuildOutScenario, r: buildout.BuildOutResult) -> None:
+        self._show("series", dict(
             years=r.quarters / 4.0, demand_gw=r.demand_mw / MW_PER_GW, baseline_gw=r.baseline_demand_mw / MW_PER_GW,
             capacity_gw=r.capacity_mw / MW_PER_GW, shortage_top_gw=(r.capacity_mw + r.shortage_mw) / MW_PER_GW,
             shortage_gw=r.shortage_mw / MW_PER_GW,
-        )
-        self._shock_line.location = scenario.shock_quarter / 4.0
-        self._catch_up_line.visible = bool(r.shortage_quarters) and r.catch_up_quarter is not None
-        self._catch_up_line.location = (r.catch_up_quarter or 0.0) / 4.0
+        ))
+        set_props(self._shock_line, location=scenario.shock_quarter / 4.0)
+        set_props(self._catch_up_line, visible=bool(r.shortage_quarters) and r.catch_up_quarter is not None,
+                  location=(r.catch_up_quarter or 0.0) / 4.0)
 
         if not r.shortage_quarters:
             verdict = "Capacity keeps up: <b>no shortage</b>."
-        elif r.catch_up_quarter is None:
+        elif r.catch_up_quarter is None or r.quarters_to_catch_up is None:
             verdict = (f"Shortage in {r.shortage_quarters} of {HORIZON_QUARTERS} quarters: <b>not caught up within "
                        f"{HORIZON_QUARTERS / 4:.0f} years</b> (the build-rate cap is below what demand needs).")
         else:
@@ -137,8 +166,9 @@ class BuildOutExplorer(Explorer):
                        f"<b>{_years(r.quarters_to_catch_up)} after the shock</b>.")
         self.readout.value = (
             f"Demand starts at {r.demand_mw[0] / MW_PER_GW:,.1f} GW (US data centres, 2023 average) and grows "
-            f"{v['growth_per_year']:.2f}× a year; a {v['shock_mw'] / MW_PER_GW:,.2f} GW shock arrives in quarter "
-            f"{int(v['shock_quarter'])}; capacity ordered now is online {_years(v['lead_time_quarters'])} later.<br>"
+            f"{scenario.growth_per_year:.2f}× a year; a {scenario.shock_mw / MW_PER_GW:,.2f} GW shock arrives in "
+            f"quarter {int(scenario.shock_quarter)}; capacity ordered now is online "
+            f"{_years(scenario.lead_time_quarters)} later.<br>"
             f"Peak shortage <b>{r.peak_shortage_mw / MW_PER_GW:,.2f} GW</b> in quarter "
             f"{r.peak_shortage_quarter:.0f}. {verdict}"
         )

@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from compute_econ import costs, hardware, market, scaling, supply, training, trends
 from compute_econ.supply import pricing
@@ -103,7 +104,7 @@ def _h100():
 
 def _mi300x_fp8_ridge() -> float:
     m = hardware.get_accelerator("AMD MI300X")
-    return float(hardware.ridge_point_flop_per_byte(m.peak_flop_per_s_fp8, m.memory_bytes_per_s))
+    return float(hardware.ridge_point_flop_per_byte(hardware.peak_flop_per_s_for(m, "fp8"), m.memory_bytes_per_s))
 
 
 def _llama31_70b_mfu() -> float:
@@ -113,7 +114,9 @@ def _llama31_70b_mfu() -> float:
 
 
 def _mw_50k_b200() -> float:
-    return float(training.cluster_power_watts(50_000, hardware.get_accelerator("NVIDIA B200").board_watts)) / 1e6
+    b200 = hardware.get_accelerator("NVIDIA B200")
+    assert b200.board_watts is not None  # published (NVIDIA's datasheet, compute_econ/data/accelerators.csv)
+    return float(training.cluster_power_watts(50_000, b200.board_watts)) / 1e6
 
 
 def _chinchilla_rent_committed_usd() -> float:
@@ -148,7 +151,9 @@ def _first_binding_change_quarter_twice_the_wafer_share() -> float:
 
 def _shortage_years_interconnection_queue() -> float:
     scenario = supply.BuildOutScenario(lead_time_quarters=supply.LEAD_TIME_INTERCONNECTION_QUEUE_QUARTERS)
-    return float(supply.simulate_build_out(scenario).quarters_to_catch_up) / 4.0
+    quarters = supply.simulate_build_out(scenario).quarters_to_catch_up
+    assert quarters is not None  # the default build rate is unlimited: capacity always catches up
+    return float(quarters) / 4.0
 
 
 def _b200s_on_1_gw() -> float:

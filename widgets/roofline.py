@@ -15,17 +15,24 @@ of serving at batch sizes from 1 to 1,024.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import ipywidgets as ipw
 import numpy as np
-from bokeh.models import ColumnDataSource, HoverTool, LabelSet, Span
+from bokeh.models import ColumnDataSource, HoverTool, Range1d
+from bokeh.models.annotations import LabelSet, Span
 from bokeh.plotting import figure
 
 from compute_econ import hardware
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import choice, integer
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, set_props, store,
+                    toggle_buttons)
 from ._format import percent, sci
 
-INTENSITY_FLOP_PER_BYTE = np.logspace(-1, 5, 200)
+#: The roofline is drawn over this range of arithmetic intensity (FLOP per byte): the plot's x range.
+INTENSITY_RANGE_FLOP_PER_BYTE = (0.1, 1e5)
 DECODE_BATCHES = (1, 8, 32, 128, 512)
 #: Beyond every ridge point in the catalogue (TPU v6e: 560 FLOP/byte at BF16), so the slider can show
 #: where decoding turns compute-bound on every chip.
@@ -36,6 +43,9 @@ Y_HEADROOM = 40.0
 #: Width of an operation's label in decades of intensity at the plot's scale (about 120 px a decade,
 #: labels up to about 150 px), so labels closer than this are stacked.
 LABEL_DECADES = 1.3
+PRECISIONS = (("BF16", "bf16"), ("FP8", "fp8"))
+MATMUL_SIZES = tuple(2**k for k in range(6, 15))
+CONTEXT_TOKENS = tuple(2**k for k in range(9, 18))
 
 
 def _label_tiers(intensity: np.ndarray) -> np.ndarray:
@@ -51,7 +61,53 @@ def _label_tiers(intensity: np.ndarray) -> np.ndarray:
     return tiers
 
 
-class RooflineExplorer(Explorer):
+@dataclass(frozen=True)
+class RooflineInputs:
+    """What the RooflineExplorer's model calls take: a catalogue chip, a precision ("bf16" or "fp8"), a decode
+    batch (1 to 1,024), a square matmul's size and an attention context (powers of two). Validated, stored."""
+
+    accelerator: str
+    precision: str
+    batch_size: int
+    matmul_size: int
+    context_tokens: int
+
+    def __post_init__(self) -> None:
+        store(self, "accelerator", choice("accelerator", self.accelerator, tuple(hardware.load_accelerators())))
+        store(self, "precision", choice("precision", self.precision, tuple(v for _, v in PRECISIONS)))
+        store(self, "batch_size", integer("batch_size", self.batch_size, 1, MAX_BATCH))
+        store(self, "matmul_size", option("matmul_size", self.matmul_size, MATMUL_SIZES))
+        store(self, "context_tokens", option("context_tokens", self.context_tokens, CONTEXT_TOKENS))
+
+
+@dataclass(frozen=True, eq=False)
+class RooflineResult(ArrayRecord):
+    """The roofline and the operations on it, from :mod:`compute_econ.hardware`.
+
+    ``precision`` is the one shown (BF16 where the chip has no FP8 units: ``fp8_unavailable``);
+    ``roof_*`` the roof at the intensities where it bends (the ends of the plot and the ridge
+    point); ``op_*`` the operations (a matmul, attention, decode at each of ``batches``), in that
+    order; ``decode_*`` the learner's decode batch.
+    """
+
+    accelerator: hardware.Accelerator
+    precision: str
+    fp8_unavailable: bool
+    peak_flop_per_s: float
+    memory_bytes_per_s: float
+    ridge_flop_per_byte: float
+    roof_intensity: np.ndarray
+    roof_attainable: np.ndarray
+    batches: np.ndarray
+    op_intensity: np.ndarray
+    op_attainable: np.ndarray
+    op_compute_bound: np.ndarray
+    decode_intensity: float
+    decode_attainable: float
+    decode_compute_bound: bool
+
+
+class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
     """Accelerator, precision and operation sizes in; roofline and operations out.
 
     Parameters
@@ -60,15 +116,39 @@ class RooflineExplorer(Explorer):
         A name from the catalogue (``compute_econ.hardware.ACCELERATORS``).
     batch_size : int
         Decode batch size to highlight (1 to 1,024).
+    matmul_size : int
+        n of an n×n×n matrix multiply, a power of two from 64 to 16,384.
+    context_tokens : int
+        Attention context, a power of two from 512 to 131,072 tokens.
     """
+
+    PARAMETER_CONTROLS = {"accelerator": "accelerator", "batch_size": "batch_size", "matmul_size": "matmul_size",
+                          "context_tokens": "context_tokens"}
+    start: RooflineInputs
+    result: RooflineResult
 
     def __init__(self, accelerator: str = "NVIDIA H100 SXM", batch_size: int = 1,
                  matmul_size: int = 4096, context_tokens: int = 8192):
-        self._initial = dict(accelerator=accelerator, batch_size=batch_size, matmul_size=matmul_size,
-                             context_tokens=context_tokens)
-        super().__init__()
+        super().__init__(RooflineInputs(accelerator=accelerator, precision="bf16", batch_size=batch_size,
+                                        matmul_size=matmul_size, context_tokens=context_tokens))
 
     def _build(self) -> None:
+        st = self.start
+        style = {"description_width": "initial"}
+        acc = dropdown("accelerator", st.accelerator, list(hardware.load_accelerators()), description="accelerator",
+                       style=style)
+        prec = toggle_buttons("precision", st.precision, list(PRECISIONS), description="precision",
+                              style={"button_width": "60px", "description_width": "initial"})
+        batch = int_slider("batch_size", st.batch_size, low=1, high=MAX_BATCH, description="decode batch size",
+                           style=style, layout=ipw.Layout(width="420px"))
+        batch.add_class(PRIMARY_SLIDER_CLASS)
+        mm = selection_slider("matmul_size", st.matmul_size, list(MATMUL_SIZES), description="matmul n (n×n×n)",
+                              style=style, layout=ipw.Layout(width="420px"))
+        ctx = selection_slider("context_tokens", st.context_tokens, list(CONTEXT_TOKENS),
+                               description="attention context (tokens)", style=style, layout=ipw.Layout(width="420px"))
+        self.controls = {"accelerator": acc, "precision": prec, "batch_size": batch, "matmul_size": mm,
+                         "context_tokens": ctx}
+
         self.sources = {
             "roof": ColumnDataSource(data=dict(intensity=[], attainable=[])),
             "ops": ColumnDataSource(data=dict(name=[], intensity=[], attainable=[], bound=[], color=[], size=[],
@@ -79,8 +159,8 @@ class RooflineExplorer(Explorer):
             title="Roofline: attainable FLOP/s against arithmetic intensity",
             x_axis_type="log", y_axis_type="log", width=820, height=430,
             x_axis_label="arithmetic intensity (FLOP per byte from memory)",
-            y_axis_label="attainable FLOP/s", x_range=(0.1, 1e5), y_range=(1e11, 1e16),
-            tools="pan,wheel_zoom,box_zoom,reset,save",
+            y_axis_label="attainable FLOP/s", x_range=Range1d(start=INTENSITY_RANGE_FLOP_PER_BYTE[0], end=INTENSITY_RANGE_FLOP_PER_BYTE[1]),
+            y_range=Range1d(start=1e11, end=1e16), tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         p.line("intensity", "attainable", source=s["roof"], line_width=3, color="#264653", legend_label="roofline")
         self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color="#8d99ae")
@@ -94,80 +174,79 @@ class RooflineExplorer(Explorer):
         ]))
         p.legend.location = "bottom_right"
         self._figure = p
+        self._y_range = p.y_range
 
-        names = list(hardware.load_accelerators())
-        style = {"description_width": "initial"}
-        acc = ipw.Dropdown(options=names, value=self._initial["accelerator"], description="accelerator", style=style)
-        prec = ipw.ToggleButtons(options=[("BF16", "bf16"), ("FP8", "fp8")], value="bf16", description="precision",
-                                 style={"button_width": "60px", "description_width": "initial"})
-        batch = ipw.IntSlider(value=self._initial["batch_size"], min=1, max=MAX_BATCH, step=1,
-                              description="decode batch size", style=style, layout=ipw.Layout(width="420px"))
-        batch.add_class(PRIMARY_SLIDER_CLASS)
-        mm = ipw.SelectionSlider(options=[2**k for k in range(6, 15)], value=self._initial["matmul_size"],
-                                 description="matmul n (n×n×n)", style=style, layout=ipw.Layout(width="420px"))
-        ctx = ipw.SelectionSlider(options=[2**k for k in range(9, 18)], value=self._initial["context_tokens"],
-                                  description="attention context (tokens)", style=style,
-                                  layout=ipw.Layout(width="420px"))
-        self.controls = {"accelerator": acc, "precision": prec, "batch_size": batch, "matmul_size": mm,
-                         "context_tokens": ctx}
-
-    def _compute(self) -> None:
+    def model_inputs(self) -> RooflineInputs:
         c = self.controls
-        acc = hardware.get_accelerator(c["accelerator"].value)
-        precision = c["precision"].value
-        if precision == "fp8" and acc.peak_flop_per_s_fp8 is None:
-            note = f" ({acc.name} has no FP8 units: showing BF16)"
+        return replace(self.start, accelerator=c["accelerator"].value, precision=c["precision"].value,
+                       batch_size=int(c["batch_size"].value), matmul_size=int(c["matmul_size"].value),
+                       context_tokens=int(c["context_tokens"].value))
+
+    def _compute(self, inputs: RooflineInputs) -> RooflineResult:
+        acc = hardware.get_accelerator(inputs.accelerator)
+        precision = inputs.precision
+        unavailable = precision == "fp8" and acc.peak_flop_per_s_fp8 is None
+        if unavailable:
             precision = "bf16"
-        else:
-            note = ""
         peak = hardware.peak_flop_per_s_for(acc, precision)
         bw = acc.memory_bytes_per_s
         bytes_per_element = hardware.bytes_per_element(precision)
-        ridge = hardware.ridge_point_flop_per_byte(peak, bw)
+        ridge = float(hardware.ridge_point_flop_per_byte(peak, bw))
 
-        n = int(c["matmul_size"].value)
-        batch = int(c["batch_size"].value)
+        n, batch = inputs.matmul_size, inputs.batch_size
         batches = np.array(sorted(set(DECODE_BATCHES) | {batch}), dtype=float)
-        ops_name = [f"matmul {n}³", f"attention, {int(c['context_tokens'].value):,} tokens"] + [
-            f"decode, batch {int(b)}" for b in batches
-        ]
         ops_ai = np.concatenate([
-            [hardware.matmul_intensity(n, n, n, bytes_per_element=bytes_per_element)],
-            [hardware.attention_intensity(int(c["context_tokens"].value), HEAD_DIM,
-                                          bytes_per_element=bytes_per_element)],
+            np.atleast_1d(hardware.matmul_intensity(n, n, n, bytes_per_element=bytes_per_element)),
+            np.atleast_1d(hardware.attention_intensity(inputs.context_tokens, HEAD_DIM,
+                                                       bytes_per_element=bytes_per_element)),
             np.atleast_1d(hardware.decode_intensity(batches, bytes_per_param=bytes_per_element)),
-        ])
-        attainable = hardware.attainable_flop_per_s(ops_ai, peak, bw)
-        compute_bound = hardware.is_compute_bound(ops_ai, peak, bw)
-        highlight = [False, False] + [b == batch for b in batches]
+        ]).astype(float)
+        attainable = np.asarray(hardware.attainable_flop_per_s(ops_ai, peak, bw), dtype=float)
+        compute_bound = np.asarray(hardware.is_compute_bound(ops_ai, peak, bw), dtype=bool)
+        # The roof is straight on log-log axes but at the ridge: its two ends and the ridge draw it exactly.
+        lo, hi = INTENSITY_RANGE_FLOP_PER_BYTE
+        roof = np.unique(np.clip([lo, ridge, hi], lo, hi))
+        i = 2 + int(np.flatnonzero(batches == batch)[0])
+        return RooflineResult(
+            accelerator=acc, precision=precision, fp8_unavailable=unavailable, peak_flop_per_s=peak,
+            memory_bytes_per_s=bw, ridge_flop_per_byte=ridge, roof_intensity=roof,
+            roof_attainable=np.asarray(hardware.attainable_flop_per_s(roof, peak, bw), dtype=float), batches=batches,
+            op_intensity=ops_ai, op_attainable=attainable, op_compute_bound=compute_bound,
+            decode_intensity=float(ops_ai[i]), decode_attainable=float(attainable[i]),
+            decode_compute_bound=bool(compute_bound[i]),
+        )
+
+    def _draw(self, inputs: RooflineInputs, r: RooflineResult) -> None:
+        n, batch = inputs.matmul_size, inputs.batch_size
+        ops_name = [f"matmul {n}³", f"attention, {inputs.context_tokens:,} tokens"] + [
+            f"decode, batch {int(b)}" for b in r.batches
+        ]
+        highlight = [False, False] + [b == batch for b in r.batches]
         # Labels: the learner's three operations above and left of their points (stacked where they
         # would overlap), the reference decode batches below and right, where the roof leaves room.
         mine = np.array([True, True] + highlight[2:])
-        tiers = np.zeros(len(ops_ai), dtype=int)
-        tiers[mine] = _label_tiers(ops_ai[mine])
-        s = self.sources
-        s["roof"].data = dict(intensity=INTENSITY_FLOP_PER_BYTE,
-                              attainable=hardware.attainable_flop_per_s(INTENSITY_FLOP_PER_BYTE, peak, bw))
-        s["ops"].data = dict(
-            name=ops_name, intensity=ops_ai, attainable=attainable,
-            bound=["compute" if cb else "memory bandwidth" for cb in compute_bound],
+        tiers = np.zeros(len(r.op_intensity), dtype=int)
+        tiers[mine] = _label_tiers(r.op_intensity[mine])
+        self._show("roof", dict(intensity=r.roof_intensity, attainable=r.roof_attainable))
+        self._show("ops", dict(
+            name=ops_name, intensity=r.op_intensity, attainable=r.op_attainable,
+            bound=["compute" if cb else "memory bandwidth" for cb in r.op_compute_bound],
             color=["#e76f51", "#2a9d8f"] + ["#c81d25" if h else "#9c6644" for h in highlight[2:]],
             size=[12, 12] + [15 if h else 9 for h in highlight[2:]],
             dx=np.where(mine, -8, 7), dy=np.where(mine, 6 + 14 * tiers, -5),
             align=np.where(mine, "right", "left"), baseline=np.where(mine, "bottom", "top"),
-        )
-        self._ridge.location = ridge
-        self._figure.y_range.end = peak * Y_HEADROOM
-        i = 2 + int(np.flatnonzero(batches == batch)[0])
-        self.result = dict(ridge_flop_per_byte=ridge, decode_intensity=ops_ai[i], decode_attainable=attainable[i],
-                           decode_compute_bound=bool(compute_bound[i]), peak_flop_per_s=peak)
+        ))
+        set_props(self._ridge, location=r.ridge_flop_per_byte)
+        set_props(self._y_range, end=r.peak_flop_per_s * Y_HEADROOM)
+        peak, acc = r.peak_flop_per_s, r.accelerator
+        note = f" ({acc.name} has no FP8 units: showing BF16)" if r.fp8_unavailable else ""
         self.readout.value = (
-            f"<b>{acc.name}</b>, {precision.upper()}{note}: peak {sci(peak)} FLOP/s, memory {bw / 1e12:.2f} TB/s "
-            f"→ ridge point <b>{ridge:,.0f} FLOP/byte</b>.<br>"
-            f"Decoding at batch <b>{batch}</b>: {ops_ai[i]:,.0f} FLOP/byte → at most "
-            f"<b>{percent(attainable[i] / peak)}</b> of peak, limited by "
-            f"<b>{'compute' if compute_bound[i] else 'memory bandwidth'}</b>. "
-            f"Matmul {n}³: {percent(attainable[0] / peak)} of peak."
+            f"<b>{acc.name}</b>, {r.precision.upper()}{note}: peak {sci(peak)} FLOP/s, memory "
+            f"{r.memory_bytes_per_s / 1e12:.2f} TB/s → ridge point <b>{r.ridge_flop_per_byte:,.0f} FLOP/byte</b>.<br>"
+            f"Decoding at batch <b>{batch}</b>: {r.decode_intensity:,.0f} FLOP/byte → at most "
+            f"<b>{percent(r.decode_attainable / peak)}</b> of peak, limited by "
+            f"<b>{'compute' if r.decode_compute_bound else 'memory bandwidth'}</b>. "
+            f"Matmul {n}³: {percent(r.op_attainable[0] / peak)} of peak."
         )
 
     def _layout(self) -> ipw.Box:

@@ -56,7 +56,7 @@ def scrub_outputs(nb: dict[str, Any]) -> dict[str, int]:
         replaced (``"explorers"``).
     """
     state = ((nb.get("metadata") or {}).get("widgets") or {}).get(WIDGET_STATE_MIME) or {}
-    saved_models = set((state.get("state") or {}))
+    saved_models = set(state.get("state") or {})
     counts = {"bokehjs": 0, "explorers": 0}
     for cell in nb.get("cells") or []:
         outputs = cell.get("outputs")

@@ -16,14 +16,19 @@ today and set its growth per year. All numbers come from
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, replace
+from typing import Any
+
 import ipywidgets as ipw
 import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
 
 from compute_econ.supply import chain
+from compute_econ._validate import instance, integer
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, log_axis, log_ticks
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, int_slider, log_axis, log_ticks, set_props, store
 from ._format import count
 
 #: Control-name prefix -> the input's name in compute_econ (inputs are matched by name, never by position).
@@ -32,14 +37,52 @@ KEYS = tuple(INPUT_NAMES)
 #: Okabe-Ito colours (colour-blind safe), one per input, by control-name prefix.
 INPUT_COLOURS = {"cowos": "#E69F00", "hbm": "#56B4E9", "wafers": "#009E73"}
 SHORT = {"cowos": "CoWoS", "hbm": "HBM", "wafers": "wafers"}
+#: The horizon slider: years shown from 2024.
+HORIZON_YEARS = (2, 10)
+#: The report-year slider: the years after 2024 a ten-year horizon reaches.
+REPORT_YEARS = (chain.BASE_YEAR + 1, chain.BASE_YEAR + 9)
 
 
-def _year(quarters: np.ndarray) -> np.ndarray:
+def _year(quarters: np.ndarray | list[float]) -> np.ndarray:
     """Quarter index -> calendar year at the quarter's start (2024 Q1 = 2024.0)."""
     return chain.BASE_YEAR + np.asarray(quarters, dtype=float) / 4.0
 
 
-class SupplyChainExplorer(Explorer):
+def _rescaled(inp: chain.SupplyInput, capacity_x: float, growth_per_year: float) -> chain.SupplyInput:
+    """``inp`` with its capacity multiplied by ``capacity_x`` and its growth replaced (the model's own functions)."""
+    scaled = chain.scale_capacity((inp,), inp.name, capacity_x)
+    return chain.replace_input(scaled, inp.name, growth_per_year=growth_per_year)[0]
+
+
+@dataclass(frozen=True)
+class SupplyChainInputs:
+    """What the SupplyChainExplorer's model calls take: the supply inputs (the starting ones scaled and
+    re-grown by the sliders), the horizon in years (2 to 10) and the year the readout reports (2025 to 2033)."""
+
+    inputs: tuple[chain.SupplyInput, ...]
+    horizon_years: int
+    report_year: int
+
+    def __post_init__(self) -> None:
+        inputs: tuple[Any, ...] | list[Any] = instance("inputs", self.inputs, (tuple, list))
+        store(self, "inputs", tuple(instance("inputs", x, chain.SupplyInput) for x in inputs))
+        store(self, "horizon_years", integer("horizon_years", self.horizon_years, *HORIZON_YEARS))
+        store(self, "report_year", integer("report_year", self.report_year, *REPORT_YEARS))
+
+
+@dataclass(frozen=True)
+class SupplyChainResult:
+    """What the SupplyChainExplorer shows, from :mod:`compute_econ.supply.chain`: ``deliveries`` over the
+    horizon's quarters, the totals deliverable in the base year and the report year, and the input binding at
+    the end of the report year."""
+
+    deliveries: chain.Deliveries
+    base_year_total: float
+    report_year_total: float
+    report_year_binding: str
+
+
+class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
     """Capacity and growth of each input in; deliveries and the binding input out.
 
     Parameters
@@ -47,16 +90,39 @@ class SupplyChainExplorer(Explorer):
     horizon_years : int
         Years shown from 2024 (2 to 10).
     report_year : int
-        The calendar year whose total the readout reports next to 2024.
+        The calendar year whose total the readout reports next to 2024 (2025 to 2033).
     """
 
+    PARAMETER_CONTROLS = {"horizon_years": "horizon_years", "report_year": "report_year"}
+    start: SupplyChainInputs
+    result: SupplyChainResult
+
     def __init__(self, horizon_years: int = 7, report_year: int = 2027):
-        self._initial = dict(horizon_years=horizon_years, report_year=report_year)
         self._defaults = chain.DEFAULT_INPUTS
-        super().__init__()
+        self._colour_of = {name: INPUT_COLOURS[key] for key, name in INPUT_NAMES.items()}
+        super().__init__(SupplyChainInputs(inputs=self._defaults, horizon_years=horizon_years,
+                                           report_year=report_year))
 
     # -- data, plots, controls ------------------------------------------------------------
     def _build(self) -> None:
+        style = {"description_width": "170px"}
+        wide = ipw.Layout(width="390px")
+        for key, name in INPUT_NAMES.items():
+            inp = chain.get_input(self._defaults, name)
+            mult = ipw.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, readout_format=".2f",
+                                      description=f"{SHORT[key]} capacity ×", style=style, layout=wide)
+            growth = ipw.FloatSlider(value=inp.growth_per_year, min=1.0, max=3.0, step=0.01, readout_format=".2f",
+                                     description=f"{SHORT[key]} growth (×/yr)", style=style, layout=wide)
+            self.controls[f"{key}_capacity_x"] = mult
+            self.controls[f"{key}_growth_per_year"] = growth
+        self.controls["cowos_capacity_x"].add_class(PRIMARY_SLIDER_CLASS)
+        self.controls["horizon_years"] = int_slider("horizon_years", self.start.horizon_years, low=HORIZON_YEARS[0],
+                                                    high=HORIZON_YEARS[1], description="horizon (years)",
+                                                    style=style, layout=wide)
+        self.controls["report_year"] = int_slider("report_year", self.start.report_year, low=REPORT_YEARS[0],
+                                                  high=REPORT_YEARS[1], description="report year", style=style,
+                                                  layout=wide)
+
         self.sources = {
             "inputs": ColumnDataSource(data=dict(year=[], **{k: [] for k in KEYS}, deliveries=[])),
             "binding": ColumnDataSource(data=dict(year=[], accelerators=[], color=[], name=[], quarter=[])),
@@ -76,61 +142,62 @@ class SupplyChainExplorer(Explorer):
         p.add_tools(HoverTool(renderers=[dots], tooltips=[
             ("quarter", "@quarter"), ("delivered", "@accelerators{0.00a}"), ("binding", "@name")]))
         # The legend sits below the plot: inside it, it covered the wafers' line whenever that starts high.
-        p.add_layout(p.legend[0], "below")
-        p.legend.orientation = "horizontal"
-        p.legend.label_text_font_size = "9pt"
-        p.legend.spacing = 12
+        legend = p.legend[0]
+        p.add_layout(legend, "below")
+        legend.orientation = "horizontal"
+        legend.label_text_font_size = "9pt"
+        legend.spacing = 12
         self._count_ticks = log_axis(p.yaxis[0], count_ticks())
         self._figure = p
 
-        style = {"description_width": "170px"}
-        wide = ipw.Layout(width="390px")
-        for key, name in INPUT_NAMES.items():
-            inp = chain.get_input(self._defaults, name)
-            mult = ipw.FloatLogSlider(value=1.0, base=2, min=-2, max=3, step=0.25, readout_format=".2f",
-                                      description=f"{SHORT[key]} capacity ×", style=style, layout=wide)
-            growth = ipw.FloatSlider(value=inp.growth_per_year, min=1.0, max=3.0, step=0.01, readout_format=".2f",
-                                     description=f"{SHORT[key]} growth (×/yr)", style=style, layout=wide)
-            self.controls[f"{key}_capacity_x"] = mult
-            self.controls[f"{key}_growth_per_year"] = growth
-        self.controls["cowos_capacity_x"].add_class(PRIMARY_SLIDER_CLASS)
-        self.controls["horizon_years"] = ipw.IntSlider(value=self._initial["horizon_years"], min=2, max=10,
-                                                       description="horizon (years)", style=style, layout=wide)
-        self.controls["report_year"] = ipw.IntSlider(value=self._initial["report_year"], min=chain.BASE_YEAR + 1,
-                                                     max=chain.BASE_YEAR + 9, description="report year",
-                                                     style=style, layout=wide)
-
     def inputs(self) -> tuple[chain.SupplyInput, ...]:
-        """The inputs as the controls set them (defaults scaled and re-grown)."""
+        """The inputs as the controls set them (the starting inputs scaled and re-grown)."""
         c = self.controls
-        inputs = self._defaults
+        values = tuple(c[f"{key}_{what}"].value for key in KEYS for what in ("capacity_x", "growth_per_year"))
+        return self._memo(("inputs", values), self._scaled_inputs)
+
+    def _scaled_inputs(self) -> tuple[chain.SupplyInput, ...]:
+        c = self.controls
+        inputs = self.start.inputs
         for key, name in INPUT_NAMES.items():
-            inputs = chain.scale_capacity(inputs, name, c[f"{key}_capacity_x"].value)
-            inputs = chain.replace_input(inputs, name, growth_per_year=c[f"{key}_growth_per_year"].value)
+            inp = chain.get_input(self.start.inputs, name)
+            x, growth = c[f"{key}_capacity_x"].value, c[f"{key}_growth_per_year"].value
+            # Each input's own, kept while its two sliders stay (a move of CoWoS redoes CoWoS only).
+            new = self._memo(("input", inp, x, growth), functools.partial(_rescaled, inp, x, growth))
+            inputs = tuple(new if old is inp else old for old in inputs)
         return inputs
 
-    # -- callback -------------------------------------------------------------------------------
-    def _compute(self) -> None:
+    def model_inputs(self) -> SupplyChainInputs:
         c = self.controls
-        inputs = self.inputs()
-        quarters = np.arange(4 * int(c["horizon_years"].value))
-        r = chain.deliveries(inputs, quarters)
-        years = _year(quarters)
-        s = self.sources
-        s["inputs"].data = dict(year=years, **{k: r.allowed_by(name) for k, name in INPUT_NAMES.items()},
-                                deliveries=r.accelerators_per_quarter)
-        colour = {name: INPUT_COLOURS[k] for k, name in INPUT_NAMES.items()}
-        s["binding"].data = dict(year=years, accelerators=r.accelerators_per_quarter,
-                                 color=[colour[n] for n in r.binding_name], name=list(r.binding_name),
-                                 quarter=[chain.quarter_label(q) for q in quarters])
-        s["changes"].data = dict(year=_year([ch.quarter for ch in r.binding_changes]))
-        self._count_ticks.ticks = log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter]))
-        self.result = r
+        return replace(self.start, inputs=self.inputs(), horizon_years=int(c["horizon_years"].value),
+                       report_year=int(c["report_year"].value))
 
-        year = int(c["report_year"].value)
-        now_total = chain.accelerators_in_year(inputs, chain.BASE_YEAR)
-        later_total = chain.accelerators_in_year(inputs, year)
-        later_binding = chain.deliveries(inputs, [4 * (year - chain.BASE_YEAR) + 3]).binding_name[0]
+    # -- the model ----------------------------------------------------------------------------
+    def _compute(self, inputs: SupplyChainInputs) -> SupplyChainResult:
+        quarters = np.arange(4 * inputs.horizon_years)
+        year = inputs.report_year
+        return SupplyChainResult(
+            deliveries=chain.deliveries(inputs.inputs, quarters),
+            base_year_total=chain.accelerators_in_year(inputs.inputs, chain.BASE_YEAR),
+            report_year_total=chain.accelerators_in_year(inputs.inputs, year),
+            report_year_binding=chain.deliveries(inputs.inputs, [4 * (year - chain.BASE_YEAR) + 3]).binding_name[0],
+        )
+
+    # -- the picture ---------------------------------------------------------------------------
+    def _draw(self, inputs: SupplyChainInputs, result: SupplyChainResult) -> None:
+        r = result.deliveries
+        quarters = r.quarters
+        years = _year(quarters)
+        self._show("inputs", dict(year=years, **{k: r.allowed_by(name) for k, name in INPUT_NAMES.items()},
+                                deliveries=r.accelerators_per_quarter))
+        self._show("binding", dict(year=years, accelerators=r.accelerators_per_quarter,
+                                 color=[self._colour_of[n] for n in r.binding_name], name=list(r.binding_name),
+                                 quarter=self._memo(("labels", len(quarters)),
+                                                    lambda: [chain.quarter_label(q) for q in quarters])))
+        self._show("changes", dict(year=_year([ch.quarter for ch in r.binding_changes])))
+        set_props(self._count_ticks, ticks=log_ticks(np.concatenate([np.ravel(r.per_input), r.accelerators_per_quarter])))
+
+        year = inputs.report_year
         if r.binding_changes:
             changes = "; ".join(f"<b>{ch.to_name}</b> from {chain.quarter_label(ch.quarter)}"
                                 for ch in r.binding_changes)
@@ -138,8 +205,9 @@ class SupplyChainExplorer(Explorer):
         else:
             when = f"It keeps binding through {chain.quarter_label(quarters[-1])}."
         self.readout.value = (
-            f"Deliverable in <b>{chain.BASE_YEAR}</b>: <b>{count(now_total)}</b> H100-equivalents · in "
-            f"<b>{year}</b>: <b>{count(later_total)}</b> (binding at the end of {year}: {later_binding}).<br>"
+            f"Deliverable in <b>{chain.BASE_YEAR}</b>: <b>{count(result.base_year_total)}</b> H100-equivalents · in "
+            f"<b>{year}</b>: <b>{count(result.report_year_total)}</b> (binding at the end of {year}: "
+            f"{result.report_year_binding}).<br>"
             f"Binding now ({chain.quarter_label(0)}): <b>{r.binding_name[0]}</b>. {when}"
         )
 

@@ -41,6 +41,7 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     head = _head(cols, 2)
     rows = []
     order = np.argsort(runs.year)
+    totals = runs.n_params_total if runs.n_params_total is not None else np.full(len(runs.name), np.nan)
     for i in order:
         kind = "estimate" if "estimate" in runs.note[i].lower() else "reported"
         extra = ""
@@ -55,7 +56,7 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
         rows.append(
             "<tr>"
             f"<td {_TEXT}>{html.escape(runs.name[i])}</td><td {_TEXT}>{html.escape(runs.organisation[i])}</td>"
-            f"<td {_NUM}>{runs.year[i]:.1f}</td><td {_NUM}>{_params(runs.n_params[i], runs.n_params_total[i])}</td>"
+            f"<td {_NUM}>{runs.year[i]:.1f}</td><td {_NUM}>{_params(runs.n_params[i], totals[i])}</td>"
             f"<td {_NUM}>{count(runs.n_tokens[i])}</td><td {_NUM}>{sci(runs.training_flop[i])}</td>"
             f'<td {_NUM} title="{html.escape(runs.source[i])} — {html.escape(runs.note[i])}">{kind}</td>'
             + extra + "</tr>"

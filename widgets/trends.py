@@ -19,15 +19,21 @@ All statistics come from :mod:`compute_econ.trends`; this module only draws.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, replace
+from typing import Any
+
 import ipywidgets as ipw
 import numpy as np
-from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, Label, Title
+from bokeh.models import ColumnDataSource, DataRange1d, HoverTool
+from bokeh.models.annotations import Label, LegendItem, Title
 from bokeh.plotting import figure
 
 from compute_econ import hardware, training, trends
-from compute_econ._validate import positive
+from compute_econ._records import ArrayRecord
+from compute_econ._validate import choice, flag, instance, integer, scalar, text
 
-from ._base import PRIMARY_SLIDER_CLASS, Explorer
+from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, set_props, store
 from ._format import duration_days, sci, usd
 
 #: First years the trend can be fitted from: all data, Sevilla et al.'s deep-learning era, and later starts.
@@ -36,6 +42,9 @@ BAND_LEVELS = (0.5, 0.8, 0.9, 0.95)
 YEAR_RANGE = (2025, 2035)
 ALL_DOMAINS = "all domains"
 N_DOMAINS = 8  # the most common domains offered in the filter
+#: The learner's machine, FLOP/s: positive, and at most 1e19, above the fastest supercomputer's 1.7e18 FLOP/s
+#: (El Capitan, HPL Rmax 1.742 EFLOP/s, TOP500 November 2024).
+MAX_LOCAL_FLOP_PER_S = 1e19
 #: What the plot calls each quantity, and the unit on its axis.
 AXIS_LABELS = {
     "training_flop": "training compute (FLOP)",
@@ -56,6 +65,75 @@ READOUT_NAMES = {
 C_NOTABLE, C_FRONTIER, C_FIT, C_PROJ, C_LOCAL = "#56B4E9", "#D55E00", "#000000", "#E69F00", "#CC79A7"
 
 
+@functools.lru_cache(maxsize=8)
+def offered(models: trends.NotableModels) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The quantities the explorer can plot from ``models`` and the domains its filter offers
+    (:data:`ALL_DOMAINS`, then the :data:`N_DOMAINS` most common)."""
+    quantities = tuple(q for q in trends.TREND_QUANTITIES if q in models.fields_present and q in AXIS_LABELS)
+    return quantities, (ALL_DOMAINS,) + models.domains()[:N_DOMAINS]
+
+
+@dataclass(frozen=True)
+class TrendInputs:
+    """What the ComputeTrendExplorer's model calls take: the data, what to fit (quantity, domain or
+    :data:`ALL_DOMAINS`, first year, frontier models only), the year to project to (2025 to 2035), the bands'
+    coverage, and the learner's machine in FLOP/s. Validated and stored."""
+
+    models: trends.NotableModels
+    quantity: str
+    domain: str
+    start_year: int
+    frontier_only: bool
+    year: int
+    level: float
+    local_flop_per_s: float
+
+    def __post_init__(self) -> None:
+        quantities, domains = offered(instance("models", self.models, trends.NotableModels))
+        store(self, "quantity", choice("quantity", text("quantity", self.quantity), quantities))
+        store(self, "domain", choice("domain", text("domain", self.domain), domains))
+        store(self, "start_year", option("start_year", self.start_year, FIRST_FIT_YEARS))
+        store(self, "frontier_only", flag("frontier_only", self.frontier_only))
+        store(self, "year", integer("year", self.year, *YEAR_RANGE))
+        store(self, "level", option("level", self.level, BAND_LEVELS))
+        store(self, "local_flop_per_s", scalar("local_flop_per_s", self.local_flop_per_s, 0.0,
+                                                                   MAX_LOCAL_FLOP_PER_S, low_open=True, unit="FLOP/s"))
+
+
+@dataclass(frozen=True, eq=False)
+class TrendResult(ArrayRecord):
+    """What the ComputeTrendExplorer shows, from :mod:`compute_econ.trends` and :mod:`compute_econ.training`.
+
+    ``fit`` is the trend fitted to the selection; ``trend_*`` its central line and confidence band
+    over the fit window (``years_fit``); ``projection`` the projection with its prediction band
+    from the window's end to the target year (``years_projection``); ``target`` the projection at
+    the target year; ``growth_low``/``growth_high`` the growth factor's confidence interval; and,
+    for training compute, ``local_flop_per_year`` (the learner's machine running for a year) and
+    ``local_days`` (its days to match the target), else ``None``.
+    """
+
+    fit: trends.LogLinearTrend
+    years_fit: np.ndarray
+    trend_central: np.ndarray
+    trend_low: np.ndarray
+    trend_high: np.ndarray
+    years_projection: np.ndarray
+    projection: trends.Projection
+    target: trends.Projection
+    growth_low: float
+    growth_high: float
+    local_flop_per_year: float | None
+    local_days: float | None
+
+
+def _trend_line(fit: trends.LogLinearTrend, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                                   tuple[float, float]]:
+    """Over the fit window: the years, the fitted line, its confidence band; and the growth factor's interval."""
+    years = np.linspace(fit.start_year, fit.end_year, 40)
+    low, high = fit.band(years, level, kind="mean")
+    return years, np.asarray(fit.predict(years)), np.asarray(low), np.asarray(high), fit.growth_interval(level)
+
+
 def _value_text(quantity: str, x: float) -> str:
     """A value in the quantity's own unit, for the readout."""
     if quantity == "training_cost_usd_2023":
@@ -67,57 +145,53 @@ def _value_text(quantity: str, x: float) -> str:
     return f"{sci(x)} {trends.TREND_QUANTITIES[quantity][1]}"
 
 
-class ComputeTrendExplorer(Explorer):
+class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
     """Epoch AI's notable models, the fitted trend of a quantity, its projection to a year, your machine.
 
     Parameters
     ----------
     local_flop_per_s : float, optional
-        The learner's machine, in FLOP/s. If omitted it is measured with
+        The learner's machine, in FLOP/s (at most :data:`MAX_LOCAL_FLOP_PER_S`). If omitted it is measured with
         :func:`compute_econ.hardware.measure_local_flop_s` (about a second).
     year : int
         The year to project to (2025 to 2035).
     start_year : int
         Fit the trend to models published since this year (one of :data:`FIRST_FIT_YEARS`).
     quantity : str
-        What to plot and fit: a key of :data:`compute_econ.trends.TREND_QUANTITIES`.
+        What to plot and fit: a key of :data:`compute_econ.trends.TREND_QUANTITIES` present in ``models``.
     frontier_only : bool
         Fit to frontier models only (the ten largest by compute when released).
     domain : str, optional
-        Only models of this domain (e.g. "Language"); ``None`` for all.
+        Only models of this domain (e.g. "Language", one of the most common); ``None`` for all.
     level : float
         Coverage of the bands (one of :data:`BAND_LEVELS`).
     models : compute_econ.trends.NotableModels, optional
         The data; default the shipped snapshot of Epoch AI's data set.
     """
 
+    PARAMETER_CONTROLS = {"year": "year", "start_year": "start_year", "quantity": "quantity",
+                          "frontier_only": "models", "domain": "domain", "level": "level"}
+    start: TrendInputs
+    result: TrendResult
+
     def __init__(self, local_flop_per_s: float | None = None, year: int = 2030, start_year: int = 2010,
                  quantity: str = "training_flop", frontier_only: bool = False, domain: str | None = None,
                  level: float = 0.9, models: trends.NotableModels | None = None):
-        self.models = trends.load_notable_models() if models is None else models
-        if not isinstance(self.models, trends.NotableModels):
-            raise ValueError(f"models must be a NotableModels table (trends.load_notable_models()), got {models!r}")
-        if quantity not in AXIS_LABELS:
-            raise ValueError(f"quantity must be one of {list(AXIS_LABELS)}, got {quantity!r}")
-        self.models.require(quantity)
-        if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-            raise ValueError(f"year must be an integer in [{YEAR_RANGE[0]}, {YEAR_RANGE[1]}], got {year!r}")
-        if start_year not in FIRST_FIT_YEARS:
-            raise ValueError(f"start_year must be one of {FIRST_FIT_YEARS}, got {start_year!r}")
-        if level not in BAND_LEVELS:
-            raise ValueError(f"level must be one of {BAND_LEVELS}, got {level!r}")
-        if not isinstance(frontier_only, bool):
-            raise ValueError(f"frontier_only must be True or False, got {frontier_only!r}")
-        self._domains = (ALL_DOMAINS,) + self.models.domains()[:N_DOMAINS]
-        if domain is not None and domain not in self._domains:
-            raise ValueError(f"domain must be None or one of {list(self._domains[1:])}, got {domain!r}")
+        m = trends.load_notable_models() if models is None else instance(
+            "models", models, trends.NotableModels)  # e.g. trends.load_notable_models("newer.csv")
         if local_flop_per_s is None:
+            # Validate the rest first: measuring the machine takes about a second.
+            TrendInputs(models=m, quantity=quantity, domain=ALL_DOMAINS if domain is None else domain,
+                        start_year=start_year, frontier_only=frontier_only, year=year, level=level,
+                        local_flop_per_s=1.0)
             local_flop_per_s = hardware.measure_local_flop_s().achieved_flop_per_s
-        self.local_flop_per_s = float(positive("local_flop_per_s", local_flop_per_s, "FLOP/s"))
-        self._initial = dict(year=int(year), start_year=start_year, quantity=quantity, frontier_only=frontier_only,
-                             domain=domain or ALL_DOMAINS, level=level)
+        start = TrendInputs(models=m, quantity=quantity, domain=ALL_DOMAINS if domain is None else domain,
+                            start_year=start_year, frontier_only=frontier_only, year=year, level=level,
+                            local_flop_per_s=local_flop_per_s)
+        self.models = m
+        self.local_flop_per_s = start.local_flop_per_s
         self._points_key: tuple | None = None
-        m = self.models  # the hover columns as object arrays, indexed per selection without Python loops
+        # the hover columns as object arrays, indexed per selection without Python loops
         self._text = {
             "model": np.array(m.model, dtype=object), "organisation": np.array(m.organisation, dtype=object),
             "date": np.array(m.publication_date, dtype=object),
@@ -125,12 +199,38 @@ class ComputeTrendExplorer(Explorer):
             "domain": np.array(m.domain, dtype=object), "frontier": np.where(m.is_frontier, "yes", "no").astype(object),
         }
         self._fits: dict[tuple, trends.LogLinearTrend] = {}
-        super().__init__()
+        super().__init__(start)
+
+    @property
+    def fit(self) -> trends.LogLinearTrend:
+        """The trend on show (``result.fit``)."""
+        return self.result.fit
 
     # -- data, plot, controls -----------------------------------------------------
     def _build(self) -> None:
-        empty_points = dict(year=[], value=[], model=[], organisation=[], date=[], confidence=[], domain=[],
-                            frontier=[])
+        st = self.start
+        quantities, domains = offered(self.models)
+        wide = {"description_width": "initial"}
+        year = int_slider("year", st.year, low=YEAR_RANGE[0], high=YEAR_RANGE[1], description="project to year",
+                          style=wide, layout=ipw.Layout(width="360px"))
+        year.add_class(PRIMARY_SLIDER_CLASS)
+        self.controls = {
+            "year": year,
+            "level": dropdown("level", st.level, [(f"{lv:.0%}", lv) for lv in BAND_LEVELS], description="bands",
+                              style=wide, layout=ipw.Layout(width="130px")),
+            "quantity": dropdown("quantity", st.quantity, [(AXIS_LABELS[q].split(" (")[0], q) for q in quantities],
+                                 description="plot", style=wide, layout=ipw.Layout(width="400px")),
+            "models": dropdown("frontier_only", st.frontier_only,
+                               [("all notable models", False), ("frontier models only", True)],
+                               description="fit to", style=wide, layout=ipw.Layout(width="250px")),
+            "domain": dropdown("domain", st.domain, list(domains), description="domain", style=wide,
+                               layout=ipw.Layout(width="250px")),
+            "start_year": dropdown("start_year", st.start_year, [(f"since {y}", y) for y in FIRST_FIT_YEARS],
+                                   description="published", style=wide, layout=ipw.Layout(width="190px")),
+        }
+
+        empty_points: dict[str, list[Any]] = dict(year=[], value=[], model=[], organisation=[], date=[],
+                                                  confidence=[], domain=[], frontier=[])
         self.sources = {
             "notable": ColumnDataSource(data=dict(empty_points)),
             "frontier": ColumnDataSource(data=dict(empty_points)),
@@ -146,8 +246,9 @@ class ComputeTrendExplorer(Explorer):
         # window), so an axis never keeps a stale extent after a control moves.
         self._x_range = DataRange1d(range_padding=0.03)
         self._y_range = DataRange1d(range_padding=0.08)
+        self._title = Title(text="Notable AI models")
         p = figure(
-            title="Notable AI models", y_axis_type="log", x_axis_label="publication date",
+            title=self._title, y_axis_type="log", x_axis_label="publication date",
             y_axis_label=AXIS_LABELS["training_flop"], width=900, height=420, x_range=self._x_range,
             y_range=self._y_range, tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
         )
@@ -171,8 +272,8 @@ class ComputeTrendExplorer(Explorer):
         whisker = p.segment("year", "low", "year", "high", source=s["target"], color=C_PROJ, line_width=3)
         self._local_line = p.line("year", "value", source=s["local"], color=C_LOCAL, line_width=2,
                                   line_dash="dotdash", legend_label="your machine, running for a year")
-        in_window = [band, trend_band, fit_line, proj_line, notable, frontier, unfitted, target, whisker,
-                     self._local_line]
+        in_window: list[Any] = [band, trend_band, fit_line, proj_line, notable, frontier, unfitted, target, whisker,
+                                self._local_line]
         self._x_range.renderers = in_window
         self._y_range.renderers = in_window
         tips = [("model", "@model"), ("by", "@organisation"), ("published", "@date"), ("value", "@value{0.00e}"),
@@ -184,37 +285,50 @@ class ComputeTrendExplorer(Explorer):
         legend = p.legend[0]
         legend.orientation, legend.ncols = "horizontal", 4  # below the plot: never over a model or the band
         legend.location = "top_left"
-        legend.label_text_font_size, legend.glyph_width, legend.spacing, legend.padding = "8pt", 16, 2, 2
-        legend.border_line_alpha, legend.margin = 0, 0
+        legend.update(label_text_font_size="8pt", glyph_width=16, spacing=2, padding=2, border_line_alpha=0, margin=0)
         p.add_layout(legend, "below")
         p.add_layout(Title(text=self.models.credit, text_font_size="8pt", text_font_style="italic",
                            text_color="#555555"), "below")
         self._figure = p
-        self._legend_items = {item.label.value: item for item in p.legend.items}
+        self._legend_items = {getattr(item.label, "value", ""): item for item in legend.items
+                              if isinstance(item, LegendItem)}
 
-        wide = {"description_width": "initial"}
-        year = ipw.IntSlider(value=self._initial["year"], min=YEAR_RANGE[0], max=YEAR_RANGE[1], step=1,
-                             description="project to year", style=wide, layout=ipw.Layout(width="360px"))
-        year.add_class(PRIMARY_SLIDER_CLASS)
-        quantities = [(AXIS_LABELS[q].split(" (")[0], q) for q in trends.TREND_QUANTITIES
-                      if q in self.models.fields_present]
-        self.controls = {
-            "year": year,
-            "level": ipw.Dropdown(options=[(f"{lv:.0%}", lv) for lv in BAND_LEVELS], value=self._initial["level"],
-                                  description="bands", style=wide, layout=ipw.Layout(width="130px")),
-            "quantity": ipw.Dropdown(options=quantities, value=self._initial["quantity"], description="plot",
-                                     style=wide, layout=ipw.Layout(width="400px")),
-            "models": ipw.Dropdown(options=[("all notable models", False), ("frontier models only", True)],
-                                   value=self._initial["frontier_only"], description="fit to", style=wide,
-                                   layout=ipw.Layout(width="250px")),
-            "domain": ipw.Dropdown(options=list(self._domains), value=self._initial["domain"], description="domain",
-                                   style=wide, layout=ipw.Layout(width="250px")),
-            "start_year": ipw.Dropdown(options=[(f"since {y}", y) for y in FIRST_FIT_YEARS],
-                                       value=self._initial["start_year"], description="published", style=wide,
-                                       layout=ipw.Layout(width="190px")),
-        }
+    def model_inputs(self) -> TrendInputs:
+        c = self.controls
+        return replace(self.start, quantity=c["quantity"].value, domain=c["domain"].value,
+                       start_year=int(c["start_year"].value), frontier_only=bool(c["models"].value),
+                       year=int(c["year"].value), level=float(c["level"].value))
 
-    # -- the update -----------------------------------------------------------------
+    # -- the model ------------------------------------------------------------------
+    def _compute(self, v: TrendInputs) -> TrendResult:
+        domain = None if v.domain == ALL_DOMAINS else v.domain
+        start, target_year = float(v.start_year), float(v.year)
+        key = (v.quantity, domain, start, v.frontier_only)
+        if key not in self._fits:  # a fit depends only on the selection, not on the year or the band
+            try:
+                self._fits[key] = trends.fit_notable_trend(self.models, v.quantity, start_year=start, domain=domain,
+                                                           frontier_only=v.frontier_only)
+            except ValueError as err:
+                what = ("frontier " if v.frontier_only else "") + (f"{domain.lower()} " if domain else "") + "models"
+                raise ValueError(f"Too few {what} with a value for {AXIS_LABELS[v.quantity]} since {start:.0f} to "
+                                 f"fit a trend ({err}); choose an earlier year, more domains or all notable "
+                                 f"models.") from err
+        fit = self._fits[key]
+        # The fitted line, its band and the growth interval do not move with the target year: kept per fit and level.
+        years_fit, trend_central, t_low, t_high, (g_low, g_high) = self._memo(
+            ("trend", key, v.level), functools.partial(_trend_line, fit, v.level))
+        years_proj = np.linspace(fit.end_year, target_year, 40)
+        local = v.quantity == "training_flop"
+        at = trends.project(fit, target_year, level=v.level)
+        return TrendResult(
+            fit=fit, years_fit=years_fit, trend_central=trend_central, trend_low=t_low, trend_high=t_high,
+            years_projection=years_proj, projection=trends.project(fit, years_proj, level=v.level), target=at,
+            growth_low=g_low, growth_high=g_high,
+            local_flop_per_year=float(training.local_machine_flop(v.local_flop_per_s, days=365.25)) if local else None,
+            local_days=float(training.local_machine_days(float(at.central), v.local_flop_per_s)) if local else None,
+        )
+
+    # -- the picture -----------------------------------------------------------------
     def _points(self, quantity: str, domain: str | None, start: float, frontier_only: bool) -> None:
         """Assign the scatter sources (only when the selection changed: a year move does not resend them)."""
         key = (quantity, domain, start, frontier_only)
@@ -231,76 +345,52 @@ class ComputeTrendExplorer(Explorer):
         values = getattr(m, quantity)
         for name, keep in groups.items():
             idx = np.flatnonzero(keep)
-            self.sources[name].data = dict(year=m.year[idx], value=values[idx],
-                                           **{k: v[idx] for k, v in self._text.items()})
+            self._show(name, dict(year=m.year[idx], value=values[idx],
+                                           **{k: v[idx] for k, v in self._text.items()}))
         self._points_key = key
 
-    def _compute(self) -> None:
-        c = self.controls
-        quantity, level = c["quantity"].value, float(c["level"].value)
-        domain = None if c["domain"].value == ALL_DOMAINS else c["domain"].value
-        start, frontier_only = float(c["start_year"].value), bool(c["models"].value)
-        target_year = float(c["year"].value)
+    def _draw(self, v: TrendInputs, r: TrendResult) -> None:
+        quantity, level, fit, at = v.quantity, v.level, r.fit, r.target
+        domain = None if v.domain == ALL_DOMAINS else v.domain
+        start, target_year, frontier_only = float(v.start_year), float(v.year), v.frontier_only
         what = ("frontier " if frontier_only else "") + (f"{domain.lower()} " if domain else "") + "models"
-        key = (quantity, domain, start, frontier_only)
-        try:
-            if key not in self._fits:  # a fit depends only on the selection, not on the year or the band
-                self._fits[key] = trends.fit_notable_trend(self.models, quantity, start_year=start, domain=domain,
-                                                           frontier_only=frontier_only)
-            fit = self._fits[key]
-        except ValueError:
-            # Too few models for this selection (e.g. frontier models of a small domain): keep the last picture.
-            self.readout.value = (f"Too few {what} with a value for <b>{AXIS_LABELS[quantity]}</b> since "
-                                  f"{start:.0f} to fit a trend; choose an earlier year, more domains or all notable "
-                                  f"models. The plot still shows the last fit.")
-            return
         self._points(quantity, domain, start, frontier_only)
-        years_fit = np.linspace(fit.start_year, fit.end_year, 40)
-        t_low, t_high = fit.band(years_fit, level, kind="mean")
-        years_proj = np.linspace(fit.end_year, target_year, 40)
-        proj = trends.project(fit, years_proj, level=level)
-        at = trends.project(fit, target_year, level=level)
-        s = self.sources
-        s["trend"].data = dict(year=years_fit, central=fit.predict(years_fit), low=t_low, high=t_high)
-        s["projection"].data = dict(year=years_proj, central=proj.central, low=proj.low, high=proj.high)
-        s["target"].data = dict(year=[target_year], central=[at.central], low=[at.low], high=[at.high])
-        self._figure.yaxis.axis_label = AXIS_LABELS[quantity]
-        self._figure.title.text = (f"{AXIS_LABELS[quantity][0].upper()}{AXIS_LABELS[quantity][1:]}: "
-                                   f"{fit.n} {what} since {start:.0f}, fitted trend and projection")
+        self._show("trend", dict(year=r.years_fit, central=r.trend_central, low=r.trend_low, high=r.trend_high))
+        self._show("projection", dict(year=r.years_projection, central=r.projection.central, low=r.projection.low,
+                                    high=r.projection.high))
+        self._show("target", dict(year=[target_year], central=[at.central], low=[at.low], high=[at.high]))
+        set_props(self._figure.yaxis, axis_label=AXIS_LABELS[quantity])
+        set_props(self._title, text=f"{AXIS_LABELS[quantity][0].upper()}{AXIS_LABELS[quantity][1:]}: "
+                            f"{fit.n} {what} since {start:.0f}, fitted trend and projection")
 
         local_text = ""
-        if quantity == "training_flop":
-            per_year = training.local_machine_flop(self.local_flop_per_s, days=365.25)
-            s["local"].data = dict(year=[fit.start_year, target_year], value=[per_year, per_year])
-            self._local_line.visible = True
+        if r.local_flop_per_year is not None and r.local_days is not None:
+            per_year = r.local_flop_per_year
+            self._show("local", dict(year=[fit.start_year, target_year], value=[per_year, per_year]))
+            set_props(self._local_line, visible=True)
             # In the empty projection zone when it is wide enough, else at the left end of the line.
             room = target_year - fit.end_year >= 3.0
-            self._local_label.x = target_year if room else fit.start_year
-            self._local_label.text_align = "right" if room else "left"
-            self._local_label.x_offset = -4 if room else 4
-            self._local_label.y = per_year
-            self._local_label.text = f"your machine, running for a year ({self.local_flop_per_s / 1e9:,.0f} GFLOP/s)"
-            days_local = training.local_machine_days(at.central, self.local_flop_per_s)
-            local_text = (f"<br>Your machine ({self.local_flop_per_s / 1e9:,.0f} GFLOP/s) would need "
-                          f"<b>{duration_days(days_local)}</b> to do that much computing.")
+            set_props(self._local_label, x=target_year if room else fit.start_year,
+                      text_align="right" if room else "left", x_offset=-4 if room else 4, y=per_year,
+                      text=f"your machine, running for a year ({v.local_flop_per_s / 1e9:,.0f} GFLOP/s)")
+            local_text = (f"<br>Your machine ({v.local_flop_per_s / 1e9:,.0f} GFLOP/s) would need "
+                          f"<b>{duration_days(r.local_days)}</b> to do that much computing.")
         else:
-            s["local"].data = dict(year=[], value=[])
-            self._local_line.visible = False
-            self._local_label.text = ""
+            self._show("local", dict(year=[], value=[]))
+            set_props(self._local_line, visible=False)
+            set_props(self._local_label, text="")
 
         shown = {"notable models": not frontier_only, "other notable models (not fitted)": frontier_only,
                  "your machine, running for a year": quantity == "training_flop"}
         for label, visible in shown.items():
-            self._legend_items[label].visible = visible
-        g_low, g_high = fit.growth_interval(level)
-        self.fit = fit
-        self.result = at
+            set_props(self._legend_items[label], visible=visible)
+        central, low, high = float(at.central), float(at.low), float(at.high)
         self.readout.value = (
             f"Fitted to <b>{fit.n} {what}</b> published since {start:.0f}: {READOUT_NAMES[quantity]} "
             f"grows <b>{fit.growth_per_year:.1f}× per year</b> ({level:.0%} confidence interval "
-            f"{g_low:.1f}× to {g_high:.1f}×), doubling every <b>{fit.doubling_time_months:.1f} months</b>."
-            f"<br>Projected for <b>{target_year:.0f}</b> on this trend: <b>{_value_text(quantity, at.central)}</b> "
-            f"({level:.0%} band {_value_text(quantity, at.low)} to {_value_text(quantity, at.high)})"
+            f"{r.growth_low:.1f}× to {r.growth_high:.1f}×), doubling every <b>{fit.doubling_time_months:.1f} months</b>."
+            f"<br>Projected for <b>{target_year:.0f}</b> on this trend: <b>{_value_text(quantity, central)}</b> "
+            f"({level:.0%} band {_value_text(quantity, low)} to {_value_text(quantity, high)})"
             + (", in 2023 dollars." if quantity == "training_cost_usd_2023" else ".")
             + local_text
         )
