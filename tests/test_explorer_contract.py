@@ -35,7 +35,7 @@ import pytest
 import widgets
 import widgets._base
 from compute_econ import market
-from compute_econ.supply import power
+from compute_econ.supply import constraints
 from widgets._base import PRIMARY_SLIDER_CLASS, Explorer, option_values
 
 EXPLORERS = sorted((obj for obj in (getattr(widgets, name) for name in widgets.__all__)
@@ -170,7 +170,7 @@ def test_the_slider_ranges_and_choices_of_the_issue():
     with pytest.raises(ValueError, match=r"spot\.periods_per_year must be 12"):
         widgets.ContractVsSpotExplorer(spot=replace(market.DEFAULT_SPOT, periods_per_year=4.0))
     with pytest.raises(ValueError, match=r"scenario\.frac_largest_run must be in \[0\.05, 0\.8\]"):
-        widgets.ScalingLimitsExplorer(scenario=replace(power.SEVILLA_2024, frac_largest_run=0.9))
+        widgets.ScalingLimitsExplorer(scenario=constraints.SEVILLA_2024.with_medians(frac_largest_run=0.9))
 
 
 # --------------------------------------------------------------------------- the pattern
@@ -225,11 +225,12 @@ def test_contract_vs_spot_simulates_the_callers_contract():
 
 
 def test_scaling_limits_keeps_the_callers_scenario():
-    scenario = replace(power.SEVILLA_2024, mfu=0.3, frac_largest_run=0.2)
+    scenario = constraints.SEVILLA_2024.with_medians(mfu=0.3, frac_largest_run=0.2)
     ex = widgets.ScalingLimitsExplorer(scenario=scenario)
     assert ex.result.scenario == scenario
     ex.controls["dc_power_growth_per_year"].value = 1.3
-    assert ex.result.scenario == replace(scenario, dc_power_growth_per_year=1.3)
+    assert ex.result.scenario == scenario.with_medians(dc_power_growth_per_year=1.3)
+    assert ex.result.scenario.mfu == 0.3  # the caller's own field, not a slider's, survives a move
 
 
 # --------------------------------------------------------------------------- the error path

@@ -346,16 +346,22 @@ def test_scaling_limits_readout_and_legend_read_the_trend_from_the_scenario():
     assert ex.sources["lines"].data["trend"][0] == pytest.approx(2.1e25)
 
 
-def test_scaling_limits_sends_only_the_columns_a_slider_changed():
-    """The power-growth slider moves the power line and band and the minimum; the years and the other
-    constraints are not sent again (that is most of the cost of an update)."""
+def test_scaling_limits_sends_only_the_columns_a_slider_changed(monkeypatch):
+    """The power-growth slider moves the power line and band, the minimum and the chosen year's marker;
+    the years and the other constraints are not sent again (that is most of the cost of an update)."""
+    import json
+
     ex = ScalingLimitsExplorer(year=2030)
-    sent = []
-    ex._views[0]._send_patch = sent.extend
+    sent: list[dict] = []
+    monkeypatch.setattr(ipw.Widget, "_send", lambda self, msg, buffers=None: sent.append(msg))
     ex.controls["dc_power_growth_per_year"].value = 1.3
-    cols = {ev.model.id: sorted(ev.cols) for ev in sent if getattr(ev, "cols", None)}
-    assert cols == {ex.sources["bands"].id: ["power_high", "power_low"], ex.sources["lines"].id: ["largest", "power"]}
-    assert ex.sources["lines"].data["power"] == list(ex.result.central_flop["power"])
+    patches = [json.loads(m["content"]["payload"]) for m in sent
+               if m.get("method") == "custom" and m["content"].get("msg") == "patch"]
+    events = [e for p in patches if isinstance(p, dict) for e in p.get("events", [])]
+    cols = {e["model"]["id"]: sorted(e["cols"]) for e in events if e["kind"] == "ColumnDataChanged"}
+    assert cols == {ex.sources["bands"].id: ["power_high", "power_low"], ex.sources["lines"].id: ["largest", "power"],
+                    ex.sources["year"].id: ["binding", "flop"]}
+    np.testing.assert_allclose(ex.sources["lines"].data["power"], ex.result.central_flop["power"])
 
 
 def test_dollar_format_used_by_the_readouts():

@@ -65,12 +65,24 @@ READOUT_NAMES = {
 C_NOTABLE, C_FRONTIER, C_FIT, C_PROJ, C_LOCAL = "#56B4E9", "#D55E00", "#000000", "#E69F00", "#CC79A7"
 
 
-@functools.lru_cache(maxsize=8)
+_OFFERED: dict[int, tuple[trends.NotableModels, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
 def offered(models: trends.NotableModels) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The quantities the explorer can plot from ``models`` and the domains its filter offers
-    (:data:`ALL_DOMAINS`, then the :data:`N_DOMAINS` most common)."""
+    (:data:`ALL_DOMAINS`, then the :data:`N_DOMAINS` most common).
+
+    Kept per data set (by identity: a data set holds arrays and is not hashable), for the last eight.
+    """
+    hit = _OFFERED.get(id(models))
+    if hit is not None and hit[0] is models:
+        return hit[1]
     quantities = tuple(q for q in trends.TREND_QUANTITIES if q in models.fields_present and q in AXIS_LABELS)
-    return quantities, (ALL_DOMAINS,) + models.domains()[:N_DOMAINS]
+    result = quantities, (ALL_DOMAINS,) + models.domains()[:N_DOMAINS]
+    if len(_OFFERED) >= 8:
+        _OFFERED.pop(next(iter(_OFFERED)))
+    _OFFERED[id(models)] = (models, result)
+    return result
 
 
 @dataclass(frozen=True)
