@@ -270,7 +270,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
     # -- the picture ---------------------------------------------------------------------
     def _draw(self, v: ConcentrationInputs, r: ConcentrationResult) -> None:
         ms, shares, named, fringe, has_others = r.market, r.frac_shares, r.named_shares, r.frac_fringe, r.has_others
-        named_firms, i, j, a = r.named_firms, r.i, r.j, r.merger
+        i, j, a = r.i, r.j, r.merger
         order = r.split.order
         firms = list(r.split.ranked_firms)
         values = r.split.ranked_frac_shares
