@@ -97,7 +97,8 @@ def usd_per_m_tokens(
     n = array("n_accelerators", n_accelerators, 1.0, _MAX_ACCELERATORS)
     r = array("tokens_per_s", tokens_per_s, 0.0, _MAX_TOKENS_PER_S, low_open=True, unit="tokens/s")
     u = array("frac_time_busy", frac_time_busy, 0.0, 1.0, low_open=True)
-    out = p * n / (SECONDS_PER_HOUR * r * u) * 1e6
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = p * n / (SECONDS_PER_HOUR * r * u) * 1e6
     return scalar_or_array(finite_result("USD per million tokens", out, "tokens_per_s, frac_time_busy"))
 
 
@@ -249,7 +250,7 @@ def serving_estimate(
         input_tokens_per_s_per_accelerator=batch_prefill.tokens_per_s_per_accelerator,
         request_latency_s=scalar_or_array(float(np.asarray(first.time_s)) + n_out * tpot), memory_bound=step.memory_bound,
         usd_per_m_input=scalar_or_array(in_cost), usd_per_m_output=scalar_or_array(out_cost),
-        output_to_input_cost_ratio=scalar_or_array(out_cost / in_cost), usd_per_replica_hour=price * n,
+        output_to_input_cost_ratio=scalar_or_array(np.asarray(batch_prefill.tokens_per_s) / np.asarray(step.tokens_per_s)), usd_per_replica_hour=price * n,
     )
 
 

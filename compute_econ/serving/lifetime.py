@@ -198,5 +198,6 @@ def lifetime_cost(training_usd: float, usd_per_m_tokens: float, tokens_served: A
     total = train + serve
     return LifetimeCost(
         training_usd=train, serving_usd=scalar_or_array(serve), total_usd=scalar_or_array(total),
-        frac_serving=scalar_or_array(serve / total), breakeven_tokens_served=train / price * 1e6,
+        frac_serving=scalar_or_array(serve / total),
+        breakeven_tokens_served=finite_result("break-even tokens", train / price * 1e6, "training_usd, usd_per_m_tokens"),
     )

@@ -198,8 +198,9 @@ def _waits(lam: np.ndarray, s: np.ndarray, c: np.ndarray, p: np.ndarray) -> tupl
     a = lam * s
     C = _erlang_c_values(c, a)
     stable = a < c
-    gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
-    with np.errstate(divide="ignore"):
+    with np.errstate(over="ignore"):
+        gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         mean = np.where(stable, C / gap, np.inf)
         ratio = np.where(stable, C / (1.0 - p), 1.0)
         pct = np.where(stable, np.where(ratio > 1.0, np.log(np.maximum(ratio, 1.0)) / gap, 0.0), np.inf)
@@ -516,12 +517,13 @@ def plan_for_demand(
     step = float(slots_per_replica)
     q = mmc_wait(lam, s, replicas * step, percentile)
     hourly = replicas * float(price)
-    per_m = hourly / (SECONDS_PER_HOUR * lam * float(tokens)) * 1e6
-    fully_busy = per_m * np.asarray(q.utilisation)
+    with np.errstate(over="ignore", divide="ignore"):
+        per_m = hourly / (SECONDS_PER_HOUR * lam * float(tokens)) * 1e6
+    fully_busy = float(price) * s / (SECONDS_PER_HOUR * step * float(tokens)) * 1e6  # every slot always busy
     return DemandPlan(
         arrival_rate_per_s=scalar_or_array(lam), replicas=scalar_or_array(replicas),
         n_servers=scalar_or_array(replicas * step), utilisation=q.utilisation, prob_wait=q.prob_wait,
         mean_wait_s=q.mean_wait_s, percentile_wait_s=q.percentile_wait_s, usd_per_hour=scalar_or_array(hourly),
         usd_per_m_tokens=scalar_or_array(finite_result("USD per million tokens", per_m, "arrival_rate_per_s")),
-        usd_per_m_tokens_fully_busy=scalar_or_array(fully_busy),
+        usd_per_m_tokens_fully_busy=scalar_or_array(np.broadcast_to(fully_busy, lam.shape).copy()),
     )
