@@ -44,6 +44,7 @@ from .architecture import (
 __all__ = [
     "DEFAULT_FRAC_MEMORY_USABLE",
     "MAX_ACCELERATORS_PER_REPLICA",
+    "ATTENTION_SHARDINGS",
     "Deployment",
     "kv_replication",
     "MemoryUse",
@@ -60,6 +61,8 @@ __all__ = [
 #: executor"; the rest holds activations, the CUDA context and fragmentation). vLLM engine
 #: arguments documentation (docs.vllm.ai, "Engine Arguments", --gpu-memory-utilization).
 DEFAULT_FRAC_MEMORY_USABLE = 0.9
+#: Ways of splitting attention over a replica's accelerators (see :class:`Deployment`).
+ATTENTION_SHARDINGS: tuple[str, ...] = ("heads", "batch")
 #: The most accelerators one replica may span (tensor parallelism beyond a rack is not modelled).
 MAX_ACCELERATORS_PER_REPLICA = 1024
 
@@ -94,6 +97,12 @@ class Deployment:
         Share of linear speed-up kept when ``n_accelerators > 1`` (the rest is lost to the
         all-reduces of tensor parallelism), in (0, 1]; 1 gives the bound. An **estimate** to set:
         the kit has no cited default.
+    attention_sharding : str
+        How attention and its KV cache are split over the accelerators: ``"heads"`` (tensor
+        parallelism; KV heads are duplicated when there are fewer than accelerators, see
+        :func:`kv_replication`) or ``"batch"`` (each accelerator attends for its share of the
+        sequences and holds only their cache: Pope et al.'s batch-sharded multiquery attention,
+        SGLang's data-parallel attention for DeepSeek models).
 
     References
     ----------
@@ -109,6 +118,7 @@ class Deployment:
     frac_peak_flop: float = 1.0
     frac_peak_bandwidth: float = 1.0
     tp_efficiency: float = 1.0
+    attention_sharding: str = "heads"
 
     def __post_init__(self) -> None:
         store = object.__setattr__
@@ -121,6 +131,7 @@ class Deployment:
                              "use 'bf16', 'int8' or 'int4'")
         for field in ("frac_memory_usable", "frac_peak_flop", "frac_peak_bandwidth", "tp_efficiency"):
             store(self, field, _fraction(field, getattr(self, field)))
+        store(self, "attention_sharding", choice("attention_sharding", self.attention_sharding, ATTENTION_SHARDINGS))
 
     @property
     def _scaling(self) -> float:
@@ -164,6 +175,7 @@ def kv_replication(architecture: ModelArchitecture, deployment: Deployment) -> f
     per accelerator, so beyond :math:`n = n_{kv}` heads are duplicated:
     :math:`r = n \\lceil n_{kv}/n \\rceil / n_{kv}`. Multi-head latent attention caches one latent
     per token that every head reads, so each accelerator holds all of it: :math:`r = n`.
+    Sharding attention by batch instead (``attention_sharding="batch"``) keeps one copy: :math:`r = 1`.
 
     Parameters
     ----------
@@ -184,7 +196,10 @@ def kv_replication(architecture: ModelArchitecture, deployment: Deployment) -> f
     2.0
     """
     arch = _architecture(architecture)
-    n = _deployment(deployment).n_accelerators
+    dep = _deployment(deployment)
+    n = dep.n_accelerators
+    if dep.attention_sharding == "batch":
+        return 1.0
     if arch.attention == "mla":
         return float(n)
     return n * math.ceil(arch.n_kv_heads / n) / arch.n_kv_heads
@@ -284,7 +299,7 @@ def memory_use(
         capacity_bytes=cap,
         frac_memory_used=scalar_or_array(total / cap),
         fits=_flag(total <= cap),
-        max_batch_size=scalar_or_array(np.minimum(max_batch, 1e6)),
+        max_batch_size=scalar_or_array(np.broadcast_to(np.minimum(max_batch, 1e6), np.shape(total)).copy()),
         kv_bytes_per_token=per_token,
     )
 

@@ -21,7 +21,8 @@ CALLS = {
     serving.attention_flop_per_token: lambda: dict(architecture=_LLAMA, context_tokens=4096),
     serving.Deployment: lambda: dict(
         accelerator=hardware.H100_SXM, n_accelerators=8, weight_precision="fp8", kv_precision="fp8",
-        frac_memory_usable=0.9, frac_peak_flop=0.5, frac_peak_bandwidth=0.8, tp_efficiency=0.9),
+        frac_memory_usable=0.9, frac_peak_flop=0.5, frac_peak_bandwidth=0.8, tp_efficiency=0.9,
+        attention_sharding="heads"),
     serving.kv_replication: lambda: dict(architecture=_LLAMA, deployment=_NODE),
     serving.memory_use: lambda: dict(architecture=_LLAMA, deployment=_NODE, batch_size=16, context_tokens=4096),
     serving.max_batch_size: lambda: dict(architecture=_LLAMA, deployment=_NODE, context_tokens=4096),
