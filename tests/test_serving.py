@@ -636,13 +636,15 @@ def test_erlang_c_rises_with_the_load(c, a1, a2):
 
 
 @settings(max_examples=40, deadline=None)
-@given(lam=st.floats(0.01, 200.0), s=st.floats(0.1, 60.0), target=st.floats(0.0, 30.0),
+@given(load=st.floats(1.0, 20.0), s=st.floats(0.1, 60.0), target=st.floats(0.0, 30.0),
        p=st.floats(0.5, 0.999), slots=st.integers(1, 128))
-def test_the_replica_count_is_the_fewest_that_meets_the_target(lam, s, target, p, slots):
+def test_the_replica_count_is_the_fewest_that_meets_the_target(load, s, target, p, slots):
+    """Offered load of at least one replica's slots, so at least two replicas are needed and r - 1 is a real check."""
+    lam = load * slots / s
     r = serving.replicas_for_wait_target(lam, s, target, p, slots)
+    assert r >= 2
     assert mmc_wait(lam, s, r * slots, p).percentile_wait_s <= target + 1e-9
-    if r > 1:
-        assert mmc_wait(lam, s, (r - 1) * slots, p).percentile_wait_s > target - 1e-9
+    assert mmc_wait(lam, s, (r - 1) * slots, p).percentile_wait_s > target - 1e-9
 
 
 @settings(max_examples=60, deadline=None)

@@ -193,9 +193,11 @@ def serving_estimate(
     Prefill is compute-bound, so :math:`r_\\text{prefill} \\approx P_\\text{FLOP} / 2N`; decode at a
     batch :math:`B` produces :math:`B` tokens per step of :math:`t_\\text{step} \\ge N b_W / W`. Their
     ratio is :math:`\\approx (P_\\text{FLOP}/W)\\, b_W / (2 B)`: the accelerator's ridge point over the
-    batch. For a 70B model in BF16 on H100s (ridge 295 FLOP/byte) at batch 32, output tokens
-    cost about 10 times input tokens; at batch 1 about 300 times; at batch 128 about 3 times. Published API prices charge
-    output 2 to 5 times input (``data/api_prices.csv``).
+    batch. For a 70B model in BF16 on H100s (ridge 295 FLOP/byte), output tokens cost about 300
+    times input tokens at batch 1, 10 times at batch 32 and 3 times at batch 128. Published API
+    prices charge output 1 to 5 times input, 4 times at the median (``data/api_prices.csv``).
+
+    Every number is computed whether or not the batch fits in memory: read ``fits``.
 
     Parameters
     ----------

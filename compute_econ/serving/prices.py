@@ -1,8 +1,8 @@
 """Prices over time: published API prices, how fast a capability gets cheaper, and what reasoning does to the bill.
 
 * ``data/api_prices.csv`` (:func:`load_api_prices`): list prices per million input and
-  output tokens of landmark models at launch, with dates and sources; every output price is
-  2 to 5 times the input price.
+  output tokens of landmark models at launch, with dates and sources; output costs 1 to 5 times
+  input (4 times at the median).
 * ``data/inference_price_trends.csv`` (:func:`load_inference_price_trends`): Epoch AI's
   2025 analysis of how fast the cheapest price of reaching a given benchmark score fell:
   between 9x and 900x a year depending on the task and threshold, median 46x
