@@ -20,7 +20,9 @@ import datetime
 import functools
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from numpy.typing import ArrayLike
@@ -81,10 +83,10 @@ ARTIFICIAL_ANALYSIS_INPUT_SHARE = 0.75
 #: DeepSeek-V3 784,176 in / 1,983,134 out over 3,168 samples; DeepSeek-R1 49,010 in /
 #: 1,503,756 out over 198 samples (epoch-research/llm-benchmark-efficiency,
 #: data/epoch_ai_eval_data.csv). R1's output includes its reasoning.
-GPQA_TOKENS_PER_QUESTION = {
+GPQA_TOKENS_PER_QUESTION: Mapping[str, tuple[float, float]] = MappingProxyType({
     "DeepSeek-V3": (784_176 / 3_168, 1_983_134 / 3_168),
     "DeepSeek-R1": (49_010 / 198, 1_503_756 / 198),
-}
+})
 
 
 def _iso_date(name: str, value: Any) -> datetime.date:
