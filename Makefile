@@ -14,11 +14,12 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 # about TCP on every kernel start); Windows has no Unix sockets for ZeroMQ, so it keeps TCP.
 KERNEL_ARGS ?= $(if $(filter Windows_NT,$(OS)),,--KernelManager.transport=ipc)
 
-.PHONY: lab test bench slides clean help
+.PHONY: lab test lint bench slides clean help
 
 help:
 	@echo "make lab    - set up .venv and open the lessons in JupyterLab"
-	@echo "make test   - set up .venv with the test extra and run every test"
+	@echo "make test   - set up .venv with the test extra and run every test (lint and types included)"
+	@echo "make lint   - ruff and mypy only (configured in pyproject.toml)"
 	@echo "make bench  - time the explorers in the kernel and in the page (prints two tables, ~20 min)"
 	@echo "make clean  - remove .venv and test artefacts"
 
@@ -43,6 +44,10 @@ lab: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -95,14 +95,14 @@ def naive_scaling_update(budget: float, fit_key: str) -> BokehModel:
 def naive_trend_update(year: int, models: trends.NotableModels, quantity: str = "training_flop",
                        domain: str | None = None) -> BokehModel:
     """Per change: select rows and refit in Python loops, project point by point, new figure, new document."""
-    rows = [(t, v) for t, v, d in zip(models.year, getattr(models, quantity), models.domain)
+    rows = [(t, v) for t, v, d in zip(models.year, getattr(models, quantity), models.domain, strict=True)
             if t >= 2010 and math.isfinite(v) and (domain is None or domain in d.split(","))]
     xs, ys = [t for t, _ in rows], [math.log10(v) for _, v in rows]
     n = len(rows)
     mx, my = sum(xs) / n, sum(ys) / n
     sxx = sum((x - mx) ** 2 for x in xs)
-    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
-    s = math.sqrt(sum((y - my - b * (x - mx)) ** 2 for x, y in zip(xs, ys)) / (n - 2))
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    s = math.sqrt(sum((y - my - b * (x - mx)) ** 2 for x, y in zip(xs, ys, strict=True)) / (n - 2))
     t = 1.65  # ~t quantile for 90%, as a hand-written notebook would hard-code it
     grid = [2010 + (year - 2010) * k / 79 for k in range(80)]
     half = [t * s * math.sqrt(1 + 1 / n + (g - mx) ** 2 / sxx) for g in grid]
@@ -110,7 +110,7 @@ def naive_trend_update(year: int, models: trends.NotableModels, quantity: str = 
     p = figure(y_axis_type="log", width=900, height=460)
     p.scatter(xs, [10**y for y in ys])
     p.line(grid, [10**c for c in centre])
-    p.varea(grid, [10 ** (c - h) for c, h in zip(centre, half)], [10 ** (c + h) for c, h in zip(centre, half)])
+    p.varea(grid, [10 ** (c - h) for c, h in zip(centre, half, strict=True)], [10 ** (c + h) for c, h in zip(centre, half, strict=True)])
     return BokehModel(p)
 
 
@@ -153,7 +153,7 @@ def naive_supply_chain_update(cowos_x: float) -> BokehModel:
     lines = []
     for inp in inputs:
         lines.append([inp.accelerators_per_quarter * inp.growth_per_year ** (q / 4) for q in quarters])
-    delivered = [min(vals) for vals in zip(*lines)]
+    delivered = [min(vals) for vals in zip(*lines, strict=True)]
     p = figure(y_axis_type="log", width=820, height=400)
     for ys in lines:
         p.line(quarters, ys)
@@ -261,7 +261,7 @@ def naive_scaling_limits_update(growth: float) -> BokehModel:
     p = figure(y_axis_type="log", width=820, height=430)
     for ys in lines:
         p.line(years, ys)
-    p.line(years, [min(v) for v in zip(*lines)], line_width=5)
+    p.line(years, [min(v) for v in zip(*lines, strict=True)], line_width=5)
     return BokehModel(p)
 
 

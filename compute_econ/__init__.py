@@ -1,6 +1,6 @@
 """compute_econ: small, pure-numpy models of the economics of AI compute.
 
-Modules, one per area (see DESIGN.md):
+Modules, one per area (see DESIGN.md in the repository; CONTRIBUTING.md says how to add one):
 
 * :mod:`compute_econ.scaling` - training FLOP, loss fits, compute-optimal allocation
 * :mod:`compute_econ.trends` - notable training runs and the growth of compute
@@ -14,7 +14,7 @@ Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import costs, hardware, market, scaling, supply, training, trends
+from . import costs, hardware, market, scaling, serving, supply, training, trends
 
-__all__ = ["costs", "hardware", "market", "scaling", "supply", "training", "trends"]
+__all__ = ["costs", "hardware", "market", "scaling", "serving", "supply", "training", "trends"]
 __version__ = "0.1.0"

@@ -105,6 +105,9 @@ def test_stated_time_is_honest_and_long_lessons_mark_their_break(path):
         assert "two sittings" in " ".join(md_cells[:2]), f"{path.name}: {stated} min is more than one sitting"
         breaks = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Break")]
         assert len(breaks) == 1 and breaks[0].metadata["slideshow"].get("slide_type") == "slide"
+    else:  # one sitting: no break slide, and the opening does not promise two
+        assert not [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Break")]
+        assert "two sittings" not in " ".join(md_cells[:2])
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith(f"| [`{path.stem}`]"))
     assert f"| {stated} min" in row, f"README's time for {path.stem} differs from the lesson's {stated} min"

@@ -93,7 +93,7 @@ def extra_requirements(path: Path = REQUIREMENTS_IN) -> list[str]:
     """Requirement lines of binder/requirements.in (comments and blanks dropped)."""
     if not path.exists():
         return []
-    return [r for r in (_strip_comment(l) for l in path.read_text().splitlines()) if r]
+    return [r for r in (_strip_comment(line) for line in path.read_text().splitlines()) if r]
 
 
 def input_requirements() -> list[str]:
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     text = compile_requirements(python, version)
     args.output.write_text(text)
-    n = sum(1 for l in text.splitlines() if l and not l.startswith("#"))
+    n = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}: {n} pins")
     return 0
 

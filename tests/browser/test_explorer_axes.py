@@ -165,7 +165,7 @@ def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
         area.scroll_into_view_if_needed()
         name = f"explorer {k + 1}"
 
-        def check(what: str) -> None:
+        def check(what: str, name: str = name, k: int = k) -> None:
             nonlocal moves
             moves += 1
             problems = _wait_ranges(lab) + readout_faults(" ".join((readouts.nth(k).text_content() or "").split()))
