@@ -17,6 +17,7 @@ replica's usable memory. Every number comes from :mod:`compute_econ.serving`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import ipywidgets as ipw
@@ -92,17 +93,29 @@ class ServingInputs:
 class ServingResult(ArrayRecord):
     """The chosen operating point, the frontier and the memory, from :mod:`compute_econ.serving`.
 
-    ``point`` is :func:`~compute_econ.serving.serving_estimate` at the chosen batch; ``memory``
-    :func:`~compute_econ.serving.memory_use` at the full context (prompt plus output); ``frontier``
+    ``estimates`` is :func:`~compute_econ.serving.serving_estimate` and ``memory``
+    :func:`~compute_econ.serving.memory_use` at the full context (prompt plus output), both over
+    ``batches`` (the batch slider's values), the chosen one at ``index`` (read with :meth:`at`
+    and :meth:`memory_at`); ``frontier``
     :func:`~compute_econ.serving.throughput_latency_frontier`, or ``None`` when not even one
     sequence fits beside the weights (``memory.max_batch_size`` is 0).
     """
 
     architecture: serving.ModelArchitecture
     deployment: serving.Deployment
-    point: serving.ServingEstimate
+    batches: np.ndarray
+    index: int
+    estimates: serving.ServingEstimate
     memory: serving.MemoryUse
     frontier: serving.ServingEstimate | None
+
+    def at(self, field: str) -> float:
+        """A field of ``estimates`` at the chosen batch (a number)."""
+        return float(np.asarray(getattr(self.estimates, field))[self.index])
+
+    def memory_at(self, field: str) -> float:
+        """A field of ``memory`` at the chosen batch (a number)."""
+        return float(np.broadcast_to(np.asarray(getattr(self.memory, field)), self.batches.shape)[self.index])
 
 
 class ServingExplorer(Explorer[ServingInputs, ServingResult]):
@@ -205,25 +218,38 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
                        output_tokens=int(c["output_tokens"].value),
                        usd_per_accelerator_hour=float(c["usd_per_accelerator_hour"].value))
 
+    def _batches(self, batch_size: float) -> np.ndarray:
+        """The batch slider's values (its grid passes through the starting batch), and ``batch_size`` if off it."""
+        lo, hi = 2.0 ** BATCH_LOG2[0], 2.0 ** BATCH_LOG2[1]
+        start = self.start.batch_size
+        k = np.arange(math.ceil(math.log2(lo / start) - 1e-9), math.floor(math.log2(hi / start) + 1e-9) + 1)
+        grid = start * 2.0 ** k
+        return grid if np.isclose(grid, batch_size, rtol=1e-12, atol=0).any() else np.sort(np.append(grid, batch_size))
+
     def _compute(self, inputs: ServingInputs) -> ServingResult:
+        # Everything but the batch is kept (``_memo``): a move of the batch slider, the main one, only picks
+        # its batch out of the estimates over every batch the slider can take.
         arch = serving.get_architecture(inputs.model)
         dep = serving.Deployment(accelerator=hardware.get_accelerator(inputs.accelerator),
                                  n_accelerators=inputs.n_accelerators, weight_precision=inputs.precision)
-        price = inputs.usd_per_accelerator_hour
-        point = serving.serving_estimate(arch, dep, inputs.batch_size, inputs.prompt_tokens, inputs.output_tokens,
-                                         price)
-        memory = serving.memory_use(arch, dep, inputs.batch_size, inputs.prompt_tokens + inputs.output_tokens)
+        price, prompt, out = inputs.usd_per_accelerator_hour, inputs.prompt_tokens, inputs.output_tokens
+        batches = self._batches(inputs.batch_size)
+        key = (arch.name, dep, prompt, out, price, batches.tobytes())
+        curve = self._memo(("estimates", *key),
+                           lambda: serving.serving_estimate(arch, dep, batches, prompt, out, price))
+        memory = self._memo(("memory", *key), lambda: serving.memory_use(arch, dep, batches, prompt + out))
         frontier = None
-        if float(np.asarray(memory.max_batch_size)) >= 1:
-            frontier = self._memo(("frontier", arch.name, dep, inputs.prompt_tokens, inputs.output_tokens, price),
-                                  lambda: serving.throughput_latency_frontier(arch, dep, inputs.prompt_tokens,
-                                                                              inputs.output_tokens, price))
-        return ServingResult(architecture=arch, deployment=dep, point=point, memory=memory, frontier=frontier)
+        if float(np.min(memory.max_batch_size)) >= 1:
+            frontier = self._memo(("frontier", *key[:-1]),
+                                  lambda: serving.throughput_latency_frontier(arch, dep, prompt, out, price))
+        i = int(np.flatnonzero(np.isclose(batches, inputs.batch_size, rtol=1e-12, atol=0))[0])
+        return ServingResult(architecture=arch, deployment=dep, batches=batches, index=i, estimates=curve,
+                             memory=memory, frontier=frontier)
 
     def _draw(self, inputs: ServingInputs, r: ServingResult) -> None:
-        p, mem = r.point, r.memory
-        fits = bool(p.fits)
-        speed, cost = float(np.asarray(p.tokens_per_s_per_user)), float(np.asarray(p.usd_per_m_output))
+        mem = r.memory
+        fits = bool(np.asarray(r.estimates.fits)[r.index])
+        speed, cost = r.at("tokens_per_s_per_user"), r.at("usd_per_m_output")
         if r.frontier is not None:
             fx, fy = np.asarray(r.frontier.tokens_per_s_per_user), np.asarray(r.frontier.usd_per_m_output)
             fb = np.asarray(r.frontier.batch_size)
@@ -240,7 +266,7 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
         set_props(self._x_ticker, ticks=log_ticks([x0, x1]))
         set_props(self._y_ticker, ticks=log_ticks([y0, y1]))
 
-        w, kv = mem.weights_bytes / GB, float(np.asarray(mem.kv_cache_bytes)) / GB
+        w, kv = mem.weights_bytes / GB, r.memory_at("kv_cache_bytes") / GB
         cap = mem.capacity_bytes / GB
         self._show("memory", dict(part=["weights", "KV cache"], left=[0.0, w], right=[w, w + kv],
                                   color=["#264653", "#e9c46a" if fits else "#e76f51"]))
@@ -250,25 +276,25 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
         n = inputs.n_accelerators
         replica = f"{n} × {r.deployment.accelerator.name}" if n > 1 else r.deployment.accelerator.name
         if fits:
-            fit_text = f"fits ({percent(float(np.asarray(mem.frac_memory_used)))} of usable memory)"
-        elif float(np.asarray(mem.max_batch_size)) >= 1:
-            fit_text = (f"<b>does not fit</b>: at most {int(np.asarray(mem.max_batch_size)):,} "
+            fit_text = f"fits ({percent(r.memory_at('frac_memory_used'))} of usable memory)"
+        elif r.memory_at("max_batch_size") >= 1:
+            fit_text = (f"<b>does not fit</b>: at most {int(r.memory_at('max_batch_size')):,} "
                         "sequences fit at this context")
         else:
             fit_text = "<b>does not fit</b>: not even one sequence fits beside the weights"
-        bound = "memory bandwidth" if bool(np.asarray(p.memory_bound)) else "compute"
+        bound = "memory bandwidth" if bool(np.asarray(r.estimates.memory_bound)[r.index]) else "compute"
         self.readout.value = (
             f"<b>{r.architecture.name}</b> on {replica}, {inputs.precision.upper()} weights: "
             f"{number(w)} GB of weights + {number(kv)} GB of KV cache for {int(inputs.batch_size):,} sequences of "
             f"{int(inputs.prompt_tokens + inputs.output_tokens):,} tokens, against {number(cap)} GB usable: "
             f"{fit_text}.<br>"
             f"Each user gets <b>{number(speed)} tokens/s</b>; the replica makes "
-            f"<b>{number(float(np.asarray(p.output_tokens_per_s_per_accelerator)))} output tokens/s per accelerator</b>"
-            f" (decode limited by {bound}). Time to first token: <b>{number(p.time_to_first_token_s)} s</b>.<br>"
+            f"<b>{number(r.at('output_tokens_per_s_per_accelerator'))} output tokens/s per accelerator</b>"
+            f" (decode limited by {bound}). Time to first token: <b>{number(r.estimates.time_to_first_token_s)} s</b>.<br>"
             f"At {usd(inputs.usd_per_accelerator_hour)} per accelerator-hour, fully busy: "
-            f"<b>{usd(float(np.asarray(p.usd_per_m_input)))}</b> per million input tokens, "
+            f"<b>{usd(r.at('usd_per_m_input'))}</b> per million input tokens, "
             f"<b>{usd(cost)}</b> per million output tokens "
-            f"({number(float(np.asarray(p.output_to_input_cost_ratio)))} times as much). Roofline bounds: estimates."
+            f"({number(r.at('output_to_input_cost_ratio'))} times as much). Roofline bounds: estimates."
         )
 
     def _layout(self) -> ipw.Box:
