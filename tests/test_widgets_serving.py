@@ -216,8 +216,13 @@ def test_predict_with_a_value_keeps_it_out_of_the_page():
 
 
 def test_predict_refuses_a_guess_that_is_not_a_positive_number():
-    calls = []
-    p = Predict("How many?", lambda: calls.append(1) or 10.0)
+    calls: list[int] = []
+
+    def answer() -> float:
+        calls.append(1)
+        return 10.0
+
+    p = Predict("How many?", answer)
     p.guess.value = 0.0
     p.commit.click()
     assert calls == [] and "positive number" in p.result.value and not p.commit.disabled
