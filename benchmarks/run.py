@@ -48,10 +48,10 @@ from bokeh.layouts import row  # noqa: E402
 from bokeh.plotting import figure  # noqa: E402
 from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
-from compute_econ import costs, hardware, market, scaling, supply, training, trends  # noqa: E402
+from compute_econ import costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
-                     ContractVsSpotExplorer, RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer,
-                     ScarcityMarketExplorer,
+                     ContractVsSpotExplorer, LatencyExplorer, LifetimeComputeExplorer, RooflineExplorer,
+                     ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, ServingExplorer,
                      SupplyChainExplorer, TrainingCostExplorer)
 from widgets.scaling import DECADES_FLOP, HALF_WIDTH_DECADES, N_POINTS  # noqa: E402
 
@@ -264,6 +264,53 @@ def naive_scaling_limits_update(growth: float) -> BokehModel:
     return BokehModel(p)
 
 
+def naive_serving_update(batch: float) -> BokehModel:
+    """Per change: the frontier batch by batch in Python (scalar model calls), the memory, two new figures."""
+    arch = serving.get_architecture("Llama 3.1 70B")
+    dep = serving.Deployment(accelerator=hardware.get_accelerator("NVIDIA H100 SXM"), n_accelerators=8)
+    largest = float(serving.max_batch_size(arch, dep, 1024 + 512))
+    points = [serving.serving_estimate(arch, dep, b, 1024, 512, 3.49) for b in
+              [2.0**k for k in range(int(math.log2(largest)) + 1)] + [largest]]
+    chosen = serving.serving_estimate(arch, dep, batch, 1024, 512, 3.49)
+    mem = serving.memory_use(arch, dep, batch, 1024 + 512)
+    f = figure(x_axis_type="log", y_axis_type="log", width=520, height=380)
+    f.line([float(p.tokens_per_s_per_user) for p in points], [float(p.usd_per_m_output) for p in points])
+    f.scatter([float(chosen.tokens_per_s_per_user)], [float(chosen.usd_per_m_output)])
+    m = figure(width=380, height=380, y_range=["KV cache", "weights"])
+    m.hbar(y=["weights", "KV cache"], left=[0, mem.weights_bytes], right=[mem.weights_bytes, float(mem.total_bytes)])
+    return BokehModel(row(f, m))
+
+
+def naive_latency_update(replicas: float) -> BokehModel:
+    """Per change: the wait replica by replica in Python (scalar queueing calls), the plan, two new figures."""
+    grid = sorted({round(r) for r in np.geomspace(1, 256, 64)})
+    waits = [serving.mmc_wait(10.0, 20.0, r * 64, 0.95) for r in grid]
+    stable = [(r, q) for r, q in zip(grid, waits, strict=True) if q.stable]
+    plan = serving.plan_for_demand(10.0, 20.0, 64, 1.0, 27.92, 1500.0, 0.95)
+    serving.max_utilisation_for_wait_target(float(plan.replicas) * 64, 20.0, 1.0, 0.95)
+    chosen = serving.mmc_wait(10.0, 20.0, replicas * 64, 0.95)
+    w = figure(x_axis_type="log", y_axis_type="log", width=450, height=360)
+    w.line([r for r, _ in stable], [max(float(q.percentile_wait_s), 1e-3) for _, q in stable])
+    w.scatter([replicas], [max(float(chosen.percentile_wait_s), 1e-3)])
+    u = figure(y_axis_type="log", width=450, height=360)
+    u.line([float(q.utilisation) for _, q in stable], [max(float(q.percentile_wait_s), 1e-3) for _, q in stable])
+    return BokehModel(row(w, u))
+
+
+def naive_lifetime_update(tokens_served: float) -> BokehModel:
+    """Per change: training and serving FLOP point by point in Python, a new figure and document."""
+    n = serving.get_architecture("DeepSeek-V3").n_params_active
+    xs = [10 ** (9 + 8 * i / 95) for i in range(96)]
+    lives = [serving.lifetime_compute(n, serving.DEEPSEEK_V3_TRAINING_TOKENS, x) for x in xs]
+    chosen = serving.lifetime_compute(n, serving.DEEPSEEK_V3_TRAINING_TOKENS, tokens_served)
+    f = figure(x_axis_type="log", y_axis_type="log", width=820, height=400)
+    f.line(xs, [life.training_flop for life in lives])
+    f.line(xs, [float(life.serving_flop) for life in lives])
+    f.line(xs, [float(life.total_flop) for life in lives])
+    f.scatter([tokens_served], [float(chosen.serving_flop)])
+    return BokehModel(f)
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -386,6 +433,24 @@ def bench_contract_vs_spot(n_changes: int) -> dict:
                          n_changes, n_naive=3)
 
 
+def bench_serving(n_changes: int) -> dict:
+    values = 2.0 ** _moves(0, 12, n_changes, 5, seed=11, decimals=0)
+    return _bench_slider("ServingExplorer: batch-size slider", ServingExplorer(), "batch_size", values,
+                         naive_serving_update, n_changes)
+
+
+def bench_latency(n_changes: int) -> dict:
+    values = _moves(1, 256, n_changes, 4, seed=12, decimals=0)
+    return _bench_slider("LatencyExplorer: replicas slider", LatencyExplorer(), "replicas", values,
+                         naive_latency_update, n_changes)
+
+
+def bench_lifetime(n_changes: int) -> dict:
+    values = 10.0 ** _moves(9, 17, n_changes, 13, seed=13, decimals=2)
+    return _bench_slider("LifetimeComputeExplorer: tokens-served slider", LifetimeComputeExplorer(), "tokens_served",
+                         values, naive_lifetime_update, n_changes)
+
+
 def bench_lessons() -> list[dict]:
     import nbformat
     from jupyter_client import KernelManager
@@ -431,7 +496,8 @@ def main() -> int:
 
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
-           bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n)],
+           bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n), bench_serving(n),
+           bench_latency(n), bench_lifetime(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
     table([bench_trend_selection(n)], TARGET_FRAME_MS, None)

@@ -14,7 +14,7 @@ Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import costs, hardware, market, scaling, supply, training, trends
+from . import costs, hardware, market, scaling, serving, supply, training, trends
 
-__all__ = ["costs", "hardware", "market", "scaling", "supply", "training", "trends"]
+__all__ = ["costs", "hardware", "market", "scaling", "serving", "supply", "training", "trends"]
 __version__ = "0.1.0"

@@ -80,7 +80,7 @@ def _raises_naming(cls, name, value):
 
 
 def test_every_explorer_is_enumerated():
-    assert len(EXPLORERS) == 10, [cls.__name__ for cls in EXPLORERS]
+    assert len(EXPLORERS) == 13, [cls.__name__ for cls in EXPLORERS]
 
 
 @pytest.mark.parametrize("cls, name", PARAMETERS, ids=_ids(PARAMETERS))
@@ -113,7 +113,8 @@ def _outside(control: ipw.ValueWidget) -> list:
         return ["not an option", options[0].upper() + " "]
     numbers = [o for o in options if isinstance(o, (int, float)) and math.isfinite(o)]
     return [type(numbers[0])(max(numbers) + 1), type(numbers[0])(min(numbers) - 1)] + (
-        [0.5 * (numbers[0] + numbers[1])] if isinstance(numbers[0], float) else [numbers[0] + 1])
+        [0.5 * (numbers[0] + numbers[1])] if isinstance(numbers[0], float)
+        else [next(n for n in range(numbers[0] + 1, max(numbers) + 2) if n not in numbers)])  # between options
 
 
 def _ends(control: ipw.ValueWidget) -> list:

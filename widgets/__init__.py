@@ -19,7 +19,8 @@ _EXPORTS = {
     "TrainingCostExplorer": ".training_cost", "SupplyChainExplorer": ".supply_chain",
     "BuildOutExplorer": ".build_out", "ScarcityMarketExplorer": ".scarcity",
     "ContractVsSpotExplorer": ".contract_vs_spot", "ConcentrationExplorer": ".concentration",
-    "ScalingLimitsExplorer": ".scaling_limits", "runs_table": ".tables", "accelerators_table": ".tables",
+    "ScalingLimitsExplorer": ".scaling_limits", "ServingExplorer": ".serving", "LatencyExplorer": ".serving",
+    "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
 }
 
 __all__ = list(_EXPORTS)

@@ -1,0 +1,244 @@
+"""The serving explorers (issue 11) and the predict-first widget: every control over its range, the numbers
+from compute_econ.serving, axes that hold the data, and an answer hidden until the learner commits."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from compute_econ import hardware, serving
+from widgets import LatencyExplorer, LifetimeComputeExplorer, Predict, ServingExplorer
+from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
+from widgets._format import usd
+from widgets.serving import WAIT_FLOOR_S
+
+CLASSES = [ServingExplorer, LatencyExplorer, LifetimeComputeExplorer]
+
+
+def control_values(control: ipw.ValueWidget) -> list:
+    if isinstance(control, ipw.FloatLogSlider):
+        return [float(control.base ** e) for e in np.linspace(control.min, control.max, 6)]
+    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
+        return [type(control.value)(v) for v in np.linspace(control.min, control.max, 6)]
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]
+
+
+def numeric_columns(explorer) -> dict[str, np.ndarray]:
+    out = {}
+    for sname, source in explorer.sources.items():
+        for col, values in source.data.items():
+            arr = np.asarray(list(values))
+            if arr.dtype.kind in "fiu":
+                out[f"{sname}.{col}"] = arr.astype(float)
+    return out
+
+
+def log_figures(explorer):
+    """(figure, [(x column, y column, source)]) of the explorer's log-log plots."""
+    if isinstance(explorer, ServingExplorer):
+        s = explorer.sources
+        return [(explorer._frontier_fig, [("speed", "cost", s["frontier"]), ("speed", "cost", s["point"])])]
+    if isinstance(explorer, LatencyExplorer):
+        s = explorer.sources
+        return [(explorer._wait_fig, [("replicas", "wait", s["curve"]), ("replicas", "wait", s["chosen"])])]
+    s = explorer.sources
+    return [(explorer._figure, [("tokens", c, s["curves"]) for c in ("training", "serving", "total")]
+             + [("tokens", "flop", s["chosen"])])]
+
+
+def assert_axes_hold_the_data(explorer, where: str) -> None:
+    for fig, series in log_figures(explorer):
+        for xcol, ycol, source in series:
+            x, y = np.asarray(source.data[xcol], float), np.asarray(source.data[ycol], float)
+            if x.size == 0:
+                continue
+            assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
+            assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
+        assert fig.x_range.start > 0 and fig.y_range.start > 0, f"{where}: a log axis starts at or below 0"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_every_control_over_its_range_keeps_data_finite_axes_around_it_and_changes_something(cls):
+    ex = cls()
+    for name, control in ex.controls.items():
+        changed = 0
+        for value in control_values(control):
+            if control.value == value:
+                continue
+            before = (ex.readout.value, numeric_columns(ex))
+            control.value = value
+            where = f"{cls.__name__}.{name}={value!r}"
+            if ex.error is not None:
+                # Only the serving explorer refuses, and only for the model's reasons: a context beyond the model's
+                # window, or FP8 weights on a chip without FP8 units. The readout says why.
+                assert cls is ServingExplorer, f"{where}: refused: {ex.error}"
+                assert "context window" in ex.error or "FP8 units" in ex.error, ex.error
+                assert "cannot compute" in ex.readout.value
+                continue
+            cols = numeric_columns(ex)
+            assert any(a.size for a in cols.values()), f"{where}: every source is empty"
+            for col, arr in cols.items():
+                assert np.all(np.isfinite(arr)), f"{where}: non-finite values in {col}"
+            assert "nan" not in ex.readout.value.lower() and "inf" not in ex.readout.value.lower(), where
+            assert_axes_hold_the_data(ex, where)
+            after = (ex.readout.value, cols)
+            changed += before[0] != after[0] or before[1].keys() != after[1].keys() or any(
+                before[1][k].shape != v.shape or not np.allclose(before[1][k], v) for k, v in after[1].items())
+        assert changed, f"moving {name} changed nothing"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_browser_contract_classes(cls):
+    ex = cls()
+    assert READOUT_CLASS in ex.readout._dom_classes
+    assert sum(PRIMARY_SLIDER_CLASS in c._dom_classes for c in ex.controls.values()) == 1
+
+
+def _model_point(model="Llama 3.1 70B", acc="NVIDIA H100 SXM", n=8, precision="bf16", batch=32.0, prompt=1024.0,
+                 out=512, price=3.49):
+    arch = serving.get_architecture(model)
+    dep = serving.Deployment(accelerator=hardware.get_accelerator(acc), n_accelerators=n, weight_precision=precision)
+    return arch, dep, serving.serving_estimate(arch, dep, batch, prompt, out, price)
+
+
+@pytest.mark.parametrize("batch", [1.0, 32.0, 512.0])
+def test_serving_readout_and_point_are_the_models(batch):
+    ex = ServingExplorer(batch_size=batch)
+    arch, dep, est = _model_point(batch=batch)
+    assert ex.sources["point"].data["cost"][0] == pytest.approx(float(est.usd_per_m_output), rel=1e-12)
+    assert ex.sources["point"].data["speed"][0] == pytest.approx(float(est.tokens_per_s_per_user), rel=1e-12)
+    assert f"<b>{usd(float(est.usd_per_m_output))}</b> per million output tokens" in ex.readout.value
+    assert f"<b>{usd(float(est.usd_per_m_input))}</b> per million input tokens" in ex.readout.value
+    front = serving.throughput_latency_frontier(arch, dep, 1024.0, 512, 3.49)
+    np.testing.assert_allclose(ex.sources["frontier"].data["cost"], front.usd_per_m_output, rtol=1e-12)
+
+
+def test_serving_memory_bar_and_capacity_are_the_models():
+    ex = ServingExplorer(batch_size=1024, prompt_tokens=8192)
+    arch, dep, _ = _model_point(batch=1024)
+    mem = serving.memory_use(arch, dep, 1024, 8192 + 512)
+    right = ex.sources["memory"].data["right"]
+    assert right[0] == pytest.approx(mem.weights_bytes / 1e9) and right[1] == pytest.approx(mem.total_bytes / 1e9)
+    assert ex._capacity.location == pytest.approx(mem.capacity_bytes / 1e9)
+    assert ex._memory_fig.x_range.end >= max(right[1], ex._capacity.location)
+    assert not mem.fits and "does not fit" in ex.readout.value
+
+
+def test_a_model_that_does_not_fit_has_no_frontier_and_says_so():
+    ex = ServingExplorer(model="Llama 3.1 405B", n_accelerators=1)
+    assert ex.error is None and len(ex.sources["frontier"].data["cost"]) == 0
+    assert "not even one sequence fits" in ex.readout.value
+    ex.controls["n_accelerators"].value = 8
+    ex.controls["precision"].value = "fp8"
+    assert len(ex.sources["frontier"].data["cost"]) > 0 and "not even one" not in ex.readout.value
+
+
+def test_serving_refusal_keeps_the_picture_and_says_why():
+    ex = ServingExplorer(prompt_tokens=8192)
+    before = list(ex.sources["frontier"].data["cost"])
+    ex.controls["model"].value = "Llama 2 70B"  # a 4,096-token window
+    assert ex.error is not None and "context window" in ex.error and "cannot compute" in ex.readout.value
+    assert list(ex.sources["frontier"].data["cost"]) == before
+
+
+def test_latency_marks_the_replicas_the_target_needs_and_their_cost():
+    ex = LatencyExplorer(arrival_rate_per_s=20.0, replicas=8, target_wait_s=0.5)
+    plan = serving.plan_for_demand(20.0, 20.0, 64, 0.5, ex.start.usd_per_replica_hour, 1500.0, 0.95)
+    assert ex._needed.location == float(plan.replicas)
+    assert f"{int(plan.replicas):,} replicas</b>" in ex.readout.value
+    assert usd(float(plan.usd_per_m_tokens)) in ex.readout.value
+    knee = serving.max_utilisation_for_wait_target(float(plan.replicas) * 64, 20.0, 0.5, 0.95)
+    assert ex._knee.location == pytest.approx(float(knee))
+    chosen = serving.mmc_wait(20.0, 20.0, 8 * 64, 0.95)
+    assert ex.sources["chosen"].data["utilisation"][0] == pytest.approx(float(chosen.utilisation))
+
+
+def test_latency_unstable_replicas_are_not_drawn_and_the_readout_says_the_queue_grows():
+    ex = LatencyExplorer(arrival_rate_per_s=100.0, replicas=1)  # 2,000 erlangs on 64 slots
+    assert len(ex.sources["chosen"].data["wait"]) == 0
+    assert "grows without bound" in ex.readout.value
+    assert np.all(np.asarray(ex.sources["curve"].data["utilisation"]) < 1)
+    ex.controls["replicas"].value = 60
+    assert len(ex.sources["chosen"].data["wait"]) == 1 and "grows without bound" not in ex.readout.value
+
+
+def test_latency_zero_waits_are_drawn_at_the_floor_of_the_log_axis():
+    ex = LatencyExplorer(arrival_rate_per_s=0.1, replicas=256)
+    assert min(ex.sources["curve"].data["wait"]) == WAIT_FLOOR_S
+    assert "0 s</b>" in ex.readout.value
+
+
+def test_lifetime_breakeven_is_three_times_the_training_tokens():
+    ex = LifetimeComputeExplorer(training_tokens=1e13, tokens_served=1e14)
+    assert ex._breakeven.location == pytest.approx(3e13)
+    assert "<b>has</b>" in ex.readout.value
+    ex.controls["tokens_served"].value = 1e12
+    assert "has <b>not</b>" in ex.readout.value
+    life = serving.lifetime_compute(37e9, 1e13, 1e12)
+    assert ex.sources["chosen"].data["flop"][0] == pytest.approx(float(life.serving_flop))
+
+
+# --------------------------------------------------------------------------- predict first
+
+
+def _states(widget) -> str:
+    """Every state the widget and its children would send to the page, as text."""
+    out = [repr(widget.get_state())]
+    for child in getattr(widget, "children", ()):
+        out.append(_states(child))
+    return "\n".join(out)
+
+
+def test_predict_hides_the_answer_until_the_commit():
+    calls = []
+
+    def answer():
+        calls.append(1)
+        return 173.4
+
+    p = Predict("How many tokens per second does one user get?", answer, unit="tokens/s")
+    assert calls == [] and p.answer_value is None and p.result.value == ""
+    assert "173" not in _states(p.widget)
+    p.guess.value = 20.0
+    assert calls == [] and "173" not in _states(p.widget)
+    p.commit.click()
+    assert calls == [1] and p.answer_value == 173.4
+    assert "<b>173 tokens/s</b>" in p.result.value and "8.67 times too low" in p.result.value
+    assert p.commit.disabled and p.guess.disabled
+
+
+def test_predict_with_a_value_keeps_it_out_of_the_page():
+    p = Predict("What does a million output tokens cost?", 1.397, unit="$")
+    assert "1.397" not in _states(p.widget) and "1.4" not in _states(p.widget)
+    p.submit(1.4)
+    assert "Spot on." in p.result.value
+
+
+def test_predict_refuses_a_guess_that_is_not_a_positive_number():
+    calls: list[int] = []
+
+    def answer() -> float:
+        calls.append(1)
+        return 10.0
+
+    p = Predict("How many?", answer)
+    p.guess.value = 0.0
+    p.commit.click()
+    assert calls == [] and "positive number" in p.result.value and not p.commit.disabled
+
+
+@pytest.mark.parametrize("guess, word", [(10.0, "Spot on."), (25.0, "Close"), (50.0, "a few times"),
+                                         (1000.0, "more than ten times"), (0.5, "more than ten times")])
+def test_predict_feedback_follows_how_many_times_off(guess, word):
+    p = Predict("How many?", 10.0)
+    p.submit(guess)
+    assert word in p.result.value
+
+
+@pytest.mark.parametrize("kwargs", [dict(question=""), dict(question="q", answer=-1.0),
+                                    dict(question="q", answer=float("nan")), dict(question="q", unit=3)])
+def test_predict_refuses_bad_arguments(kwargs):
+    args = dict(question="q", answer=1.0) | kwargs
+    with pytest.raises(ValueError):
+        Predict(**args)
