@@ -14,12 +14,17 @@ outside the view on purpose and are left out.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+
+import widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FIXTURE = "tests/browser/fixtures/explorers.ipynb"
+#: Every explorer the kit exports: the fixture must show each one (a new explorer is tested here too).
+EXPLORERS = sorted(name for name in widgets.__all__ if name.endswith("Explorer") and name != "Explorer")
 
 # The glyph properties that hold x-like and y-like coordinates, by BokehJS glyph type.
 RANGES_PROBLEMS_JS = """() => {
@@ -141,6 +146,9 @@ ANIMATED_HANDLES_JS = """() => {
 def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
     page = lab.page
     page.set_viewport_size({"width": 1366, "height": 850})  # a laptop, JupyterLab's file browser open
+    fixture = (Path(__file__).resolve().parents[2] / FIXTURE).read_text(encoding="utf-8")
+    missing = [name for name in EXPLORERS if f"{name}(" not in fixture]
+    assert not missing, f"{FIXTURE} does not show {missing}: add a cell for each"
     lab.open_notebook(FIXTURE)
     lab.run_all(timeout_ms=240_000)
     page.wait_for_function("() => !!window.Bokeh && Object.keys(window.Bokeh.index || {}).length >= 10",
@@ -157,7 +165,7 @@ def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
         failures.append(f"at the defaults: {start}")
     readouts = page.locator(".ce-readout")
     n_explorers = readouts.count()
-    assert n_explorers == 10, f"expected the fixture's 10 explorers, found {n_explorers}"
+    assert n_explorers == len(EXPLORERS), f"expected the fixture's {len(EXPLORERS)} explorers, found {n_explorers}"
     moves = 0
     for k in range(n_explorers):
         area = readouts.nth(k).locator(
