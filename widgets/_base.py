@@ -195,6 +195,22 @@ def count_ticks() -> CustomJSTickFormatter:
     return CustomJSTickFormatter(code=_COUNT_TICKS_JS)
 
 
+_SECONDS_TICKS_JS = """
+const a = Math.abs(tick), f = (x) => x.toLocaleString("en", {maximumSignificantDigits: 3});
+if (a === 0) return "0 s";
+if (a < 1e-3) return f(tick * 1e6) + " µs";
+if (a < 1) return f(tick * 1e3) + " ms";
+if (a < 120) return f(tick) + " s";
+if (a < 7200) return f(tick / 60) + " min";
+return f(tick / 3600) + " h";
+"""
+
+
+def seconds_ticks() -> CustomJSTickFormatter:
+    """Tick labels for durations in seconds: 500 µs, 20 ms, 1 s, 5 min, 2 h (not 1.000e-3), as readouts write them."""
+    return CustomJSTickFormatter(code=_SECONDS_TICKS_JS)
+
+
 # -- the page's side of an update: one patch, only what changed -------------------------------------------
 
 #: Smallest and largest magnitudes a float32 holds at full precision (normal numbers); a float64 column

@@ -32,6 +32,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, integer, scalar
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, int_slider, log_axis, log_slider, log_ticks,
+                    seconds_ticks,
                     option, selection_slider, set_props, store, toggle_buttons)
 from ._format import count, number, percent, sci, usd
 
@@ -199,7 +200,9 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
         f.scatter("speed", "cost", source=s["point"], size=14, color="color", legend_label="chosen batch")
         f.add_tools(HoverTool(renderers=[line], tooltips=[("batch", "@batch{0,0}"), ("tokens/s per user", "@speed{0.0}"),
                                                           ("$/M output", "@cost{0.000}")]))
-        f.legend.location = "top_right"
+        legend = f.legend[0]  # below the plot: inside, it covered the curve's steep end
+        legend.orientation, legend.label_text_font_size, legend.border_line_alpha = "horizontal", "9pt", 0
+        f.add_layout(legend, "below")
         self._frontier_fig = f
         self._x_ticker = log_axis(f.xaxis[0])
         self._y_ticker = log_axis(f.yaxis[0])
@@ -451,7 +454,7 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         s = self.sources
         tools = "pan,wheel_zoom,box_zoom,reset,save"
         w = figure(title="The wait against replicas", x_axis_type="log", y_axis_type="log", width=450, height=360,
-                   x_axis_label="replicas", y_axis_label="wait at the percentile (s)",
+                   x_axis_label="replicas", y_axis_label="wait at the percentile",
                    x_range=Range1d(start=1, end=MAX_REPLICAS), y_range=Range1d(start=WAIT_FLOOR_S, end=100),
                    tools=tools)
         line = w.line("replicas", "wait", source=s["curve"], line_width=2, color="#264653", legend_label="stable")
@@ -462,9 +465,9 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         self._needed = Span(location=1.0, dimension="height", line_dash="dotted", line_color="#2a9d8f", line_width=2)
         w.add_layout(self._target)
         w.add_layout(self._needed)
-        self._wx, self._wy = log_axis(w.xaxis[0]), log_axis(w.yaxis[0])
+        self._wx, self._wy = log_axis(w.xaxis[0]), log_axis(w.yaxis[0], seconds_ticks())
         u = figure(title="The knee: the wait against utilisation", y_axis_type="log", width=450, height=360,
-                   x_axis_label="utilisation (share of slot time busy)", y_axis_label="wait at the percentile (s)",
+                   x_axis_label="utilisation (share of slot time busy)", y_axis_label="wait at the percentile",
                    x_range=Range1d(start=0, end=1), y_range=w.y_range, tools=tools)
         u.line("utilisation", "wait", source=s["curve"], line_width=2, color="#264653")
         u.scatter("utilisation", "wait", source=s["chosen"], size=13, color="color")
@@ -472,7 +475,7 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         self._target_u = Span(location=st.target_wait_s, dimension="width", line_dash="dashed", line_color="#e76f51")
         u.add_layout(self._knee)
         u.add_layout(self._target_u)
-        self._uy = log_axis(u.yaxis[0])
+        self._uy = log_axis(u.yaxis[0], seconds_ticks())
         self._wait_fig, self._util_fig = w, u
 
     def model_inputs(self) -> LatencyInputs:
