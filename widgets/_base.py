@@ -199,6 +199,8 @@ def count_ticks() -> CustomJSTickFormatter:
 
 #: Smallest and largest magnitudes a float32 holds at full precision (normal numbers); a float64 column
 #: inside them is sent as float32 (see :func:`_compact`).
+#: Integers JavaScript holds exactly (Bokeh's serializer writes larger ones as floats, with a warning).
+_MAX_SAFE_INT = 2**53 - 1
 _FLOAT32_TINY, _FLOAT32_MAX = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
 
 
@@ -242,6 +244,8 @@ def _same_column(a: Any, b: Any) -> bool:
         if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape \
                 or a.dtype.kind != b.dtype.kind:
             return False
+        if a.dtype == b.dtype and a.dtype.kind in "biufc":  # numbers of one type: the same bytes, one comparison in C
+            return a.tobytes() == b.tobytes()  # (NaN equals NaN; -0.0 and 0.0 differ, and are sent again)
         return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if len(a) != len(b):
@@ -280,6 +284,15 @@ class _InlineSerializer(Serializer):
 
     def has_ref(self, obj: Any) -> bool:
         return self.get_ref(obj) is not None
+
+    def _encode_list(self, obj: list[Any]) -> Any:
+        # A column of plain strings, or of finite floats, or of ints JavaScript holds exactly, is written as it
+        # is (the JSON Bokeh's item-by-item encoding gives, in one pass); anything else item by item.
+        if all(type(item) is str for item in obj) \
+                or all(type(item) is float and item - item == 0.0 for item in obj) \
+                or all(type(item) is int and -_MAX_SAFE_INT < item <= _MAX_SAFE_INT for item in obj):
+            return list(obj)
+        return super()._encode_list(obj)
 
     def _encode_bytes(self, obj: bytes | memoryview) -> BytesRep:
         data = base64.b64encode(gzip.compress(bytes(obj), compresslevel=0, mtime=1)).decode("ascii")
