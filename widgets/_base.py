@@ -59,7 +59,11 @@ import base64
 import contextlib
 import gzip
 import html
+import itertools
+import json
 import math
+import os
+import sys
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
@@ -67,7 +71,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import ipywidgets as ipw
 import numpy as np
 from bokeh.core.property.validation import validate
-from bokeh.core.serialization import BytesRep, Ref, Serializer
+from bokeh.core.serialization import BytesRep, NDArrayRep, Ref, Serializer
 from bokeh.document import Document
 from bokeh.document.events import (ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent,
                                    DocumentPatchedEvent, ModelChangedEvent)
@@ -276,6 +280,14 @@ class _InlineSerializer(Serializer):
         super().__init__(deferred=False)
         self._models = document.models
 
+    def encode(self, obj: Any) -> Any:
+        # Strings (column names, kinds), finite floats and small ints are written as they are: Bokeh's path
+        # (a reference lookup, a circularity check, a dozen type tests) ends in the same value.
+        kind = type(obj)
+        if kind is str or (kind is float and obj - obj == 0.0) or (kind is int and -_MAX_SAFE_INT < obj <= _MAX_SAFE_INT):
+            return obj
+        return super().encode(obj)
+
     def get_ref(self, obj: Any) -> Ref | None:
         ref = self._references.get(id(obj))
         if ref is None and isinstance(obj, Model) and self._models.get_by_id(obj.id) is obj \
@@ -295,9 +307,26 @@ class _InlineSerializer(Serializer):
             return list(obj)
         return super()._encode_list(obj)
 
+    def _encode_ndarray(self, obj: Any) -> Any:
+        # A plain, C-ordered float array (every float column once compacted) as Bokeh writes it, without its
+        # checks for dates, masks, 64-bit integers and layouts that such an array cannot have.
+        if type(obj) is np.ndarray and obj.dtype in _FLOAT_DTYPES and obj.flags.c_contiguous:
+            return NDArrayRep(type="ndarray", array=self._encode_bytes(obj.data), shape=list(obj.shape),
+                              dtype=obj.dtype.name, order=sys.byteorder)
+        return super()._encode_ndarray(obj)
+
     def _encode_bytes(self, obj: bytes | memoryview) -> BytesRep:
         data = base64.b64encode(gzip.compress(bytes(obj), compresslevel=0, mtime=1)).decode("ascii")
         return BytesRep(type="bytes", data=data)
+
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+#: Ids of the patches an explorer sends (unique in the kernel; BokehJS needs only a string).
+_patch_ids = itertools.count(1)
+_PATCH_ID_PREFIX = f"ce-patch-{os.getpid()}-"
+#: Bokeh's ``serialize_json`` for a message without buffers: compact, no NaN (the serializer writes them out).
+_PATCH_JSON = json.JSONEncoder(sort_keys=False, allow_nan=False, separators=(",", ":"))
 
 
 class BatchedBokehModel(BokehModel):
@@ -384,8 +413,12 @@ class BatchedBokehModel(BokehModel):
         serializer = _InlineSerializer(doc)
         content = cast(PatchJson, {"events": serializer.encode(kept)})
         doc.models.flush_synced(lambda model: not serializer.has_ref(model))
-        msg = patch_doc(patch_doc.create_header(), {}, content)
-        for part in (msg.header_json, msg.metadata_json, msg.content_json):
+        # The three parts of Bokeh's message (patch_doc(create_header(), {}, content)), written as its
+        # header_json, metadata_json and content_json write them, without looking Bokeh's settings up
+        # twice a patch (its id style and its pretty printing): the content holds no buffers (written
+        # inline above), so the standard encoder with Bokeh's compact separators gives the same JSON.
+        header = {"msgid": f"{_PATCH_ID_PREFIX}{next(_patch_ids)}", "msgtype": patch_doc.msgtype}
+        for part in (json.dumps(header), "{}", _PATCH_JSON.encode(content)):
             self.send({"msg": "patch", "payload": part})
         self.stale_bundle = True
 
