@@ -231,7 +231,14 @@ def _compact(column: Any) -> Any:
             return column.tolist()
         if column.dtype != np.float64 or column.size == 0:
             return column
-        magnitude = np.abs(column[np.isfinite(column)])
+        magnitude = np.abs(column)
+        largest = float(magnitude.max())  # NaN or inf if any value is: then the general test below
+        if largest <= _FLOAT32_MAX:
+            smallest = float(magnitude.min())
+            if smallest >= _FLOAT32_TINY or (smallest == 0.0 and magnitude[magnitude > 0].min(initial=1.0) >= _FLOAT32_TINY):
+                return column.astype(np.float32)
+            return column
+        magnitude = magnitude[np.isfinite(column)]
         if magnitude.size and (magnitude.max() > _FLOAT32_MAX or magnitude[magnitude > 0].min(initial=1.0)
                                < _FLOAT32_TINY):
             return column
