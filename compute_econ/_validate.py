@@ -93,8 +93,19 @@ def _first(values: np.ndarray, bad: np.ndarray) -> float:
     return float(values[bad].flat[0]) if values.ndim else float(values)
 
 
+def _within(x: float, low: float, high: float, low_open: bool, high_open: bool) -> bool:
+    """True if ``x`` is finite and in the range (a NaN is in no range)."""
+    return math.isfinite(x) and (x > low if low_open else x >= low) and (x < high if high_open else x <= high)
+
+
 def _check_range(name: str, arr: np.ndarray, low: float, high: float, low_open: bool, high_open: bool,
                  unit: str) -> None:
+    # The common case first, in two reductions: a NaN makes the minimum NaN, an inf makes an extreme
+    # infinite, so both extremes finite and in range means every value is. The message (and its range
+    # text) is only worded for a value that fails.
+    if arr.size and _within(float(arr.min()), low, high, low_open, high_open) \
+            and _within(float(arr.max()), low, high, low_open, high_open):
+        return
     valid = _range_text(low, high, low_open, high_open)
     bad = ~np.isfinite(arr)
     if bad.any():
@@ -127,7 +138,7 @@ def scalar(name: str, value: Any, low: float = -INF, high: float = INF, *, low_o
             x = float(value)
         except OverflowError:  # an int beyond float: the general path words the error
             x = math.nan
-        if math.isfinite(x) and (x > low if low_open else x >= low) and (x < high if high_open else x <= high):
+        if _within(x, low, high, low_open, high_open):
             return x
     valid = _range_text(low, high, low_open, high_open)
     arr = _to_float_array(name, value, "one number", valid)
@@ -144,6 +155,16 @@ def array(name: str, value: Any, low: float = -INF, high: float = INF, *, low_op
     For vectorised functions: a scalar gives a 0-d array. ``ndim`` (if given) is the number of
     dimensions required (``ndim=1``: a sequence, not one number).
     """
+    if ndim is None and (type(value) is float or type(value) is int):  # one Python number: checked without numpy
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond float: the general path words the error
+            x = math.nan
+        if _within(x, low, high, low_open, high_open):
+            return np.array(x)
+    if ndim is None and type(value) is np.ndarray and value.dtype == np.float64 and value.size:
+        _check_range(name, value, low, high, low_open, high_open, unit)  # words the message only on failure
+        return value
     valid = _range_text(low, high, low_open, high_open)
     want = "a sequence of numbers" if ndim == 1 else "a number or an array of numbers"
     arr = _to_float_array(name, value, want, valid)
@@ -157,6 +178,8 @@ def array(name: str, value: Any, low: float = -INF, high: float = INF, *, low_op
 
 def integer(name: str, value: Any, low: float = -INF, high: float = INF) -> int:
     """A whole number in ``[low, high]``, as an int (``3.0`` is accepted as 3; ``2.5``, ``True``, ``"3"`` are not)."""
+    if type(value) is int and low <= value <= high:  # the common case; the message is worded only on failure
+        return value
     valid = _range_text(low, high, False, False)
     if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
         raise ValueError(f"{name} must be a whole number in {valid}, got {value!r}")

@@ -632,3 +632,22 @@ def test_every_catalogue_price_fits_the_price_slider():
     prices = [hardware.get_accelerator(name).price_usd for name in chips_with_power()]
     published = [p for p in prices if p is not None]
     assert published and all(PRICE_USD[0] <= p <= PRICE_USD[1] for p in published), published
+
+
+def test_patch_serializer_fast_paths_write_what_bokeh_writes():
+    """Strings, finite floats, safe ints, plain lists and float arrays skip Bokeh's generic path: same JSON."""
+    from bokeh.core.serialization import Serializer
+    from bokeh.document import Document
+
+    from widgets._base import _InlineSerializer
+
+    values = ["a", 1.5, 7, 2**60, float("nan"), float("inf"), True, None, ["x", "y"], [1.0, 2.0], [1.0, float("nan")],
+              [1, 2**60], np.linspace(0, 1, 20), np.linspace(0, 1, 20).astype(np.float32), np.arange(20),
+              np.linspace(0, 1, 20)[::2], {"k": [1.0, 2.0]}]
+    ours, plain = _InlineSerializer(Document()), Serializer(deferred=False)
+    for value in values:
+        if isinstance(value, np.ndarray):  # Bokeh's own ndarray path, with the inline bytes encoding
+            expected = Serializer._encode_ndarray(_InlineSerializer(Document()), value)
+        else:
+            expected = plain.encode(value)
+        assert ours.encode(value) == expected, value

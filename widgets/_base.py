@@ -59,14 +59,19 @@ import base64
 import contextlib
 import gzip
 import html
+import itertools
+import json
 import math
+import os
+import sys
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import ipywidgets as ipw
 import numpy as np
-from bokeh.core.serialization import BytesRep, Ref, Serializer
+from bokeh.core.property.validation import validate
+from bokeh.core.serialization import BytesRep, NDArrayRep, Ref, Serializer
 from bokeh.document import Document
 from bokeh.document.events import (ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent,
                                    DocumentPatchedEvent, ModelChangedEvent)
@@ -215,6 +220,8 @@ def seconds_ticks() -> CustomJSTickFormatter:
 
 #: Smallest and largest magnitudes a float32 holds at full precision (normal numbers); a float64 column
 #: inside them is sent as float32 (see :func:`_compact`).
+#: Integers JavaScript holds exactly (Bokeh's serializer writes larger ones as floats, with a warning).
+_MAX_SAFE_INT = 2**53 - 1
 _FLOAT32_TINY, _FLOAT32_MAX = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
 
 
@@ -240,7 +247,14 @@ def _compact(column: Any) -> Any:
             return column.tolist()
         if column.dtype != np.float64 or column.size == 0:
             return column
-        magnitude = np.abs(column[np.isfinite(column)])
+        magnitude = np.abs(column)
+        largest = float(magnitude.max())  # NaN or inf if any value is: then the general test below
+        if largest <= _FLOAT32_MAX:
+            smallest = float(magnitude.min())
+            if smallest >= _FLOAT32_TINY or (smallest == 0.0 and magnitude[magnitude > 0].min(initial=1.0) >= _FLOAT32_TINY):
+                return column.astype(np.float32)
+            return column
+        magnitude = magnitude[np.isfinite(column)]
         if magnitude.size and (magnitude.max() > _FLOAT32_MAX or magnitude[magnitude > 0].min(initial=1.0)
                                < _FLOAT32_TINY):
             return column
@@ -258,6 +272,8 @@ def _same_column(a: Any, b: Any) -> bool:
         if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape \
                 or a.dtype.kind != b.dtype.kind:
             return False
+        if a.dtype == b.dtype and a.dtype.kind in "biufc":  # numbers of one type: the same bytes, one comparison in C
+            return a.tobytes() == b.tobytes()  # (NaN equals NaN; -0.0 and 0.0 differ, and are sent again)
         return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if len(a) != len(b):
@@ -287,6 +303,14 @@ class _InlineSerializer(Serializer):
         super().__init__(deferred=False)
         self._models = document.models
 
+    def encode(self, obj: Any) -> Any:
+        # Strings (column names, kinds), finite floats and small ints are written as they are: Bokeh's path
+        # (a reference lookup, a circularity check, a dozen type tests) ends in the same value.
+        kind = type(obj)
+        if kind is str or (kind is float and obj - obj == 0.0) or (kind is int and -_MAX_SAFE_INT < obj <= _MAX_SAFE_INT):
+            return obj
+        return super().encode(obj)
+
     def get_ref(self, obj: Any) -> Ref | None:
         ref = self._references.get(id(obj))
         if ref is None and isinstance(obj, Model) and self._models.get_by_id(obj.id) is obj \
@@ -297,9 +321,35 @@ class _InlineSerializer(Serializer):
     def has_ref(self, obj: Any) -> bool:
         return self.get_ref(obj) is not None
 
+    def _encode_list(self, obj: list[Any]) -> Any:
+        # A column of plain strings, or of finite floats, or of ints JavaScript holds exactly, is written as it
+        # is (the JSON Bokeh's item-by-item encoding gives, in one pass); anything else item by item.
+        if all(type(item) is str for item in obj) \
+                or all(type(item) is float and item - item == 0.0 for item in obj) \
+                or all(type(item) is int and -_MAX_SAFE_INT < item <= _MAX_SAFE_INT for item in obj):
+            return list(obj)
+        return super()._encode_list(obj)
+
+    def _encode_ndarray(self, obj: Any) -> Any:
+        # A plain, C-ordered float array (every float column once compacted) as Bokeh writes it, without its
+        # checks for dates, masks, 64-bit integers and layouts that such an array cannot have.
+        if type(obj) is np.ndarray and obj.dtype in _FLOAT_DTYPES and obj.flags.c_contiguous:
+            return NDArrayRep(type="ndarray", array=self._encode_bytes(obj.data), shape=list(obj.shape),
+                              dtype=obj.dtype.name, order=sys.byteorder)
+        return super()._encode_ndarray(obj)
+
     def _encode_bytes(self, obj: bytes | memoryview) -> BytesRep:
         data = base64.b64encode(gzip.compress(bytes(obj), compresslevel=0, mtime=1)).decode("ascii")
         return BytesRep(type="bytes", data=data)
+
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+#: Ids of the patches an explorer sends (unique in the kernel; BokehJS needs only a string).
+_patch_ids = itertools.count(1)
+_PATCH_ID_PREFIX = f"ce-patch-{os.getpid()}-"
+#: Bokeh's ``serialize_json`` for a message without buffers: compact, no NaN (the serializer writes them out).
+_PATCH_JSON = json.JSONEncoder(sort_keys=False, allow_nan=False, separators=(",", ":"))
 
 
 class BatchedBokehModel(BokehModel):
@@ -386,8 +436,12 @@ class BatchedBokehModel(BokehModel):
         serializer = _InlineSerializer(doc)
         content = cast(PatchJson, {"events": serializer.encode(kept)})
         doc.models.flush_synced(lambda model: not serializer.has_ref(model))
-        msg = patch_doc(patch_doc.create_header(), {}, content)
-        for part in (msg.header_json, msg.metadata_json, msg.content_json):
+        # The three parts of Bokeh's message (patch_doc(create_header(), {}, content)), written as its
+        # header_json, metadata_json and content_json write them, without looking Bokeh's settings up
+        # twice a patch (its id style and its pretty printing): the content holds no buffers (written
+        # inline above), so the standard encoder with Bokeh's compact separators gives the same JSON.
+        header = {"msgid": f"{_PATCH_ID_PREFIX}{next(_patch_ids)}", "msgtype": patch_doc.msgtype}
+        for part in (json.dumps(header), "{}", _PATCH_JSON.encode(content)):
             self.send({"msg": "patch", "payload": part})
         self.stale_bundle = True
 
@@ -784,7 +838,12 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         current = source.data
         if current.keys() == data.keys() and all(_same_column(current[k], column) for k, column in data.items()):
             return
-        source.data = data
+        # Bokeh's check of a ``ColumnData`` value walks every column's type (about a fifth of the assignment);
+        # here the columns are arrays or lists the explorer built, so the check is the cheap one below.
+        if not all(type(k) is str and isinstance(column, (np.ndarray, list)) for k, column in data.items()):
+            raise TypeError(f"the columns of data source {name!r} must be arrays or lists, by name")
+        with validate(False):
+            source.data = data
 
     def _plot(self, layout: LayoutDOM) -> BatchedBokehModel:
         """Wrap a Bokeh figure or layout as an ipywidget whose updates go out as one patch."""
