@@ -634,6 +634,7 @@ def test_every_catalogue_price_fits_the_price_slider():
     assert published and all(PRICE_USD[0] <= p <= PRICE_USD[1] for p in published), published
 
 
+@pytest.mark.filterwarnings("ignore:out of range integer:UserWarning")  # Bokeh warns on the large ints compared
 def test_patch_serializer_fast_paths_write_what_bokeh_writes():
     """Strings, finite floats, safe ints, plain lists and float arrays skip Bokeh's generic path: same JSON."""
     from bokeh.core.serialization import Serializer
