@@ -69,3 +69,23 @@ def test_the_kit_builds_without_setuptools_warnings(tmp_path):
                          timeout=120, cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert int(ran.stdout.split()[-1]) >= 5  # accelerators, market shares, supply inputs, notable models, runs
+
+
+@pytest.mark.slow
+def test_an_editable_install_prints_no_setuptools_warning(tmp_path):
+    """Issue 10: `pip install -e .` (what `make lab` and `make test` run) printed setuptools' warning about
+    its meta-path finder ("be careful with folders in your working directory"); the packages are mapped
+    from the repository's top (`package-dir`), so the install is a plain .pth file and says nothing."""
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(tmp_path / "venv")
+    target = tmp_path / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    out = subprocess.run([sys.executable, "-m", "pip", "--python", str(target), "install", "--no-deps", "-e",
+                          str(ROOT)], capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    log = out.stdout + out.stderr
+    warnings = [line.strip() for line in log.splitlines()
+                if re.search(r"\w*Warning\b|\bwarning:|careful with folders", line)
+                and "Location 'file://" not in line]  # this machine's pip configuration, not the kit
+    assert not warnings, "\n".join(warnings[:5])
