@@ -54,6 +54,7 @@ __all__ = [
     "peak_flop_per_s_for",
     "PRECISIONS",
     "BYTES_PER_ELEMENT",
+    "STORAGE_FORMATS",
     "bytes_per_element",
     "H100_SXM",
     "A100_SXM",
@@ -276,40 +277,46 @@ def get_accelerator(name: str) -> Accelerator:
     return catalogue[choice("name", name, sorted(catalogue))]
 
 
-#: Bytes per element of each number format the catalogue has peaks for: BF16 (bfloat16) is a
-#: 16-bit format (Kalamkar et al. 2019, "A Study of BFLOAT16 for Deep Learning Training",
+#: Bytes one number takes in each format the kit stores weights, activations or a KV cache in
+#: (the one table of the kit: the roofline and the serving model both read it). BF16 (bfloat16)
+#: is a 16-bit format (Kalamkar et al. 2019, "A Study of BFLOAT16 for Deep Learning Training",
 #: arXiv:1905.12322, Section 2: 1 sign, 8 exponent, 7 mantissa bits); FP8 is 8-bit in both of
 #: its encodings, E4M3 and E5M2 (Micikevicius et al. 2022, "FP8 Formats for Deep Learning",
-#: arXiv:2209.05433, Section 3).
-BYTES_PER_ELEMENT: Mapping[str, int] = MappingProxyType({"bf16": 2, "fp8": 1})
-#: The precisions the kit models: those with a dense peak in the catalogue and a size above.
-PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+#: arXiv:2209.05433, Section 3); INT8 weight-only quantisation stores one byte per weight and
+#: computes in BF16 (Pope et al. 2022, arXiv:2211.05102, Section 3.5: PaLM 540B served with int8
+#: weights); INT4 weight-only quantisation half a byte (Lin et al. 2023, "AWQ", arXiv:2306.00978,
+#: Section 1).
+BYTES_PER_ELEMENT: Mapping[str, float] = MappingProxyType({"bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5})
+#: Every format in :data:`BYTES_PER_ELEMENT` (what a number can be stored in).
+STORAGE_FORMATS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+#: The precisions the kit computes in: those with a dense peak in the catalogue.
+PRECISIONS: tuple[str, ...] = ("bf16", "fp8")
 
 
-def bytes_per_element(precision: str) -> int:
-    """Bytes one number takes in memory at ``precision`` ("bf16": 2, "fp8": 1).
+def bytes_per_element(precision: str) -> float:
+    """Bytes one number takes in memory at ``precision`` ("bf16": 2, "fp8": 1, "int8": 1, "int4": 0.5).
 
     Parameters
     ----------
     precision : str
-        One of :data:`PRECISIONS`.
+        One of :data:`STORAGE_FORMATS`.
 
     Returns
     -------
-    int
-        Bytes per element (weights, activations, operands of a matmul).
+    float
+        Bytes per element (weights, activations, operands of a matmul, a KV cache).
 
     References
     ----------
-    Kalamkar et al. 2019, arXiv:1905.12322, Section 2 (bfloat16: 16 bits);
-    Micikevicius et al. 2022, arXiv:2209.05433, Section 3 (FP8 E4M3 and E5M2: 8 bits).
+    See :data:`BYTES_PER_ELEMENT` (Kalamkar et al. 2019; Micikevicius et al. 2022; Pope et al. 2022;
+    Lin et al. 2023).
 
     Examples
     --------
-    >>> bytes_per_element("bf16"), bytes_per_element("fp8")
-    (2, 1)
+    >>> bytes_per_element("bf16"), bytes_per_element("fp8"), bytes_per_element("int4")
+    (2.0, 1.0, 0.5)
     """
-    return BYTES_PER_ELEMENT[choice("precision", precision, PRECISIONS)]
+    return BYTES_PER_ELEMENT[choice("precision", precision, STORAGE_FORMATS)]
 
 
 def peak_flop_per_s_for(accelerator: Accelerator, precision: str = "bf16") -> float:

@@ -135,7 +135,9 @@ def test_bytes_per_element_by_precision():
     8-bit (Micikevicius et al. 2022, arXiv:2209.05433, Section 3). Every precision with a peak in the
     catalogue has a size."""
     assert (hw.bytes_per_element("bf16"), hw.bytes_per_element("fp8")) == (2, 1)
-    assert hw.PRECISIONS == ("bf16", "fp8") and dict(hw.BYTES_PER_ELEMENT) == {"bf16": 2, "fp8": 1}
+    assert hw.PRECISIONS == ("bf16", "fp8")
+    assert dict(hw.BYTES_PER_ELEMENT) == {"bf16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+    assert hw.STORAGE_FORMATS == ("bf16", "fp8", "int8", "int4")
     for bad in ("fp4", "BF16", 2, None):
         with pytest.raises(ValueError, match="precision must be one of 'bf16', 'fp8'"):
             hw.bytes_per_element(bad)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ import _data
+from compute_econ import _data, hardware
 from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
@@ -57,15 +57,11 @@ __all__ = [
     "attention_flop_per_token",
 ]
 
-#: Bytes one number takes in each format the model serves weights or a KV cache in: BF16 is
-#: 16 bits (Kalamkar et al. 2019, arXiv:1905.12322, Section 2); FP8 is 8 bits in both its
-#: encodings (Micikevicius et al. 2022, arXiv:2209.05433, Section 3); INT8 weight-only
-#: quantisation stores one byte per weight and computes in BF16 (Pope et al. 2022,
-#: arXiv:2211.05102, Section 3.5 and abstract: PaLM 540B served with int8 weights); INT4
-#: weight-only quantisation half a byte (Lin et al. 2023, "AWQ", arXiv:2306.00978, Section 1).
-BYTES_PER_ELEMENT: Mapping[str, float] = MappingProxyType({"bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5})
-#: The number formats the serving model knows.
-PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+#: Bytes per element of each storage format, and the formats: the kit's one table, in
+#: :mod:`compute_econ.hardware` (BF16, FP8, INT8, INT4, with their sources).
+BYTES_PER_ELEMENT = hardware.BYTES_PER_ELEMENT
+PRECISIONS: tuple[str, ...] = hardware.STORAGE_FORMATS
+bytes_per_element = hardware.bytes_per_element
 #: Attention kinds: "gqa" covers multi-head (KV heads = heads), grouped-query and multi-query
 #: attention; "mla" is DeepSeek's multi-head latent attention.
 ATTENTION_KINDS: tuple[str, ...] = ("gqa", "mla")
@@ -313,21 +309,6 @@ def get_architecture(name: str) -> ModelArchitecture:
 
 def _architecture(value: Any) -> ModelArchitecture:
     return instance("architecture", value, ModelArchitecture)
-
-
-def bytes_per_element(precision: str) -> float:
-    """Bytes one number takes at ``precision`` ("bf16" 2, "fp8" 1, "int8" 1, "int4" 0.5).
-
-    References
-    ----------
-    See :data:`BYTES_PER_ELEMENT`.
-
-    Examples
-    --------
-    >>> bytes_per_element("fp8")
-    1.0
-    """
-    return BYTES_PER_ELEMENT[choice("precision", precision, PRECISIONS)]
 
 
 def weight_bytes(architecture: ModelArchitecture, precision: str = "bf16") -> float:
