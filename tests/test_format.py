@@ -71,3 +71,11 @@ def test_the_page_check_for_readouts_catches_each_fault():
     assert readout_faults("owning beats renting above <b>100%</b> utilisation")
     assert not readout_faults(f"energy {number(1.2e5)} MWh, {number(6.257e4)} t CO₂, rent {usd(462.87)}, "
                               f"at $2.49/h, above <b>{percent(0.996)}</b> utilisation")
+
+
+def test_short_durations_read_in_milliseconds_below_a_second():
+    from widgets._format import seconds
+
+    assert seconds(0.0184) == "18.4 ms"
+    assert seconds(1.5) == "1.50 s"
+    assert seconds(float("nan")) == "—"  # no unit after a missing value

@@ -87,9 +87,16 @@ def percent(share: float) -> str:
 
 def _with_unit(x: float, unit: str, thousandth: str) -> str:
     """``x`` in ``unit``, or in ``thousandth`` (a thousandth of it) when below one: never a false 0.0."""
+    if not math.isfinite(x):
+        return "—"
     if math.isfinite(x) and 0 < abs(x) < 1:
         return f"{number(x * 1e3)} {thousandth}"
     return f"{number(x)} {unit}"
+
+
+def seconds(s: float) -> str:
+    """A short duration in s, or ms below a second (a first token in ``18.4 ms``, not ``0.0184 s``)."""
+    return _with_unit(s, "s", "ms")
 
 
 def megawatts(mw: float) -> str:

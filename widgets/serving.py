@@ -34,7 +34,7 @@ from compute_econ._validate import choice, integer, scalar
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, int_slider, log_axis, log_slider, log_ticks,
                     seconds_ticks,
                     option, selection_slider, set_props, store, toggle_buttons)
-from ._format import count, number, percent, sci, usd
+from ._format import count, number, percent, sci, seconds, usd
 
 #: Weight precisions offered (``compute_econ.serving.PRECISIONS``); the KV cache stays in BF16.
 PRECISIONS = (("BF16", "bf16"), ("FP8", "fp8"), ("INT8", "int8"), ("INT4", "int4"))
@@ -294,7 +294,7 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
             f"{fit_text}.<br>"
             f"Each user gets <b>{number(speed)} tokens/s</b>; the replica makes "
             f"<b>{number(r.at('output_tokens_per_s_per_accelerator'))} output tokens/s per accelerator</b>"
-            f" (decode limited by {bound}). Time to first token: <b>{number(r.estimates.time_to_first_token_s)} s</b>.<br>"
+            f" (decode limited by {bound}). Time to first token: <b>{seconds(r.estimates.time_to_first_token_s)}</b>.<br>"
             f"At {usd(inputs.usd_per_accelerator_hour)} per accelerator-hour, fully busy: "
             f"<b>{usd(r.at('usd_per_m_input'))}</b> per million input tokens, "
             f"<b>{usd(cost)}</b> per million output tokens "
