@@ -261,6 +261,9 @@ def test_decode_bound_of_llama_2_70b_on_h100s_against_nvidia_tensorrt_llm():
     bound = B * n_out / model_s / 2
     assert bound == pytest.approx(by_hand, rel=1e-9)
     assert memory_use(LLAMA2_70B, dep, B, P + n_out).fits
+    whole = serving.batch_generation(LLAMA2_70B, dep, B, P, n_out)  # the same run, as lesson 05 computes it
+    assert whole.output_tokens_per_s_per_accelerator == pytest.approx(by_hand, rel=1e-9)
+    assert whole.total_s == pytest.approx(prefill_s + decode_s, rel=1e-9) and whole.fits
     measured = TRTLLM_H100_FP8_LLAMA70B["throughput_batch64_tp2_in2048_out2048_tok_per_s_per_gpu"]
     assert measured <= bound
     assert 0.25 <= measured / bound <= 0.35
@@ -661,3 +664,11 @@ def test_serving_share_grows_with_tokens_served(n, d, t1, t2):
 def test_price_projections_compose(p, t1, t2, f):
     step = serving.projected_price_usd_per_m(serving.projected_price_usd_per_m(p, t1, f), t2, f)
     assert step == pytest.approx(serving.projected_price_usd_per_m(p, t1 + t2, f), rel=1e-9)
+
+
+def test_batch_generation_refuses_a_request_longer_than_the_context_window():
+    with pytest.raises(ValueError, match="prompt_tokens \\+ output_tokens must be at most Llama 2 70B's context window"):
+        serving.batch_generation(LLAMA2_70B, Deployment(n_accelerators=2), 1, 2048, 2049)
+    one = serving.batch_generation(LLAMA2_70B, Deployment(n_accelerators=2), 1, 2048, 2048)
+    assert one.decode_s == pytest.approx(float(np.sum(decode_step(LLAMA2_70B, Deployment(n_accelerators=2), 1,
+                                                                   np.arange(2049, 4097)).time_per_token_s)))

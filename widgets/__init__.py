@@ -21,6 +21,7 @@ _EXPORTS = {
     "ContractVsSpotExplorer": ".contract_vs_spot", "ConcentrationExplorer": ".concentration",
     "ScalingLimitsExplorer": ".scaling_limits", "ServingExplorer": ".serving", "LatencyExplorer": ".serving",
     "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
+    "architectures_table": ".tables", "api_prices_table": ".tables",
 }
 
 __all__ = list(_EXPORTS)

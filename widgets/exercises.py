@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
 
-from compute_econ import costs, hardware, market, scaling, supply, training, trends
+from compute_econ import costs, hardware, market, scaling, serving, supply, training, trends
 from compute_econ.supply import pricing
 
 
@@ -200,6 +200,36 @@ def _frontier_country_hhi_since_2022() -> float:
 
 def _spot_p95_default_seed() -> float:
     return float(market.simulate_contract_vs_spot(seed=0).spot.cost_percentiles_usd[95])
+
+
+def _kv_gb_405b_128k() -> float:
+    # One 131,072-token sequence of Llama 3.1 405B, KV cache in BF16 (shapes: arXiv:2407.21783, Table 3).
+    return float(serving.kv_cache_bytes(serving.get_architecture("Llama 3.1 405B"), 1, 131_072)) / 1e9
+
+
+def _llama8b_one_h100_tokens_per_s() -> float:
+    step = serving.decode_step(serving.get_architecture("Llama 3.1 8B"), serving.Deployment(), 1, 1024)
+    return float(step.tokens_per_s_per_user)
+
+
+def _llama70b_fp8_batch64_usd_per_m_output() -> float:
+    deployment = serving.Deployment(n_accelerators=8, weight_precision="fp8")
+    estimate = serving.serving_estimate(serving.get_architecture("Llama 3.1 70B"), deployment, 64, 1024, 512,
+                                        costs.H100_LAMBDA_2024.on_demand_usd_per_hour)
+    return float(estimate.usd_per_m_output)
+
+
+def _replicas_for_50_requests_per_s() -> float:
+    return float(serving.replicas_for_wait_target(50.0, 20.0, 1.0, 0.95, slots_per_replica=64))
+
+
+def _llama405b_serving_share_at_100t() -> float:
+    # Llama 3.1 405B: 405B parameters, 15.6T training tokens (arXiv:2407.21783, Section 3.2.1).
+    return float(serving.lifetime_compute(405e9, 15.6e12, 100e12).frac_serving)
+
+
+def _price_after_two_years_at_epoch_median() -> float:
+    return float(serving.projected_price_usd_per_m(10.0, 2.0, serving.EPOCH_2025_MEDIAN_DECLINE_PER_YEAR))
 
 
 EXERCISES: dict[str, Exercise] = {
@@ -403,6 +433,53 @@ EXERCISES: dict[str, Exercise] = {
         _spot_p95_default_seed, 0.01,
         "Run `market.simulate_contract_vs_spot(seed=0)` and look at the spot strategy's `cost_percentiles_usd`.",
         "USD",
+    ),
+    "05-kv-405b-128k": Exercise(
+        "How many gigabytes of KV cache does one 131,072-token conversation with Llama 3.1 405B take in BF16?",
+        _kv_gb_405b_128k, 0.03,
+        "Bytes per token (2 for K and V x layers x KV heads x head dimension x 2 bytes, or "
+        "`serving.kv_cache_bytes_per_token`) times the tokens; divide by 1e9.",
+        "GB",
+    ),
+    "05-8b-one-h100": Exercise(
+        "What is the roofline bound on tokens per second for one user of Llama 3.1 8B on a single H100 in BF16 "
+        "(batch 1, 1,024 tokens of context)?",
+        _llama8b_one_h100_tokens_per_s, 0.03,
+        "At batch 1 each token reads every weight once: bytes of weights plus KV cache over the memory bandwidth "
+        "is the time per token. `serving.decode_step(arch, serving.Deployment(), 1, 1024)` does it.",
+        "tokens/s",
+    ),
+    "05-70b-fp8-batch64-output": Exercise(
+        "Serving Llama 3.1 70B on 8 H100s with FP8 weights at batch 64 (1,024 tokens in, 512 out) at Lambda's "
+        "2024 on-demand price: how many dollars per million output tokens?",
+        _llama70b_fp8_batch64_usd_per_m_output, 0.03,
+        "Set the ServingExplorer's precision to FP8 and the batch to 64, or call `serving.serving_estimate` "
+        "with `serving.Deployment(n_accelerators=8, weight_precision=\"fp8\")` and read `usd_per_m_output`.",
+        "USD per million tokens",
+    ),
+    "05-replicas-50-per-s": Exercise(
+        "Demand grows to 50 requests per second (20 s each, 64 slots per replica). How many replicas keep the "
+        "95th-percentile wait under 1 s?",
+        _replicas_for_50_requests_per_s, 0.0,
+        "Move the LatencyExplorer's request rate to 50, or call `serving.replicas_for_wait_target` with "
+        "`slots_per_replica=64`. A whole number of replicas.",
+        "replicas",
+    ),
+    "05-405b-serving-share": Exercise(
+        "Llama 3.1 405B was trained on 15.6 trillion tokens. Once it has served 100 trillion tokens, what share "
+        "of its lifetime compute (training plus serving) is serving? (A fraction, e.g. 0.5.)",
+        _llama405b_serving_share_at_100t, 0.02,
+        "Training costs about 6ND FLOP, serving about 2N per token: serving / (training + serving). "
+        "`serving.lifetime_compute` does it.",
+        "fraction",
+    ),
+    "05-price-in-two-years": Exercise(
+        "A capability costs $10 per million tokens today. If its price falls at Epoch AI's median rate, what does "
+        "it cost in two years, in dollars per million tokens?",
+        _price_after_two_years_at_epoch_median, 0.03,
+        "The price falls by the same factor every year: divide by it twice "
+        "(`serving.projected_price_usd_per_m`).",
+        "USD per million tokens",
     ),
 }
 

@@ -7,11 +7,12 @@ import html
 import numpy as np
 from IPython.display import HTML
 
-from compute_econ import trends
+from compute_econ import serving, trends
 from compute_econ.hardware import Accelerator
+from compute_econ.serving import ApiPrice, ModelArchitecture
 from compute_econ.trends import NotableModels, TrainingRuns
 
-from ._format import count, sci
+from ._format import count, number, sci
 
 # Inline styles (JupyterLab right-aligns every table cell and pads them generously): text columns left,
 # numbers right, rows compact enough for a whole table to fit one slide.
@@ -99,4 +100,57 @@ def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
         + "".join(rows) + "</tbody></table><p style='font-size:85%'>Dense peaks (no sparsity). Hover over a name "
         "for its datasheet, over a price for its source; notes and full citations are in "
         "<code>compute_econ/data/accelerators.csv</code>.</p>"
+    )
+
+
+def architectures_table(architectures: dict[str, ModelArchitecture]) -> HTML:
+    """The serving model's architectures as HTML: parameters (active of total for a mixture of experts), the
+    shapes that set the KV cache, the cache per token and the weights in BF16, both from
+    :mod:`compute_econ.serving`."""
+    cols = ("model", "attention", "year", "parameters", "layers", "query / KV heads", "KV cache per token",
+            "weights in BF16", "context")
+    rows = []
+    for a in sorted(architectures.values(), key=lambda a: (a.release_year, a.n_params_total)):
+        kinds = {"gqa": "grouped-query", "mla": "multi-head latent", "mha": "multi-head", "mqa": "multi-query"}
+        total = np.nan if a.n_params_total == a.n_params_active else a.n_params_total
+        kv = serving.kv_cache_bytes_per_token(a)
+        rows.append(
+            "<tr>"
+            f'<td {_TEXT} title="{html.escape(a.source)}">{html.escape(a.name)}</td>'
+            f"<td {_TEXT}>{kinds.get(a.attention, html.escape(a.attention))}</td><td {_NUM}>{a.release_year}</td>"
+            f"<td {_NUM}>{_params(a.n_params_active, total)}</td><td {_NUM}>{a.n_layers}</td>"
+            f"<td {_NUM}>{a.n_heads} / {a.n_kv_heads}</td><td {_NUM}>{kv / 1e3:,.1f} kB</td>"
+            f"<td {_NUM}>{number(serving.weight_bytes(a, 'bf16') / 1e9)} GB</td>"
+            f"<td {_NUM}>{a.context_tokens:,}</td>"
+            "</tr>"
+        )
+    return HTML(
+        f"<table {_TABLE}><thead><tr>" + _head(cols, 2) + "</tr></thead><tbody>" + "".join(rows)
+        + "</tbody></table><p style='font-size:85%'>Hover over a name for its source (paper table, model card or "
+        "configuration); full citations are in <code>compute_econ/data/model_architectures.csv</code>. "
+        "For the mixture of experts, <i>parameters</i> is the count each token computes with, out of all "
+        "that must be held in memory.</p>"
+    )
+
+
+def api_prices_table(prices: tuple[ApiPrice, ...]) -> HTML:
+    """Published API prices as HTML, oldest first: input and output USD per million tokens and their ratio."""
+    cols = ("model", "provider", "reasoning", "date", "input, USD per M tokens", "output, USD per M tokens",
+            "output / input")
+    rows = []
+    for p in prices:
+        rows.append(
+            "<tr>"
+            f'<td {_TEXT} title="{html.escape(p.source)}">{html.escape(p.model)}</td>'
+            f"<td {_TEXT}>{html.escape(p.provider)}</td><td {_TEXT}>{'yes' if p.reasoning else ''}</td>"
+            f"<td {_NUM}>{html.escape(p.date)}</td>"
+            f"<td {_NUM}>{p.usd_per_m_input:,.2f}</td><td {_NUM}>{p.usd_per_m_output:,.2f}</td>"
+            f"<td {_NUM}>{p.output_to_input_ratio:.1f}×</td>"
+            "</tr>"
+        )
+    return HTML(
+        f"<table {_TABLE}><thead><tr>" + _head(cols, 3) + "</tr></thead><tbody>" + "".join(rows)
+        + "</tbody></table><p style='font-size:85%'>List prices at launch (or the date shown), USD per million "
+        "tokens. Hover over a model for its source; full citations are in "
+        "<code>compute_econ/data/api_prices.csv</code>.</p>"
     )

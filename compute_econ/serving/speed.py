@@ -15,6 +15,8 @@ reach a fraction of them; :class:`Deployment` takes that fraction (``frac_peak_b
   experts a mixture of experts touches, plus every sequence's KV cache) against FLOP
   (2 x active parameters x batch, plus attention); tokens per second per user and per accelerator.
 * :func:`prefill` - processing a prompt: time to first token.
+* :func:`batch_generation` - a whole batch of requests, prefill then every decode step as the
+  context grows: the throughput a benchmark of that batch measures, bounded.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from compute_econ._validate import FloatOrArray, choice, finite_result, instance
 from compute_econ.hardware import REFERENCE_ACCELERATOR, Accelerator, peak_flop_per_s_for
 
 from .architecture import (
+    MAX_BATCH_SIZE,
     PRECISIONS,
     ModelArchitecture,
     _batch,
@@ -54,6 +57,8 @@ __all__ = [
     "decode_step",
     "Prefill",
     "prefill",
+    "BatchGeneration",
+    "batch_generation",
 ]
 
 #: Share of accelerator memory the model may fill with weights and KV cache: 0.9, vLLM's
@@ -536,4 +541,80 @@ def prefill(
         bytes_moved=scalar_or_array(weights + kv), compute_time_s=scalar_or_array(t_cmp),
         memory_time_s=scalar_or_array(t_mem), time_s=scalar_or_array(t), compute_bound=_flag(t_cmp >= t_mem),
         tokens_per_s=scalar_or_array(B * P / t), tokens_per_s_per_accelerator=scalar_or_array(B * P / t / dep.n_accelerators),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class BatchGeneration(ArrayRecord):
+    """A batch of requests served from first prompt token to last output token (returned by :func:`batch_generation`)."""
+
+    batch_size: float
+    prompt_tokens: float
+    output_tokens: float
+    prefill_s: float
+    decode_s: float
+    total_s: float
+    output_tokens_per_s: float
+    output_tokens_per_s_per_accelerator: float
+    fits: bool
+
+
+def batch_generation(
+    architecture: ModelArchitecture, deployment: Deployment, batch_size: float, prompt_tokens: float,
+    output_tokens: float,
+) -> BatchGeneration:
+    """Serve ``batch_size`` requests of ``prompt_tokens`` in and ``output_tokens`` out, start to finish.
+
+    The prompts are prefilled together (:func:`prefill`), then ``output_tokens`` decode steps run
+    (:func:`decode_step`), the context growing by one token each step from ``prompt_tokens + 1``
+    to ``prompt_tokens + output_tokens``. Output tokens per second is ``batch_size x output_tokens``
+    over the whole time: what a throughput benchmark of a fixed batch (such as NVIDIA's
+    TensorRT-LLM tables) reports, here as the roofline's bound.
+
+    Parameters
+    ----------
+    architecture : ModelArchitecture
+    deployment : Deployment
+    batch_size : float
+        Requests served together, in [1, 1e6].
+    prompt_tokens : float
+        Tokens per prompt, at least 1; with ``output_tokens`` within the model's context window.
+    output_tokens : float
+        Tokens generated per request, at least 1.
+
+    Returns
+    -------
+    BatchGeneration
+
+    References
+    ----------
+    Pope et al. 2022, arXiv:2211.05102, Section 2 (prefill, then generation one token at a time);
+    NVIDIA TensorRT-LLM, ``docs/source/performance.md`` (throughput of a fixed batch, input and
+    output lengths), against which ``tests/test_serving.py`` compares this bound.
+
+    Examples
+    --------
+    >>> from compute_econ.serving import get_architecture
+    >>> g = batch_generation(get_architecture("Llama 3.1 70B"), Deployment(n_accelerators=8), 32, 1024, 512)
+    >>> round(g.prefill_s, 2), round(g.decode_s, 2), bool(g.fits)
+    (0.59, 2.95, True)
+    """
+    arch = _architecture(architecture)
+    dep = _deployment(deployment)
+    B = scalar("batch_size", batch_size, 1.0, MAX_BATCH_SIZE)
+    P = scalar("prompt_tokens", prompt_tokens, 1.0, arch.context_tokens)
+    n_out = scalar("output_tokens", output_tokens, 1.0, arch.context_tokens)
+    if P + n_out > arch.context_tokens:
+        raise ValueError(f"prompt_tokens + output_tokens must be at most {arch.name}'s context window of "
+                         f"{arch.context_tokens:,} tokens, got {P:g} + {n_out:g}")
+    P, n_out = float(round(P)), float(round(n_out))
+    first = prefill(arch, dep, P, B)
+    steps = decode_step(arch, dep, B, P + 1.0 + np.arange(n_out))
+    decode_s = float(np.sum(steps.time_per_token_s))
+    total = float(first.time_s) + decode_s
+    fits = bool(np.asarray(memory_use(arch, dep, B, P + n_out).fits))
+    return BatchGeneration(
+        batch_size=B, prompt_tokens=P, output_tokens=n_out, prefill_s=float(first.time_s), decode_s=decode_s,
+        total_s=total, output_tokens_per_s=B * n_out / total,
+        output_tokens_per_s_per_accelerator=B * n_out / total / dep.n_accelerators, fits=fits,
     )
