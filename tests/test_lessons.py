@@ -26,6 +26,7 @@ def test_the_lessons_exist():
     assert "02_from_flop_to_dollars.ipynb" in names
     assert "03_the_compute_supply_chain.ipynb" in names
     assert "04_who_gets_the_compute.ipynb" in names
+    assert "05_what_a_token_costs.ipynb" in names
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
