@@ -33,7 +33,8 @@ def test_a_run_lesson_shrinks_from_megabytes_to_kilobytes_and_keeps_the_learners
     counts = scrub_outputs(nb)
     after = len(json.dumps(nb))
     assert before > 5e6 and after < 200e3, (before, after)  # BokehJS is about 8 MB
-    assert counts == {"bokehjs": 2, "explorers": 1}  # BokehJS and the kit's comm guard (widgets._base)
+    # BokehJS and the kit's comm guard (widgets._base); the lesson's two widget views, ScalingExplorer and Predict
+    assert counts == {"bokehjs": 2, "explorers": 2}
     text = json.dumps(nb)
     assert "__ceCommGuard" in json.dumps(executed_lesson) and "__ceCommGuard" not in text
     i = text.find("bokehjs_load")
