@@ -29,10 +29,10 @@ BOKEHJS_LOAD_MIME = "application/vnd.bokehjs_load.v0+json"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
-RESUME_TEXT = ("This explorer was live when the notebook was saved. Run this cell (Shift+Enter), or "
+RESUME_TEXT = ("This explorer (or predict-first box) was live when the notebook was saved. Run this cell (Shift+Enter), or "
                "Run → Run All Cells, to bring it back; run the set-up cell at the top first.")
 RESUME_HTML = ('<div class="ce-resume" style="border-left:4px solid #8a9ab0;background:#eef2f7;padding:6px 10px">'
-               "<b>Explorer not running.</b> " + RESUME_TEXT.split(". ", 1)[1] + "</div>")
+               "<b>Not running: an explorer or predict-first box.</b> " + RESUME_TEXT.split(". ", 1)[1] + "</div>")
 
 
 def _is_bokehjs_loader(output: dict[str, Any]) -> bool:

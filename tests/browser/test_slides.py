@@ -85,65 +85,85 @@ def test_deck_slides_are_live(lab, page_guard):
     page_guard.assert_clean()
 
 
-@pytest.mark.parametrize("rel_path", LESSONS, ids=lambda p: Path(p).stem)
-def test_lesson_as_live_slides(lab, page_guard, rel_path):
-    """Each lesson as a deck: title slide first, then step forward (as a presenter
-    does, one slide or fragment at a time) until the first explorer is on screen,
-    and move its slider: readout and browser-side Bokeh data change, still in the deck."""
-    _require_slideshow()
-    page = page_guard.page
-    lab.open_notebook(rel_path)
-    lab.run_all()
-    assert not lab.error_outputs()
-    _present_until_explorer(page)
-    seen = lab.nudge_primary_slider()
-    assert seen["readout_after"] != seen["readout_before"]
-    assert seen["fingerprint_after"] != seen["fingerprint_before"]
-    assert page.locator(".jp-Deck").count() > 0, "moving the slider left the deck"
-    page_guard.assert_clean()
-
-
-DECK_FIT_JS = """() => {
-  const outer = document.querySelector('.jp-Deck .jp-WindowedPanel-outer');
-  if (!outer) return null;
+# One step of the deck as the presenter's Space key takes it, then the step's measurements, in one call to the
+# page: `deck:down` (the next fragment or subslide); if the active cell has not moved within a few frames, there is
+# none, so `deck:forward` (the next slide). Then wait until the deck's height has been steady for four animation
+# frames (explorers lay out a frame or two after they are shown; at most a second) and measure.
+DECK_STEP_JS = """async (move) => {
   const nb = window.jupyterapp.shell.currentWidget.content;
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const moved = async (before, frames) => {
+    for (let i = 0; i < frames; i++) { await frame(); if (nb.activeCellIndex !== before) return true; }
+    return false;
+  };
+  if (move) {
+    const before = nb.activeCellIndex;
+    await window.jupyterapp.commands.execute('deck:down');
+    if (!(await moved(before, 8))) {
+      await window.jupyterapp.commands.execute('deck:forward');
+      await moved(before, 15);
+    }
+  }
+  const outer = () => document.querySelector('.jp-Deck .jp-WindowedPanel-outer');
+  let last = -1, same = 0;
+  for (let i = 0; i < 60 && same < 4; i++) {
+    await frame();
+    const o = outer();
+    const h = o ? o.scrollHeight + ':' + o.clientHeight : 'none';
+    same = h === last ? same + 1 : 0;
+    last = h;
+  }
+  const o = outer();
+  if (!o) return null;
   const visible = nb.widgets.filter(w => w.node.offsetParent && w.node.getBoundingClientRect().height > 0);
-  return {index: nb.activeCellIndex, overflow: outer.scrollHeight - outer.clientHeight,
+  return {index: nb.activeCellIndex, overflow: o.scrollHeight - o.clientHeight,
           code_cells: visible.filter(w => w.model.type === 'code').length,
+          slider: !!document.querySelector('.jp-Deck .ce-primary-slider') &&
+                  [...document.querySelectorAll('.ce-primary-slider')].some(e => e.offsetParent !== null),
           source: nb.activeCell ? nb.activeCell.model.sharedModel.getSource().slice(0, 50) : ''};
 }"""
 SCREENS = ((1366, 768), (1280, 720))  # a laptop, and a projector
 
 
 @pytest.mark.parametrize("rel_path", LESSONS, ids=lambda p: Path(p).stem)
-def test_every_slide_fits_a_laptop_and_a_projector(lab, page_guard, rel_path):
-    """Present the whole lesson, one step (fragment, subslide or slide) at a time, at 1366 × 768 and at
-    1280 × 720: no step may need scrolling, and the title slide shows no code (the set-up cell is a note)."""
+def test_lesson_as_a_deck_fits_every_screen_and_its_explorer_is_live(lab, page_guard, rel_path):
+    """Each lesson as a deck, presented from the title slide one step (fragment, subslide or slide) at a time, as a
+    presenter does, at 1366 × 768 (a laptop) and 1280 × 720 (a projector):
+
+    * the title slide shows no code (the set-up cell is a note);
+    * no step needs scrolling;
+    * at the laptop size, the first explorer met on the way is live: moving its slider changes its readout and the
+      browser-side Bokeh data, and the deck is still presenting afterwards."""
     _require_slideshow()
     page = page_guard.page
     lab.open_notebook(rel_path)
     lab.run_all()
-    too_tall = []
+    assert not lab.error_outputs()
+    too_tall, nudged = [], None
     for width, height in SCREENS:
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
         page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
         page.wait_for_selector(".jp-Deck", timeout=15_000)
-        page.wait_for_timeout(800)
-        first = page.evaluate(DECK_FIT_JS)
+        first = page.evaluate(DECK_STEP_JS, False)
         assert first and first["code_cells"] == 0, f"the title slide shows code: {first}"
-        steps, last = 0, None
+        expect(page.locator(".jp-Deck .jp-MarkdownCell h1").first).to_be_visible()
+        steps, last, seen = 0, None, first
         while steps < 200:
-            page.wait_for_timeout(300)
-            seen = page.evaluate(DECK_FIT_JS)
             if seen["overflow"] > 2:
                 too_tall.append(f"{width}x{height}, cell {seen['index']} ({seen['source']!r}): {seen['overflow']} px")
+            if nudged is None and seen["slider"]:
+                nudged = lab.nudge_primary_slider()
+                assert page.locator(".jp-Deck").count() > 0, "moving the slider left the deck"
             if seen["index"] == last:
                 break
             last = seen["index"]
-            _next_in_deck(page)
+            seen = page.evaluate(DECK_STEP_JS, True)
             steps += 1
         assert steps > 10, f"the deck stopped after {steps} steps"
         page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+    assert nudged is not None, "no explorer came on screen in deck mode"
+    assert nudged["readout_after"] != nudged["readout_before"]
+    assert nudged["fingerprint_after"] != nudged["fingerprint_before"]
     assert not too_tall, f"{rel_path}: steps taller than the screen:\n  " + "\n  ".join(too_tall)
     page_guard.assert_clean()
