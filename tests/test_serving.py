@@ -489,6 +489,17 @@ def test_wait_distribution_is_finite_for_extreme_valid_inputs_and_refuses_bad_on
         wait_exceedance([1.0, 2.0], 1.0, 2, [1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("lam, s, c", [(9.0, 1.0, 10), (200.0, 20.0, 4032), (12.0, 1.0, 10), (10.0, 1.0, 10),
+                                       (0.0, 1.0, 3), (1.0, 5e-324, 1), (2.0, 1.0, 10), (999_000.0, 1.0, 1_000_000)])
+def test_one_queue_in_plain_floats_is_the_vectorised_queue(lam, s, c):
+    """mmc_wait and wait_exceedance take a shortcut for one queue (plain floats, no numpy): the same numbers."""
+    one, many = mmc_wait(lam, s, c, 0.95), mmc_wait([lam, lam], s, c, 0.95)
+    for field in ("utilisation", "prob_wait", "mean_wait_s", "percentile_wait_s", "mean_response_s", "stable"):
+        np.testing.assert_allclose(getattr(one, field), getattr(many, field)[0], rtol=1e-13, err_msg=field)
+    waits = [0.0, 0.5, 3.0]
+    np.testing.assert_allclose(wait_exceedance(lam, s, c, waits), wait_exceedance([[lam]], s, c, waits)[0], rtol=1e-13)
+
+
 def test_slots_per_replica_multiplies_the_servers():
     """n_servers replicas of slots_per_replica slots are n_servers x slots_per_replica servers, in every call."""
     a = mmc_wait(200.0, 20.0, [126, 127], 0.95, slots_per_replica=32)

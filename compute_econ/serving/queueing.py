@@ -114,6 +114,12 @@ def _erlang_b_scalar(c: int, a: float) -> float:
 
 def _erlang_c_values(c: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Erlang C for broadcast arrays c (whole) and a (>= 0); 1 where a >= c (everyone waits)."""
+    if c.ndim == 0 and a.ndim == 0:  # one queue: no loop (the explorers' most frequent call)
+        ci, ai = int(c), float(a)
+        if ai >= ci:
+            return np.ones(())
+        b = _erlang_b_scalar(ci, ai)
+        return np.asarray(ci * b / (ci - ai * (1.0 - b)))
     c, a = np.broadcast_arrays(c, a)
     if c.size > _MAX_ELEMENTS:
         raise ValueError(f"n_servers and offered_load_erlangs must have at most {_MAX_ELEMENTS:,} values together, "
@@ -214,13 +220,31 @@ class QueueWait(ArrayRecord):
     percentile: float
 
 
+def _scalar_queue(lam: float, s: float, c: float) -> tuple[float, float, bool]:
+    """Erlang C, the tail's decay rate c/s - lambda (0 where unstable) and stability, for one queue in plain floats
+    (the explorers' most frequent call: numpy on 0-d arrays costs more than the formula)."""
+    a = lam * s
+    if a >= c:
+        return 1.0, 0.0, False
+    b = _erlang_b_scalar(int(c), a)
+    return c * b / (c - a * (1.0 - b)), (c - a) / s, True
+
+
 def _waits(lam: np.ndarray, s: np.ndarray, c: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    if lam.ndim == 0 and s.ndim == 0 and c.ndim == 0:  # one queue, in plain floats (as the vectorised path below)
+        C1, gap1, stable1 = _scalar_queue(float(lam), float(s), float(c))
+        mean1 = pct1 = math.inf
+        if stable1:
+            mean1 = C1 / gap1 if gap1 > 0.0 else math.inf
+            ratio = C1 / (1.0 - float(p))
+            pct1 = math.log(ratio) / gap1 if ratio > 1.0 and gap1 > 0.0 else 0.0
+        return (np.asarray(float(lam) * float(s) / float(c)), np.asarray(C1), np.asarray(mean1), np.asarray(pct1),
+                np.asarray(stable1))
     a = lam * s
     C = _erlang_c_values(c, a)
     stable = a < c
-    with np.errstate(over="ignore"):
-        gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
         mean = np.where(stable, C / gap, np.inf)
         ratio = np.where(stable, C / (1.0 - p), 1.0)
         pct = np.where(stable, np.where(ratio > 1.0, np.log(np.maximum(ratio, 1.0)) / gap, 0.0), np.inf)
@@ -364,12 +388,17 @@ def wait_exceedance(
     if math.prod(shape) > _MAX_EXCEEDANCE_VALUES:
         raise ValueError(f"arrival_rate_per_s, service_time_s, n_servers and wait_s must broadcast to at most "
                          f"{_MAX_EXCEEDANCE_VALUES:,} values, got {math.prod(shape):,}")
-    lam, s, c = np.broadcast_arrays(lam, s, c)  # Erlang C once per queue, not once per wait
-    a = lam * s
-    C = _erlang_c_values(c, a)
-    stable = a < c
+    # Erlang C once per queue, not once per wait; gap = c mu - lambda, per second (0 where unstable: P stays 1)
+    if lam.ndim == 0 and s.ndim == 0 and c.ndim == 0:
+        C_, gap_, _ = _scalar_queue(float(lam), float(s), float(c))
+        C, gap = np.asarray(C_), np.asarray(gap_)
+    else:
+        lam, s, c = np.broadcast_arrays(lam, s, c)
+        a = lam * s
+        C = _erlang_c_values(c, a)
+        with np.errstate(over="ignore"):
+            gap = np.where(a < c, (c - a) / s, 0.0)
     with np.errstate(over="ignore", invalid="ignore"):
-        gap = np.where(stable, (c - a) / s, 0.0)  # c mu - lambda, per second (0 where unstable: P stays 1)
         decay = np.where(t > 0.0, np.exp(-gap * t), 1.0)
     return scalar_or_array(np.clip(C * decay, 0.0, 1.0))
 
