@@ -236,8 +236,8 @@ def _waits(lam: np.ndarray, s: np.ndarray, c: np.ndarray, p: np.ndarray) -> tupl
         mean1 = pct1 = math.inf
         if stable1:
             mean1 = C1 / gap1 if gap1 > 0.0 else math.inf
-            ratio = C1 / (1.0 - float(p))
-            pct1 = math.log(ratio) / gap1 if ratio > 1.0 and gap1 > 0.0 else 0.0
+            ratio1 = C1 / (1.0 - float(p))
+            pct1 = math.log(ratio1) / gap1 if ratio1 > 1.0 and gap1 > 0.0 else 0.0
         return (np.asarray(float(lam) * float(s) / float(c)), np.asarray(C1), np.asarray(mean1), np.asarray(pct1),
                 np.asarray(stable1))
     a = lam * s
