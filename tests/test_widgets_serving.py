@@ -195,29 +195,37 @@ def test_latency_wait_distribution_is_the_models_down_to_the_floor(kwargs):
     assert ("<b>misses</b>" in ex.readout.value) == (not meets)
 
 
-def test_latency_defaults_sit_just_past_the_knee_where_one_replica_flips_the_verdict():
-    """The default picture teaches: a non-zero p95 wait that misses the 1 s target at 99.2% utilisation, past the
-    knee; one more replica meets it, a few more take the p95 wait to 0, one fewer cannot keep up."""
+def test_latency_defaults_sit_near_the_knee_where_a_few_replicas_flip_the_verdict():
+    """The default picture teaches: a non-zero p95 wait (0.22 s) that meets the 1 s target at 96.9% utilisation, near
+    the knee (98.2%); one replica fewer still meets it, two fewer miss it, four fewer cannot keep up, one more takes
+    the p95 wait to 0. The chosen and the needed replicas' curves are two curves."""
     ex = LatencyExplorer()
     st, chosen = _latency_model(ex)
     assert (st.arrival_rate_per_s, st.replicas, st.slots_per_replica, st.service_time_s, st.target_wait_s,
-            st.percentile) == (200.0, 126, 32, 20.0, 1.0, 0.95)
-    assert round(float(chosen.utilisation), 3) == 0.992 and round(float(chosen.percentile_wait_s), 2) == 1.44
-    assert float(chosen.utilisation) > ex._knee.location
-    assert "<b>misses</b>" in ex.readout.value and "127 replicas</b>" in ex.readout.value
-    assert ex.sources["at_target"].data["share"][0] > 0.05
-    ex.controls["replicas"].value = 127
-    assert "<b>misses</b>" not in ex.readout.value and "meets" in ex.readout.value
-    assert 0 < float(_latency_model(ex)[1].percentile_wait_s) < 1.0
+            st.percentile) == (100.0, 129, 16, 20.0, 1.0, 0.95)
+    assert round(float(chosen.utilisation), 3) == 0.969 and round(float(chosen.percentile_wait_s), 2) == 0.22
+    assert float(chosen.utilisation) < ex._knee.location < float(chosen.utilisation) + 0.02
+    assert "meets" in ex.readout.value and "128 replicas</b>" in ex.readout.value
+    # near the knee, utilisations to a tenth of a percent: 97% and 98% would not tell the point from the knee
+    assert "<b>96.9%</b> busy" in ex.readout.value and "utilisation 97.7%" in ex.readout.value
+    assert "is at 98.2%" in ex.readout.value
     assert ex.sources["at_target"].data["share"][0] <= 0.05
-    ex.controls["replicas"].value = 129
-    assert float(_latency_model(ex)[1].percentile_wait_s) == 0.0
+    assert ex.sources["chosen_dist"].data["share"][0] < ex.sources["needed_dist"].data["share"][0]
+    ex.controls["replicas"].value = 128
+    assert "<b>misses</b>" not in ex.readout.value
+    ex.controls["replicas"].value = 127
+    assert "<b>misses</b>" in ex.readout.value and 1.0 < float(_latency_model(ex)[1].percentile_wait_s) < 2.0
+    assert ex.sources["at_target"].data["share"][0] > 0.05
     ex.controls["replicas"].value = 125
     assert "grows without bound" in ex.readout.value
+    ex.controls["replicas"].value = 130
+    assert float(_latency_model(ex)[1].percentile_wait_s) == 0.0
+    ex.controls["arrival_rate_per_s"].value = 200.0  # twice the demand: fewer than twice the replicas, on the slider
+    assert "253 replicas</b>" in ex.readout.value
 
 
 def test_latency_unstable_replicas_have_no_distribution_and_the_readout_says_the_queue_grows():
-    ex = LatencyExplorer(arrival_rate_per_s=100.0, replicas=1)  # 2,000 erlangs on 32 slots
+    ex = LatencyExplorer(arrival_rate_per_s=100.0, replicas=1, slots_per_replica=32)  # 2,000 erlangs on 32 slots
     assert len(ex.sources["chosen"].data["wait"]) == 0
     assert len(ex.sources["chosen_dist"].data["wait"]) == 0 and len(ex.sources["at_target"].data["wait"]) == 0
     assert len(ex.sources["needed_dist"].data["wait"]) > 10  # the replicas the target needs are still drawn

@@ -344,13 +344,14 @@ WAIT_POINTS_PER_DECADE = 24
 #: Points of the knee curve: a log grid of replicas, plus every replica this close to the replicas the target needs.
 N_REPLICA_POINTS = 64
 KNEE_NEIGHBOURS = 12
-#: The defaults put the chosen point just past the knee, where the picture teaches: 200 requests/s, each holding one
-#: of 32 slots (the ServingExplorer's default batch) for 20 s, are 4,000 erlangs; the p95 target of 1 s needs 127
-#: replicas (p95 wait 0.46 s, utilisation 98.4%). The default 126 is one short: utilisation 99.2%, p95 wait 1.44 s,
-#: the target missed; 125 replicas cannot keep up at all, 128 bring the p95 wait to 0.11 s and 129 to 0.
-DEFAULT_RATE_PER_S = 200.0
-DEFAULT_REPLICAS = 126
-DEFAULT_SLOTS = 32
+#: The defaults put the chosen point near the knee, where the picture teaches: 100 requests/s, each holding one of
+#: 16 slots for 20 s, are 2,000 erlangs. At 129 replicas the slots are 96.9% busy (the knee is at 98.2%), one
+#: request in ten waits, and the p95 wait is 0.22 s: the 1 s target is met, with one replica to spare. 128 replicas
+#: are the fewest that meet it (0.58 s); 127 miss it (1.24 s), 126 miss it by far (3.15 s), 125 cannot keep up at all,
+#: and from 130 fewer than 5% wait at all (p95 wait 0). Twice the demand (200 requests/s) needs 253, within the slider.
+DEFAULT_RATE_PER_S = 100.0
+DEFAULT_REPLICAS = 129
+DEFAULT_SLOTS = 16
 DEFAULT_SERVICE_TIME_S = 20.0
 DEFAULT_TARGET_WAIT_S = 1.0
 #: One replica: eight accelerators at :data:`DEFAULT_PRICE_USD_PER_HOUR` each (a node of eight H100s).
@@ -418,6 +419,13 @@ class LatencyResult(ArrayRecord):
     knee_utilisation: float
 
 
+def _busy(share: float) -> str:
+    """A utilisation to a tenth of a percent (96.9%, 98.2%: near the knee whole percents all read 97-98%), never a false
+    100.0% (then :func:`~widgets._format.percent`'s finer digits)."""
+    text = f"{100 * share:.1f}%"
+    return percent(share) if text == "100.0%" else text
+
+
 def _tail_waits(axis: np.ndarray, tail_s: float) -> np.ndarray:
     """The waits of a curve: the axis grid up to ``tail_s`` (where it meets the floor), and ``tail_s`` itself."""
     if not (math.isfinite(tail_s) and tail_s >= axis[0]):
@@ -439,9 +447,9 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
     beyond which the target fails.
 
     The defaults (:data:`DEFAULT_RATE_PER_S` and the constants after it) put the chosen point
-    just past the knee: 200 requests/s on replicas of 32 slots for 20 s each; at 126 replicas
-    the slots are 99.2% busy and the p95 wait is 1.44 s, missing the 1 s target, which 127
-    replicas meet (0.46 s, 98.4% busy).
+    near the knee: 100 requests/s on replicas of 16 slots for 20 s each; at 129 replicas the
+    slots are 96.9% busy (the knee: 98.2%) and the p95 wait is 0.22 s, meeting the 1 s target;
+    two replicas fewer miss it (1.24 s).
 
     Parameters
     ----------
@@ -652,21 +660,21 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         verdict = "meets" if meets else "<b>misses</b>"
         if not bool(r.chosen.stable):
             chosen_text = (f"{with_n} requests arrive faster than they are served (utilisation "
-                           f"{percent(float(r.chosen.utilisation))}): <b>the queue grows without bound</b>, every "
+                           f"{_busy(float(r.chosen.utilisation))}): <b>the queue grows without bound</b>, every "
                            "request waits ever longer, and there is no distribution to draw.")
         elif waiting < SHARE_FLOOR:
-            chosen_text = (f"{with_n} the slots are <b>{percent(float(r.chosen.utilisation))}</b> busy and fewer than "
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy and fewer than "
                            "<b>1 in 10,000</b> requests wait at all, too few to draw on the plot's scale: it meets the "
                            f"target of {seconds(target)}.")
         elif not r.chosen_waits_s.size:
-            chosen_text = (f"{with_n} the slots are <b>{percent(float(r.chosen.utilisation))}</b> busy and "
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy and "
                            f"<b>{percent(waiting)}</b> of requests wait at all, but fewer than 1 in 10,000 longer than "
                            f"{seconds(r.wait_axis_s[0])}, where the plot begins: it meets the target of "
                            f"{seconds(target)}.")
         else:
             longest = (f"{one_in} waits longer than <b>{seconds(chosen_wait)}</b> (the {pct} wait)" if chosen_wait > 0
                        else f"fewer than {one_in} wait at all ({pct} wait <b>0 s</b>)")
-            chosen_text = (f"{with_n} the slots are <b>{percent(float(r.chosen.utilisation))}</b> busy: "
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy: "
                            f"<b>{percent(waiting)}</b> of requests wait at all, {percent(r.target_exceedance)} longer "
                            f"than the {seconds(target)} target, and {longest}: it {verdict} the target.")
         plan = r.plan
@@ -677,8 +685,8 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
             f"{number(inputs.arrival_rate_per_s)} requests/s, each holding one of "
             f"{inputs.slots_per_replica} slots per replica for {seconds(inputs.service_time_s)}. {chosen_text}<br>"
             f"The target needs <b>{needed:,} replicas</b>{needed_note} (utilisation "
-            f"{percent(float(np.asarray(plan.utilisation)))}; the knee, beyond which the {pct} wait passes the target, "
-            f"is at {percent(r.knee_utilisation)}). At {usd(inputs.usd_per_replica_hour)} per replica-hour and "
+            f"{_busy(float(np.asarray(plan.utilisation)))}; the knee, beyond which the {pct} wait passes the target, "
+            f"is at {_busy(r.knee_utilisation)}). At {usd(inputs.usd_per_replica_hour)} per replica-hour and "
             f"{number(inputs.tokens_per_request)} tokens per request: <b>{usd(float(np.asarray(plan.usd_per_m_tokens)))}"
             f"</b> per million tokens, against {usd(float(np.asarray(plan.usd_per_m_tokens_fully_busy)))} if every "
             "slot were always busy: idle slots are the price of the latency target."
