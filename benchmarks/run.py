@@ -282,18 +282,25 @@ def naive_serving_update(batch: float) -> BokehModel:
 
 
 def naive_latency_update(replicas: float) -> BokehModel:
-    """Per change: the wait replica by replica in Python (scalar queueing calls), the plan, two new figures."""
-    grid = sorted({round(r) for r in np.geomspace(1, 256, 64)})
-    waits = [serving.mmc_wait(10.0, 20.0, r * 64, 0.95) for r in grid]
-    stable = [(r, q) for r, q in zip(grid, waits, strict=True) if q.stable]
-    plan = serving.plan_for_demand(10.0, 20.0, 64, 1.0, 27.92, 1500.0, 0.95)
-    serving.max_utilisation_for_wait_target(float(plan.replicas) * 64, 20.0, 1.0, 0.95)
-    chosen = serving.mmc_wait(10.0, 20.0, replicas * 64, 0.95)
+    """Per change (the explorer's defaults: 100 requests/s, 16 slots of 20 s, a p95 target of 1 s): the knee replica
+    by replica and the wait distributions of the chosen and the needed replicas wait by wait in Python (scalar
+    queueing calls), the plan, two new figures."""
+    r = int(replicas)
+    grid = sorted({round(x) for x in np.geomspace(1, 256, 64)})
+    waits = [serving.mmc_wait(100.0, 20.0, x, 0.95, slots_per_replica=16) for x in grid]
+    stable = [q for q in waits if q.stable]
+    plan = serving.plan_for_demand(100.0, 20.0, 16, 1.0, 27.92, 1500.0, 0.95)
+    needed = int(plan.replicas)
+    serving.max_utilisation_for_wait_target(needed, 20.0, 1.0, 0.95, slots_per_replica=16)
+    chosen = serving.mmc_wait(100.0, 20.0, r, 0.95, slots_per_replica=16)
+    ts = np.geomspace(0.03, 10.0, 96)
     w = figure(x_axis_type="log", y_axis_type="log", width=450, height=360)
-    w.line([r for r, _ in stable], [max(float(q.percentile_wait_s), 1e-3) for _, q in stable])
-    w.scatter([replicas], [max(float(chosen.percentile_wait_s), 1e-3)])
+    for x in ([r] if chosen.stable else []) + [needed]:
+        shares = [float(serving.wait_exceedance(100.0, 20.0, x, t, slots_per_replica=16)) for t in ts]
+        w.line([t for t, p in zip(ts, shares, strict=True) if p >= 1e-4], [p for p in shares if p >= 1e-4])
     u = figure(y_axis_type="log", width=450, height=360)
-    u.line([float(q.utilisation) for _, q in stable], [max(float(q.percentile_wait_s), 1e-3) for _, q in stable])
+    u.line([float(q.utilisation) for q in stable], [max(float(q.percentile_wait_s), 1e-3) for q in stable])
+    u.scatter([float(chosen.utilisation)], [max(float(chosen.percentile_wait_s), 1e-3)])
     return BokehModel(row(w, u))
 
 
@@ -440,7 +447,7 @@ def bench_serving(n_changes: int) -> dict:
 
 
 def bench_latency(n_changes: int) -> dict:
-    values = _moves(1, 256, n_changes, 4, seed=12, decimals=0)
+    values = _moves(1, 256, n_changes, 129, seed=12, decimals=0)  # back to the default, near the knee
     return _bench_slider("LatencyExplorer: replicas slider", LatencyExplorer(), "replicas", values,
                          naive_latency_update, n_changes)
 

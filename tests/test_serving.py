@@ -7,6 +7,7 @@ the test compares it with a published measurement and states the tolerance.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import statistics
@@ -29,6 +30,7 @@ from compute_econ.serving import (
     memory_use,
     mmc_wait,
     prefill,
+    wait_exceedance,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "compute_econ" / "data"
@@ -404,8 +406,10 @@ def test_erlang_c_is_stable_for_a_million_servers():
         erlang_c(2.5, 1.0)
 
 
+@functools.lru_cache(maxsize=4)
 def _simulate_mmc(arrival_rate: float, service_time: float, servers: int, n: int, seed: int) -> np.ndarray:
-    """Waits of n customers of a first-come-first-served M/M/c queue (the first 10% dropped as warm-up)."""
+    """Waits of n customers of a first-come-first-served M/M/c queue (the first 10% dropped as warm-up; kept for
+    the tests that read the same run)."""
     rng = np.random.default_rng(seed)
     arrivals = np.cumsum(rng.exponential(1.0 / arrival_rate, n))
     services = rng.exponential(service_time, n)
@@ -428,6 +432,95 @@ def test_erlang_c_against_a_seeded_simulation(arrival_rate, service_time, server
     assert (waits > 0).mean() == pytest.approx(q.prob_wait, abs=0.02)
     assert waits.mean() == pytest.approx(q.mean_wait_s, rel=0.10)
     assert np.quantile(waits, 0.95) == pytest.approx(q.percentile_wait_s, rel=0.10)
+
+
+@pytest.mark.parametrize("arrival_rate, service_time, servers", [(0.7, 1.0, 1), (7.5, 1.0, 10), (40.0, 1.0, 50)])
+def test_wait_distribution_against_the_same_seeded_simulation(arrival_rate, service_time, servers):
+    """The share of simulated requests waiting longer than t, at a quarter, half, one and one and a half times the
+    p95 wait, is within 0.005 of C e^{-(c/s - lambda) t} (the largest gap seen is 0.003); at t = 0 it is Erlang C."""
+    waits = _simulate_mmc(arrival_rate, service_time, servers, 300_000, 2025)
+    q = mmc_wait(arrival_rate, service_time, servers, 0.95)
+    ts = np.array([0.25, 0.5, 1.0, 1.5]) * q.percentile_wait_s
+    model = wait_exceedance(arrival_rate, service_time, servers, ts)
+    empirical = np.array([(waits > t).mean() for t in ts])
+    np.testing.assert_allclose(empirical, model, atol=0.005)
+    assert wait_exceedance(arrival_rate, service_time, servers, 0.0) == pytest.approx(q.prob_wait, rel=1e-12)
+
+
+def test_wait_distribution_crosses_one_minus_the_percentile_at_the_percentile_wait():
+    """P(W > t_p) = 1 - p wherever the percentile wait t_p is above 0 (Gross et al. 2008, Section 2.3); where fewer
+    than 1 - p wait at all (t_p = 0), even P(W > 0) = C is at most 1 - p."""
+    lam = np.array([9.0, 7.5, 40.0, 199.0, 200.0, 2.0])
+    s = np.array([1.0, 1.0, 1.0, 20.0, 20.0, 1.0])
+    c = np.array([10, 10, 50, 4032, 4064, 10])
+    for p in (0.5, 0.9, 0.95, 0.99):
+        q = mmc_wait(lam, s, c, p)
+        pct = np.asarray(q.percentile_wait_s)
+        at = np.asarray(wait_exceedance(lam, s, c, pct))
+        waits = pct > 0
+        assert waits.any() and (~waits).any(), p  # both branches are checked
+        np.testing.assert_allclose(at[waits], 1 - p, rtol=1e-9)
+        assert np.all(at[~waits] <= 1 - p)
+
+
+def test_wait_distribution_falls_with_the_wait_and_broadcasts():
+    t = np.linspace(0.0, 3.0, 31)
+    curves = wait_exceedance(200.0, 20.0, np.array([[126], [127], [140]]), t, slots_per_replica=32)
+    assert curves.shape == (3, 31)
+    assert np.all(np.diff(curves, axis=1) < 0)  # stable queues: strictly falling in t
+    assert np.all(np.diff(curves, axis=0) < 0)  # more replicas: fewer wait longer than any t
+    # on a log scale a straight line in t: equal steps in t multiply the share by the same factor
+    ratios = curves[:, 1:] / curves[:, :-1]
+    np.testing.assert_allclose(ratios, ratios[:, :1] * np.ones_like(ratios), rtol=1e-9)
+
+
+def test_wait_distribution_of_an_overloaded_queue_is_one_at_every_wait():
+    out = wait_exceedance([5.0, 10.0, 12.0], 1.0, 10, [[0.0], [1.0], [1e6]])
+    np.testing.assert_array_equal(out[:, 1:], 1.0)
+    assert np.all(out[:, 0] < 1.0)
+
+
+def test_wait_distribution_is_finite_for_extreme_valid_inputs_and_refuses_bad_ones():
+    instant = wait_exceedance(1.0, 5e-324, 1, [0.0, 1.0])  # service all but instant: (c - a) / s overflows
+    assert 0.0 <= instant[0] < 1e-300 and instant[1] == 0.0
+    assert wait_exceedance(1e3, 1.0, 1_000_000, 1e9) == 0.0
+    with pytest.raises(ValueError, match="wait_s must be in"):
+        wait_exceedance(1.0, 1.0, 2, -1.0)
+    with pytest.raises(ValueError, match="at most 1,000,000 values"):
+        wait_exceedance(np.ones((1001, 1)), 1.0, 2, np.ones(1001))
+    with pytest.raises(ValueError, match="must broadcast together"):
+        wait_exceedance([1.0, 2.0], 1.0, 2, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("lam, s, c", [(9.0, 1.0, 10), (200.0, 20.0, 4032), (12.0, 1.0, 10), (10.0, 1.0, 10),
+                                       (0.0, 1.0, 3), (1.0, 5e-324, 1), (2.0, 1.0, 10), (999_000.0, 1.0, 1_000_000)])
+def test_one_queue_in_plain_floats_is_the_vectorised_queue(lam, s, c):
+    """mmc_wait and wait_exceedance take a shortcut for one queue (plain floats, no numpy): the same numbers."""
+    one, many = mmc_wait(lam, s, c, 0.95), mmc_wait([lam, lam], s, c, 0.95)
+    for field in ("utilisation", "prob_wait", "mean_wait_s", "percentile_wait_s", "mean_response_s", "stable"):
+        np.testing.assert_allclose(getattr(one, field), getattr(many, field)[0], rtol=1e-13, err_msg=field)
+    waits = [0.0, 0.5, 3.0]
+    np.testing.assert_allclose(wait_exceedance(lam, s, c, waits), wait_exceedance([[lam]], s, c, waits)[0], rtol=1e-13)
+
+
+def test_slots_per_replica_multiplies_the_servers():
+    """n_servers replicas of slots_per_replica slots are n_servers x slots_per_replica servers, in every call."""
+    a = mmc_wait(200.0, 20.0, [126, 127], 0.95, slots_per_replica=32)
+    b = mmc_wait(200.0, 20.0, [126 * 32, 127 * 32], 0.95)
+    for field in ("n_servers", "utilisation", "prob_wait", "mean_wait_s", "percentile_wait_s"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert list(a.n_servers) == [4032.0, 4064.0]
+    np.testing.assert_array_equal(wait_exceedance(200.0, 20.0, 126, [0.0, 1.0], slots_per_replica=32),
+                                  wait_exceedance(200.0, 20.0, 4032, [0.0, 1.0]))
+    assert (serving.max_utilisation_for_wait_target(127, 20.0, 1.0, 0.95, slots_per_replica=32)
+            == serving.max_utilisation_for_wait_target(127 * 32, 20.0, 1.0, 0.95))
+    for bad in (0, 2.5, [2, 4], True, "8"):
+        with pytest.raises(ValueError, match="slots_per_replica"):
+            mmc_wait(1.0, 1.0, 4, 0.95, slots_per_replica=bad)
+    with pytest.raises(ValueError, match="n_servers x slots_per_replica must be at most 1,000,000"):
+        wait_exceedance(1.0, 1.0, 1001, 0.0, slots_per_replica=1000)
+    with pytest.raises(ValueError, match="n_servers x slots_per_replica"):
+        serving.max_utilisation_for_wait_target(2, 1.0, 1.0, 0.95, slots_per_replica=600_000)
 
 
 def test_an_overloaded_queue_waits_forever_and_says_so():

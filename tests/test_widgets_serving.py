@@ -11,7 +11,7 @@ from compute_econ import hardware, serving
 from widgets import LatencyExplorer, LifetimeComputeExplorer, Predict, ServingExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets._format import usd
-from widgets.serving import WAIT_FLOOR_S
+from widgets.serving import SHARE_FLOOR, WAIT_FLOOR_S
 
 CLASSES = [ServingExplorer, LatencyExplorer, LifetimeComputeExplorer]
 
@@ -34,28 +34,36 @@ def numeric_columns(explorer) -> dict[str, np.ndarray]:
     return out
 
 
-def log_figures(explorer):
-    """(figure, [(x column, y column, source)]) of the explorer's log-log plots."""
-    if isinstance(explorer, ServingExplorer):
-        s = explorer.sources
-        return [(explorer._frontier_fig, [("speed", "cost", s["frontier"]), ("speed", "cost", s["point"])])]
-    if isinstance(explorer, LatencyExplorer):
-        s = explorer.sources
-        return [(explorer._wait_fig, [("replicas", "wait", s["curve"]), ("replicas", "wait", s["chosen"])])]
+LATENCY_DISTRIBUTION = ("chosen_dist", "needed_dist", "at_target", "target_line", "share_line")
+
+
+def figures(explorer):
+    """(figure, [(x column, y column, source)], x axis is log) of the explorer's plots with numeric axes; every y
+    axis here is log."""
     s = explorer.sources
+    if isinstance(explorer, ServingExplorer):
+        return [(explorer._frontier_fig, [("speed", "cost", s["frontier"]), ("speed", "cost", s["point"])], True)]
+    if isinstance(explorer, LatencyExplorer):
+        return [(explorer._wait_fig, [("wait", "share", s[name]) for name in LATENCY_DISTRIBUTION], True),
+                (explorer._util_fig, [("utilisation", "wait", s["knee"]), ("utilisation", "wait", s["chosen"])],
+                 False)]
     return [(explorer._figure, [("tokens", c, s["curves"]) for c in ("training", "serving", "total")]
-             + [("tokens", "flop", s["chosen"])])]
+             + [("tokens", "flop", s["chosen"])], True)]
 
 
 def assert_axes_hold_the_data(explorer, where: str) -> None:
-    for fig, series in log_figures(explorer):
+    for fig, series, x_log in figures(explorer):
+        drawn = 0
         for xcol, ycol, source in series:
             x, y = np.asarray(source.data[xcol], float), np.asarray(source.data[ycol], float)
             if x.size == 0:
                 continue
+            drawn += x.size
             assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
             assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
-        assert fig.x_range.start > 0 and fig.y_range.start > 0, f"{where}: a log axis starts at or below 0"
+        assert drawn, f"{where}: {fig.title.text!r} is blank"
+        assert fig.y_range.start > 0, f"{where}: a log axis starts at or below 0"
+        assert fig.x_range.start > 0 if x_log else fig.x_range.start < fig.x_range.end, f"{where}: bad x axis"
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -142,10 +150,15 @@ def test_serving_refusal_keeps_the_picture_and_says_why():
     assert list(ex.sources["frontier"].data["cost"]) == before
 
 
+def _latency_model(ex: LatencyExplorer, replicas: int | None = None):
+    st = ex.model_inputs()
+    r = st.replicas if replicas is None else replicas
+    return st, serving.mmc_wait(st.arrival_rate_per_s, st.service_time_s, r * st.slots_per_replica, st.percentile)
+
+
 def test_latency_marks_the_replicas_the_target_needs_and_their_cost():
-    ex = LatencyExplorer(arrival_rate_per_s=20.0, replicas=8, target_wait_s=0.5)
+    ex = LatencyExplorer(arrival_rate_per_s=20.0, replicas=8, target_wait_s=0.5, slots_per_replica=64)
     plan = serving.plan_for_demand(20.0, 20.0, 64, 0.5, ex.start.usd_per_replica_hour, 1500.0, 0.95)
-    assert ex._needed.location == float(plan.replicas)
     assert f"{int(plan.replicas):,} replicas</b>" in ex.readout.value
     assert usd(float(plan.usd_per_m_tokens)) in ex.readout.value
     knee = serving.max_utilisation_for_wait_target(float(plan.replicas) * 64, 20.0, 0.5, 0.95)
@@ -154,19 +167,107 @@ def test_latency_marks_the_replicas_the_target_needs_and_their_cost():
     assert ex.sources["chosen"].data["utilisation"][0] == pytest.approx(float(chosen.utilisation))
 
 
-def test_latency_unstable_replicas_are_not_drawn_and_the_readout_says_the_queue_grows():
-    ex = LatencyExplorer(arrival_rate_per_s=100.0, replicas=1)  # 2,000 erlangs on 64 slots
-    assert len(ex.sources["chosen"].data["wait"]) == 0
+@pytest.mark.parametrize("kwargs", [{}, dict(replicas=127), dict(replicas=128, percentile=0.99),
+                                    dict(arrival_rate_per_s=20.0, replicas=7, slots_per_replica=64, target_wait_s=0.5),
+                                    dict(arrival_rate_per_s=3.0, replicas=8, slots_per_replica=8, percentile=0.5)])
+def test_latency_wait_distribution_is_the_models_down_to_the_floor(kwargs):
+    """Both curves are compute_econ.serving.wait_exceedance (n_servers x slots, written as servers here) at the chosen
+    replicas and at the plan's; each ends where it meets the floor of 1 in 10,000; the lines are the target and 1 - p;
+    the marked point is the share waiting longer than the target."""
+    ex = LatencyExplorer(**kwargs)
+    st, chosen = _latency_model(ex)
+    lam, s, slots, p = st.arrival_rate_per_s, st.service_time_s, st.slots_per_replica, st.percentile
+    needed = int(serving.replicas_for_wait_target(lam, s, st.target_wait_s, p, slots))
+    for name, r in (("chosen_dist", st.replicas), ("needed_dist", needed)):
+        wait, share = (np.asarray(ex.sources[name].data[k], float) for k in ("wait", "share"))
+        assert wait.size > 10, name
+        np.testing.assert_allclose(share, serving.wait_exceedance(lam, s, r * slots, wait), rtol=1e-12)
+        assert share[-1] == pytest.approx(SHARE_FLOOR, rel=1e-6) and np.all(np.diff(share) < 0), name
+        assert share[0] > 0.5 * float(serving.erlang_c(r * slots, lam * s)), f"{name}: its flat start is cut off"
+    assert list(ex.sources["share_line"].data["share"]) == [pytest.approx(1 - p)] * 2
+    assert list(ex.sources["target_line"].data["wait"]) == [st.target_wait_s] * 2
+    at = ex.sources["at_target"].data
+    assert at["wait"] == [st.target_wait_s]
+    assert at["share"][0] == pytest.approx(float(serving.wait_exceedance(lam, s, st.replicas * slots, st.target_wait_s)))
+    meets = float(chosen.percentile_wait_s) <= st.target_wait_s
+    assert (at["share"][0] <= 1 - p) == meets  # the point sits under the 1 - p line exactly when the target is met
+    assert at["color"] == ["#2a9d8f" if meets else "#c81d25"]
+    assert ("<b>misses</b>" in ex.readout.value) == (not meets)
+
+
+def test_latency_defaults_sit_near_the_knee_where_a_few_replicas_flip_the_verdict():
+    """The default picture teaches: a non-zero p95 wait (0.22 s) that meets the 1 s target at 96.9% utilisation, near
+    the knee (98.2%); one replica fewer still meets it, two fewer miss it, four fewer cannot keep up, one more takes
+    the p95 wait to 0. The chosen and the needed replicas' curves are two curves."""
+    ex = LatencyExplorer()
+    st, chosen = _latency_model(ex)
+    assert (st.arrival_rate_per_s, st.replicas, st.slots_per_replica, st.service_time_s, st.target_wait_s,
+            st.percentile) == (100.0, 129, 16, 20.0, 1.0, 0.95)
+    assert round(float(chosen.utilisation), 3) == 0.969 and round(float(chosen.percentile_wait_s), 2) == 0.22
+    assert float(chosen.utilisation) < ex._knee.location < float(chosen.utilisation) + 0.02
+    assert "meets" in ex.readout.value and "128 replicas</b>" in ex.readout.value
+    # near the knee, utilisations to a tenth of a percent: 97% and 98% would not tell the point from the knee
+    assert "<b>96.9%</b> busy" in ex.readout.value and "utilisation 97.7%" in ex.readout.value
+    assert "is at 98.2%" in ex.readout.value
+    assert ex.sources["at_target"].data["share"][0] <= 0.05
+    assert ex.sources["chosen_dist"].data["share"][0] < ex.sources["needed_dist"].data["share"][0]
+    ex.controls["replicas"].value = 128
+    assert "<b>misses</b>" not in ex.readout.value
+    ex.controls["replicas"].value = 127
+    assert "<b>misses</b>" in ex.readout.value and 1.0 < float(_latency_model(ex)[1].percentile_wait_s) < 2.0
+    assert ex.sources["at_target"].data["share"][0] > 0.05
+    ex.controls["replicas"].value = 125
     assert "grows without bound" in ex.readout.value
-    assert np.all(np.asarray(ex.sources["curve"].data["utilisation"]) < 1)
-    ex.controls["replicas"].value = 60
+    ex.controls["replicas"].value = 130
+    assert float(_latency_model(ex)[1].percentile_wait_s) == 0.0
+    ex.controls["arrival_rate_per_s"].value = 200.0  # twice the demand: fewer than twice the replicas, on the slider
+    assert "253 replicas</b>" in ex.readout.value
+
+
+def test_latency_unstable_replicas_have_no_distribution_and_the_readout_says_the_queue_grows():
+    ex = LatencyExplorer(arrival_rate_per_s=100.0, replicas=1, slots_per_replica=32)  # 2,000 erlangs on 32 slots
+    assert len(ex.sources["chosen"].data["wait"]) == 0
+    assert len(ex.sources["chosen_dist"].data["wait"]) == 0 and len(ex.sources["at_target"].data["wait"]) == 0
+    assert len(ex.sources["needed_dist"].data["wait"]) > 10  # the replicas the target needs are still drawn
+    assert "grows without bound" in ex.readout.value and "no distribution to draw" in ex.readout.value
+    assert np.all(np.asarray(ex.sources["knee"].data["utilisation"]) < 1)
+    assert_axes_hold_the_data(ex, "unstable")
+    ex.controls["replicas"].value = 64
     assert len(ex.sources["chosen"].data["wait"]) == 1 and "grows without bound" not in ex.readout.value
+    assert len(ex.sources["chosen_dist"].data["wait"]) > 10
 
 
-def test_latency_zero_waits_are_drawn_at_the_floor_of_the_log_axis():
+def test_latency_when_hardly_anyone_waits_the_readout_says_why_there_is_no_curve():
     ex = LatencyExplorer(arrival_rate_per_s=0.1, replicas=256)
-    assert min(ex.sources["curve"].data["wait"]) == WAIT_FLOOR_S
-    assert "0 s</b>" in ex.readout.value
+    assert min(ex.sources["knee"].data["wait"]) == WAIT_FLOOR_S  # zero waits drawn at the floor of the log axis
+    assert len(ex.sources["chosen_dist"].data["wait"]) == 0 and len(ex.sources["at_target"].data["wait"]) == 0
+    assert "fewer than <b>1 in 10,000</b> requests wait at all" in ex.readout.value
+    assert "fewer than 1 in 10,000 wait longer" in ex.readout.value  # nor at the one replica the target needs
+    assert_axes_hold_the_data(ex, "hardly anyone waits")  # the target and 1 - p lines keep the plot from blank
+
+
+def test_latency_a_curve_shorter_than_the_wait_axis_is_explained():
+    """A 10 s target, waits of a tenth of a second: 0.055% of requests wait at all at 38 replicas, all of them for
+    less than the axis's start (a thirtieth of the target or of the needed replicas' tail); the readout says so."""
+    ex = LatencyExplorer(arrival_rate_per_s=50.0, service_time_s=5.0, slots_per_replica=8, target_wait_s=10.0,
+                         replicas=38)
+    assert float(ex.result.chosen.prob_wait) >= SHARE_FLOOR and len(ex.sources["chosen_dist"].data["wait"]) == 0
+    assert "but fewer than 1 in 10,000 longer than" in ex.readout.value and "where the plot begins" in ex.readout.value
+    assert_axes_hold_the_data(ex, "short curve")
+
+
+def test_latency_wait_axis_holds_the_target_and_the_tails_at_the_extremes():
+    """A target of a tenth of a second against hours of waiting at 99.99% utilisation, and a minute's target
+    against waits of milliseconds: the target, both curves and their flat starts are inside the wait axis."""
+    for kwargs in (dict(arrival_rate_per_s=316.0, service_time_s=60.0, slots_per_replica=256, replicas=75,
+                        target_wait_s=0.1, percentile=0.99),
+                   dict(arrival_rate_per_s=0.1, service_time_s=1.0, slots_per_replica=8, replicas=1,
+                        target_wait_s=60.0, percentile=0.5)):
+        ex = LatencyExplorer(**kwargs)
+        assert_axes_hold_the_data(ex, str(kwargs))
+        x = ex._wait_fig.x_range
+        assert x.start < kwargs["target_wait_s"] < x.end
+        assert x.end / x.start <= 1.3e6 * 1.25**2
 
 
 def test_lifetime_breakeven_is_three_times_the_training_tokens():

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as ipw
 import numpy as np
 from bokeh.layouts import row
-from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, NumeralTickFormatter, Range1d
 from bokeh.models.annotations import Span
 from bokeh.plotting import figure
 
@@ -329,13 +329,34 @@ TARGET_DECADES = (-1, math.log10(60.0))
 SERVICE_DECADES = (0, math.log10(60.0))
 #: Batch slots per replica (requests one replica serves at once).
 SLOTS = (8, 16, 32, 64, 128, 256)
-#: Waits below this are drawn at it on the log axis (the model's answer, 0, has no place on a log scale).
+#: Waits below this are drawn at it on the knee plot's log axis (the model's answer, 0, has no place on a log scale).
 WAIT_FLOOR_S = 1e-3
-#: Points of the wait-against-replicas curve.
+#: The wait distribution is drawn down to this share of requests (1 in 10,000): the floor of its log axis.
+SHARE_FLOOR = 1e-4
+#: The wait axis starts this factor below the target or the wait where the needed replicas' curve meets the floor,
+#: whichever is shorter, so that the curves' flat starts (the share that waits at all) are in view; it does not
+#: move with the replicas, the main slider, unless it must span more than :data:`WAIT_AXIS_SPAN`.
+WAIT_AXIS_LEAD = 30.0
+#: The wait axis spans at most this factor (six decades).
+WAIT_AXIS_SPAN = 1e6
+#: Points per decade of the wait-distribution curves (a log grid of waits from the axis's start).
+WAIT_POINTS_PER_DECADE = 24
+#: Points of the knee curve: a log grid of replicas, plus every replica this close to the replicas the target needs.
 N_REPLICA_POINTS = 64
-DEFAULT_SLOTS = 64
+KNEE_NEIGHBOURS = 12
+#: The defaults put the chosen point near the knee, where the picture teaches: 100 requests/s, each holding one of
+#: 16 slots for 20 s, are 2,000 erlangs. At 129 replicas the slots are 96.9% busy (the knee is at 98.2%), one
+#: request in ten waits, and the p95 wait is 0.22 s: the 1 s target is met, with one replica to spare. 128 replicas
+#: are the fewest that meet it (0.58 s); 127 miss it (1.24 s), 126 miss it by far (3.15 s), 125 cannot keep up at all,
+#: and from 130 fewer than 5% wait at all (p95 wait 0). Twice the demand (200 requests/s) needs 253, within the slider.
+DEFAULT_RATE_PER_S = 100.0
+DEFAULT_REPLICAS = 129
+DEFAULT_SLOTS = 16
+DEFAULT_SERVICE_TIME_S = 20.0
+DEFAULT_TARGET_WAIT_S = 1.0
 #: One replica: eight accelerators at :data:`DEFAULT_PRICE_USD_PER_HOUR` each (a node of eight H100s).
 DEFAULT_USD_PER_REPLICA_HOUR = 8 * DEFAULT_PRICE_USD_PER_HOUR
+CHOSEN_COLOR, NEEDED_COLOR, MEETS_COLOR, MISSES_COLOR = "#264653", "#2a9d8f", "#2a9d8f", "#c81d25"
 
 
 @dataclass(frozen=True)
@@ -368,26 +389,67 @@ class LatencyInputs:
 
 @dataclass(frozen=True, eq=False)
 class LatencyResult(ArrayRecord):
-    """Waits over replicas and at the chosen replicas, and the plan for the target, from :mod:`compute_econ.serving`.
+    """The wait distribution at the chosen replicas and at the replicas the target needs, the knee, and the plan,
+    from :mod:`compute_econ.serving`.
 
-    ``curve`` is :func:`~compute_econ.serving.mmc_wait` over ``curve_replicas`` (infinite waits where the
-    queue is unstable); ``chosen`` at the chosen replicas; ``plan`` :func:`~compute_econ.serving.plan_for_demand`
-    (the fewest replicas meeting the target and the cost per token there); ``knee_utilisation``
-    :func:`~compute_econ.serving.max_utilisation_for_wait_target` at the plan's servers.
+    ``chosen`` is :func:`~compute_econ.serving.mmc_wait` at the chosen replicas; ``plan``
+    :func:`~compute_econ.serving.plan_for_demand` (the fewest replicas meeting the target and the cost per token
+    there). ``chosen_tail_s`` and ``needed_tail_s`` are the waits that only :data:`SHARE_FLOOR` of requests exceed
+    (``mmc_wait``'s percentile wait at ``1 - SHARE_FLOOR``: 0 when fewer wait at all, inf when the queue is
+    unstable). ``chosen_waits_s``/``chosen_exceedance`` and ``needed_waits_s``/``needed_exceedance`` are
+    :func:`~compute_econ.serving.wait_exceedance` over waits from ``wait_axis_s[0]`` to each curve's tail (empty
+    where the curve is out of view: an unstable queue, or fewer than :data:`SHARE_FLOOR` waiting at all);
+    ``target_exceedance`` is the share of requests waiting longer than the target at the chosen replicas.
+    ``knee_curve`` is ``mmc_wait`` over ``knee_replicas`` (infinite waits where the queue is unstable) and
+    ``knee_utilisation`` :func:`~compute_econ.serving.max_utilisation_for_wait_target` at the replicas needed.
     """
 
-    curve_replicas: np.ndarray
-    curve: serving.QueueWait
     chosen: serving.QueueWait
     plan: serving.DemandPlan
+    chosen_tail_s: float
+    needed_tail_s: float
+    wait_axis_s: tuple[float, float]
+    chosen_waits_s: np.ndarray
+    chosen_exceedance: np.ndarray
+    needed_waits_s: np.ndarray
+    needed_exceedance: np.ndarray
+    target_exceedance: float
+    knee_replicas: np.ndarray
+    knee_curve: serving.QueueWait
     knee_utilisation: float
 
 
+def _busy(share: float) -> str:
+    """A utilisation to a tenth of a percent (96.9%, 98.2%: near the knee whole percents all read 97-98%), never a false
+    100.0% (then :func:`~widgets._format.percent`'s finer digits)."""
+    text = f"{100 * share:.1f}%"
+    return percent(share) if text == "100.0%" else text
+
+
+def _tail_waits(axis: np.ndarray, tail_s: float) -> np.ndarray:
+    """The waits of a curve: the axis grid up to ``tail_s`` (where it meets the floor), and ``tail_s`` itself."""
+    if not (math.isfinite(tail_s) and tail_s >= axis[0]):
+        return np.array([], dtype=float)
+    return np.append(axis[axis < tail_s], tail_s)
+
+
 class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
-    """Request rate, replicas and a wait target in; the wait, the utilisation, the knee and the cost out.
+    """Request rate, replicas and a wait target in; the wait distribution, the utilisation, the knee and the cost out.
 
     Requests arrive at random (Poisson) and each holds one of a replica's batch slots for the
-    service time (an M/M/c queue, Erlang C: :mod:`compute_econ.serving.queueing`).
+    service time (an M/M/c queue, Erlang C: :mod:`compute_econ.serving.queueing`). The left plot
+    is the wait distribution at the chosen replicas: the share of requests waiting longer than
+    t, against t (log-log; a share below 1 in 10,000 is not drawn), with the replicas the
+    target needs as a thinner curve, the target as a vertical line and the percentile's share
+    (1 - p: 1 in 20 for the p95) as a horizontal one: the target is met where the chosen curve
+    passes under the crossing of the two. The right plot is the knee: the wait at the
+    percentile against utilisation, over replicas, with the chosen point and the utilisation
+    beyond which the target fails.
+
+    The defaults (:data:`DEFAULT_RATE_PER_S` and the constants after it) put the chosen point
+    near the knee: 100 requests/s on replicas of 16 slots for 20 s each; at 129 replicas the
+    slots are 96.9% busy (the knee: 98.2%) and the p95 wait is 0.22 s, meeting the 1 s target;
+    two replicas fewer miss it (1.24 s).
 
     Parameters
     ----------
@@ -415,8 +477,9 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
     start: LatencyInputs
     result: LatencyResult
 
-    def __init__(self, arrival_rate_per_s: float = 10.0, replicas: int = 4, percentile: float = 0.95,
-                 target_wait_s: float = 1.0, service_time_s: float = 20.0, slots_per_replica: int = DEFAULT_SLOTS,
+    def __init__(self, arrival_rate_per_s: float = DEFAULT_RATE_PER_S, replicas: int = DEFAULT_REPLICAS,
+                 percentile: float = 0.95, target_wait_s: float = DEFAULT_TARGET_WAIT_S,
+                 service_time_s: float = DEFAULT_SERVICE_TIME_S, slots_per_replica: int = DEFAULT_SLOTS,
                  usd_per_replica_hour: float = DEFAULT_USD_PER_REPLICA_HOUR, tokens_per_request: float = 1500.0):
         super().__init__(LatencyInputs(
             arrival_rate_per_s=arrival_rate_per_s, replicas=replicas, percentile=percentile,
@@ -448,29 +511,44 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
                                                   description="batch slots per replica", style=style, layout=wide),
         }
         self.sources = {
-            "curve": ColumnDataSource(data=dict(replicas=[], utilisation=[], wait=[])),
+            "chosen_dist": ColumnDataSource(data=dict(wait=[], share=[])),
+            "needed_dist": ColumnDataSource(data=dict(wait=[], share=[])),
+            "at_target": ColumnDataSource(data=dict(wait=[], share=[], color=[])),
+            "target_line": ColumnDataSource(data=dict(wait=[], share=[])),
+            "share_line": ColumnDataSource(data=dict(wait=[], share=[])),
+            "knee": ColumnDataSource(data=dict(replicas=[], utilisation=[], wait=[])),
             "chosen": ColumnDataSource(data=dict(replicas=[], utilisation=[], wait=[], color=[])),
         }
         s = self.sources
         tools = "pan,wheel_zoom,box_zoom,reset,save"
-        w = figure(title="The wait against replicas", x_axis_type="log", y_axis_type="log", width=450, height=360,
-                   x_axis_label="replicas", y_axis_label="wait at the percentile",
-                   x_range=Range1d(start=1, end=MAX_REPLICAS), y_range=Range1d(start=WAIT_FLOOR_S, end=100),
+        w = figure(title="The wait distribution: who waits longer than t", x_axis_type="log", y_axis_type="log",
+                   width=450, height=360, x_axis_label="wait t", y_axis_label="share of requests waiting longer than t",
+                   x_range=Range1d(start=0.01, end=10), y_range=Range1d(start=SHARE_FLOOR / 1.5, end=1.5),
                    tools=tools)
-        line = w.line("replicas", "wait", source=s["curve"], line_width=2, color="#264653", legend_label="stable")
-        w.scatter("replicas", "wait", source=s["chosen"], size=13, color="color", legend_label="chosen replicas")
-        w.add_tools(HoverTool(renderers=[line], tooltips=[("replicas", "@replicas"), ("wait", "@wait{0.000} s"),
-                                                          ("utilisation", "@utilisation{0.0%}")]))
-        self._target = Span(location=st.target_wait_s, dimension="width", line_dash="dashed", line_color="#e76f51")
-        self._needed = Span(location=1.0, dimension="height", line_dash="dotted", line_color="#2a9d8f", line_width=2)
-        w.add_layout(self._target)
-        w.add_layout(self._needed)
-        self._wx, self._wy = log_axis(w.xaxis[0]), log_axis(w.yaxis[0], seconds_ticks())
+        w.line("wait", "share", source=s["target_line"], line_dash="dashed", line_width=1.5, color="#e76f51",
+               legend_label="wait target")
+        w.line("wait", "share", source=s["share_line"], line_dash="dotted", line_width=2, color="#8d99ae",
+               legend_label="1 − percentile")
+        w.line("wait", "share", source=s["needed_dist"], line_width=1.5, line_dash="dashdot", color=NEEDED_COLOR,
+               legend_label="replicas the target needs")
+        chosen_line = w.line("wait", "share", source=s["chosen_dist"], line_width=2.5, color=CHOSEN_COLOR,
+                             legend_label="chosen replicas")
+        w.scatter("wait", "share", source=s["at_target"], size=11, color="color", legend_label="chosen, at the target")
+        w.add_tools(HoverTool(renderers=[chosen_line], tooltips=[("wait", "@wait{0.000} s"),
+                                                                 ("share waiting longer", "@share{0.0000%}")]))
+        # Top right: every curve has fallen to the floor by the wait axis's end, so the corner holds only the lines.
+        set_props(w.legend[0], location="top_right", label_text_font_size="8pt", spacing=0, padding=4,
+                  background_fill_alpha=0.7)
+        self._wx = log_axis(w.xaxis[0], seconds_ticks())
+        self._wy = log_axis(w.yaxis[0], NumeralTickFormatter(format="0.[000]%"))  # 0.01%, 0.1%, ... 100%
+        set_props(self._wy, ticks=log_ticks([SHARE_FLOOR, 1.0]))
         u = figure(title="The knee: the wait against utilisation", y_axis_type="log", width=450, height=360,
                    x_axis_label="utilisation (share of slot time busy)", y_axis_label="wait at the percentile",
-                   x_range=Range1d(start=0, end=1), y_range=w.y_range, tools=tools)
-        u.line("utilisation", "wait", source=s["curve"], line_width=2, color="#264653")
+                   x_range=Range1d(start=0, end=1), y_range=Range1d(start=WAIT_FLOOR_S, end=100), tools=tools)
+        knee_line = u.line("utilisation", "wait", source=s["knee"], line_width=2, color="#264653")
         u.scatter("utilisation", "wait", source=s["chosen"], size=13, color="color")
+        u.add_tools(HoverTool(renderers=[knee_line], tooltips=[("replicas", "@replicas"), ("wait", "@wait{0.000} s"),
+                                                               ("utilisation", "@utilisation{0.0%}")]))
         self._knee = Span(location=0.5, dimension="height", line_dash="dashed", line_color="#c81d25")
         self._target_u = Span(location=st.target_wait_s, dimension="width", line_dash="dashed", line_color="#e76f51")
         u.add_layout(self._knee)
@@ -487,66 +565,128 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
 
     def _compute(self, inputs: LatencyInputs) -> LatencyResult:
         lam, s, slots, p = inputs.arrival_rate_per_s, inputs.service_time_s, inputs.slots_per_replica, inputs.percentile
-        target = inputs.target_wait_s
+        target, r = inputs.target_wait_s, inputs.replicas
+        tail_p = 1.0 - SHARE_FLOOR
         # What does not move with the replicas, the main slider, is kept.
         plan = self._memo(("plan", lam, s, slots, target, p, inputs.usd_per_replica_hour, inputs.tokens_per_request),
                           lambda: serving.plan_for_demand(lam, s, slots, target, inputs.usd_per_replica_hour,
                                                           inputs.tokens_per_request, p))
-        needed = float(np.asarray(plan.replicas))
+        needed = int(np.asarray(plan.replicas))
+        needed_tail = self._memo(("needed tail", lam, s, slots, needed), lambda: float(np.asarray(
+            serving.mmc_wait(lam, s, needed, tail_p, slots_per_replica=slots).percentile_wait_s)))
+        chosen = serving.mmc_wait(lam, s, r, p, slots_per_replica=slots)
+        chosen_tail = (float(np.asarray(serving.mmc_wait(lam, s, r, tail_p, slots_per_replica=slots).percentile_wait_s))
+                       if chosen.stable else math.inf)
+
+        # The wait axis: the target and each curve down to the floor, with room for the curves' flat starts. Its grid
+        # of waits starts at the axis's start and runs as far as the longer tail: the needed replicas' curve is kept
+        # while the replicas move.
+        top = max(target, *(t for t in (chosen_tail, needed_tail) if math.isfinite(t)))
+        bottom = max(min(target, needed_tail if needed_tail > 0 else target) / WAIT_AXIS_LEAD, top / WAIT_AXIS_SPAN)
+        n_points = math.floor(math.log10(top / bottom) * WAIT_POINTS_PER_DECADE + 1e-9) + 1
+        axis = bottom * 10.0 ** (np.arange(n_points) / WAIT_POINTS_PER_DECADE)
+        chosen_waits = _tail_waits(axis, chosen_tail)
+        needed_waits = _tail_waits(axis, needed_tail)
+        # One call: the curve (no waits where the queue is unstable), then the share waiting longer than the target.
+        shares = np.atleast_1d(serving.wait_exceedance(lam, s, r, np.append(chosen_waits, target),
+                                                       slots_per_replica=slots))
+        chosen_share, at_target = shares[:-1], float(shares[-1])
+        needed_share = self._memo(("needed curve", lam, s, slots, needed, bottom, needed_tail), lambda: (
+            np.asarray(serving.wait_exceedance(lam, s, needed, needed_waits, slots_per_replica=slots))
+            if needed_waits.size else needed_waits))
+
+        grid = self._memo(("knee replicas", needed), lambda: self._knee_replicas(needed))
+        knee_curve = self._memo(("knee curve", lam, s, slots, p, needed),
+                                lambda: serving.mmc_wait(lam, s, grid, p, slots_per_replica=slots))
+        knee = self._memo(("knee", s, target, p, needed, slots), lambda: float(np.asarray(
+            serving.max_utilisation_for_wait_target(needed, s, target, p, slots_per_replica=slots))))
+        return LatencyResult(chosen=chosen, plan=plan, chosen_tail_s=chosen_tail, needed_tail_s=needed_tail,
+                             wait_axis_s=(float(bottom), float(top)), chosen_waits_s=chosen_waits,
+                             chosen_exceedance=chosen_share, needed_waits_s=needed_waits,
+                             needed_exceedance=needed_share, target_exceedance=at_target, knee_replicas=grid,
+                             knee_curve=knee_curve, knee_utilisation=knee)
+
+    @staticmethod
+    def _knee_replicas(needed: int) -> np.ndarray:
+        """Replicas of the knee curve: a log grid to twice the replicas needed (at least the slider's end), and every
+        replica near the replicas needed, where the wait turns."""
         top = max(MAX_REPLICAS, 2 * needed)
-        grid = np.unique(np.round(np.geomspace(1, top, N_REPLICA_POINTS)))
-        curve = self._memo(("curve", lam, s, slots, p, top), lambda: serving.mmc_wait(lam, s, grid * slots, p))
-        knee = self._memo(("knee", s, target, p, needed * slots),
-                          lambda: float(np.asarray(serving.max_utilisation_for_wait_target(needed * slots, s, target,
-                                                                                           p))))
-        chosen = serving.mmc_wait(lam, s, inputs.replicas * slots, p)
-        return LatencyResult(curve_replicas=grid, curve=curve, chosen=chosen, plan=plan, knee_utilisation=knee)
+        grid = np.concatenate([np.round(np.geomspace(1, top, N_REPLICA_POINTS)),
+                               needed + np.arange(-KNEE_NEIGHBOURS, KNEE_NEIGHBOURS + 1)])
+        return np.unique(grid[grid >= 1])
 
     def _draw(self, inputs: LatencyInputs, r: LatencyResult) -> None:
-        stable = np.asarray(r.curve.stable)
-        wait = np.maximum(np.asarray(r.curve.percentile_wait_s)[stable], WAIT_FLOOR_S)
-        util = np.asarray(r.curve.utilisation)[stable]
-        self._show("curve", dict(replicas=r.curve_replicas[stable], utilisation=util, wait=wait))
+        p, target = inputs.percentile, inputs.target_wait_s
         chosen_stable = bool(r.chosen.stable)
         chosen_wait = float(np.asarray(r.chosen.percentile_wait_s))
-        meets = chosen_stable and chosen_wait <= inputs.target_wait_s
+        meets = chosen_stable and chosen_wait <= target
+        verdict_color = MEETS_COLOR if meets else MISSES_COLOR
+
+        # The wait distribution (left). The curves end where they meet the floor; the lines span the axes.
+        self._show("chosen_dist", dict(wait=r.chosen_waits_s, share=r.chosen_exceedance))
+        self._show("needed_dist", dict(wait=r.needed_waits_s, share=r.needed_exceedance))
+        shown = chosen_stable and r.target_exceedance >= SHARE_FLOOR
+        self._show("at_target", dict(wait=[target] if shown else [], share=[r.target_exceedance] if shown else [],
+                                     color=[verdict_color] if shown else []))
+        x0, x1 = r.wait_axis_s
+        self._show("target_line", dict(wait=[target, target], share=[SHARE_FLOOR, 1.0]))
+        self._show("share_line", dict(wait=[x0, x1], share=[1.0 - p, 1.0 - p]))
+        set_props(self._wait_fig.x_range, start=x0 / 1.25, end=x1 * 1.25)
+        set_props(self._wx, ticks=self._memo(("ticks", x0, x1), lambda: log_ticks([x0, x1])))
+
+        # The knee (right): the wait at the percentile over replicas, against utilisation.
+        stable = np.asarray(r.knee_curve.stable)
+        wait = np.maximum(np.asarray(r.knee_curve.percentile_wait_s)[stable], WAIT_FLOOR_S)
+        self._show("knee", dict(replicas=r.knee_replicas[stable], utilisation=np.asarray(r.knee_curve.utilisation)[stable],
+                                wait=wait))
         if chosen_stable:
             self._show("chosen", dict(replicas=[float(inputs.replicas)], utilisation=[float(r.chosen.utilisation)],
-                                      wait=[max(chosen_wait, WAIT_FLOOR_S)], color=["#2a9d8f" if meets else "#c81d25"]))
+                                      wait=[max(chosen_wait, WAIT_FLOOR_S)], color=[verdict_color]))
         else:  # no finite wait to mark: the queue grows without bound
             self._show("chosen", dict(replicas=[], utilisation=[], wait=[], color=[]))
-        needed = float(np.asarray(r.plan.replicas))
-        waits = np.append(wait, [inputs.target_wait_s, max(chosen_wait if chosen_stable else 0.0, WAIT_FLOOR_S)])
-        y0, y1 = log_range(waits)
-        x0, x1 = log_range(np.append(r.curve_replicas, [needed, inputs.replicas]), pad=1.2)
-        set_props(self._wait_fig.y_range, start=y0, end=y1)
-        set_props(self._wait_fig.x_range, start=max(x0, 0.8), end=x1)
-        for ticker in (self._wy, self._uy):
-            set_props(ticker, ticks=log_ticks([y0, y1]))
-        set_props(self._wx, ticks=log_ticks([max(x0, 0.8), x1]))
-        set_props(self._target, location=inputs.target_wait_s)
-        set_props(self._target_u, location=inputs.target_wait_s)
-        set_props(self._needed, location=needed)
+        y0, y1 = log_range(np.append(wait, [target, max(chosen_wait if chosen_stable else 0.0, WAIT_FLOOR_S)]))
+        set_props(self._util_fig.y_range, start=y0, end=y1)
+        set_props(self._uy, ticks=self._memo(("ticks", y0, y1), lambda: log_ticks([y0, y1])))
+        set_props(self._target_u, location=target)
         set_props(self._knee, location=r.knee_utilisation)
+        self.readout.value = self._readout(inputs, r, meets)
 
-        pct = f"p{round(100 * inputs.percentile)}"
-        if chosen_stable:
-            state = (f"the {pct} wait is <b>{number(chosen_wait)} s</b>" if chosen_wait > 0
-                     else f"fewer than {percent(1 - inputs.percentile)} of requests wait at all ({pct} wait <b>0 s</b>)")
-            verdict = "meets" if meets else "<b>misses</b>"
-            chosen_text = (f"With <b>{inputs.replicas}</b> replica{'s' if inputs.replicas > 1 else ''} the slots are "
-                           f"<b>{percent(float(r.chosen.utilisation))}</b> busy and {state}: it {verdict} the "
-                           f"target of {number(inputs.target_wait_s)} s.")
+    def _readout(self, inputs: LatencyInputs, r: LatencyResult, meets: bool) -> str:
+        p, target = inputs.percentile, inputs.target_wait_s
+        pct, one_in = f"p{round(100 * p)}", f"1 in {round(1 / (1 - p)):,}"
+        n = inputs.replicas
+        with_n = f"With <b>{n}</b> replica{'s' if n > 1 else ''}"
+        chosen_wait, waiting = float(np.asarray(r.chosen.percentile_wait_s)), float(np.asarray(r.chosen.prob_wait))
+        verdict = "meets" if meets else "<b>misses</b>"
+        if not bool(r.chosen.stable):
+            chosen_text = (f"{with_n} requests arrive faster than they are served (utilisation "
+                           f"{_busy(float(r.chosen.utilisation))}): <b>the queue grows without bound</b>, every "
+                           "request waits ever longer, and there is no distribution to draw.")
+        elif waiting < SHARE_FLOOR:
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy and fewer than "
+                           "<b>1 in 10,000</b> requests wait at all, too few to draw on the plot's scale: it meets the "
+                           f"target of {seconds(target)}.")
+        elif not r.chosen_waits_s.size:
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy and "
+                           f"<b>{percent(waiting)}</b> of requests wait at all, but fewer than 1 in 10,000 longer than "
+                           f"{seconds(r.wait_axis_s[0])}, where the plot begins: it meets the target of "
+                           f"{seconds(target)}.")
         else:
-            chosen_text = (f"With <b>{inputs.replicas}</b> replica{'s' if inputs.replicas > 1 else ''} requests arrive faster than they are served "
-                           f"(utilisation {percent(float(r.chosen.utilisation))}): <b>the queue grows without bound</b>.")
+            longest = (f"{one_in} waits longer than <b>{seconds(chosen_wait)}</b> (the {pct} wait)" if chosen_wait > 0
+                       else f"fewer than {one_in} wait at all ({pct} wait <b>0 s</b>)")
+            chosen_text = (f"{with_n} the slots are <b>{_busy(float(r.chosen.utilisation))}</b> busy: "
+                           f"<b>{percent(waiting)}</b> of requests wait at all, {percent(r.target_exceedance)} longer "
+                           f"than the {seconds(target)} target, and {longest}: it {verdict} the target.")
         plan = r.plan
-        self.readout.value = (
+        needed = int(np.asarray(plan.replicas))
+        needed_note = ("" if r.needed_waits_s.size or needed == n else
+                       f" (at {needed:,} replicas fewer than 1 in 10,000 wait longer than the axis shows)")
+        return (
             f"{number(inputs.arrival_rate_per_s)} requests/s, each holding one of "
-            f"{inputs.slots_per_replica} slots per replica for {number(inputs.service_time_s)} s. {chosen_text}<br>"
-            f"The target needs <b>{int(needed):,} replicas</b> (utilisation "
-            f"{percent(float(np.asarray(plan.utilisation)))}; the knee, beyond which the {pct} wait passes the target, "
-            f"is at {percent(r.knee_utilisation)}). At {usd(inputs.usd_per_replica_hour)} per replica-hour and "
+            f"{inputs.slots_per_replica} slots per replica for {seconds(inputs.service_time_s)}. {chosen_text}<br>"
+            f"The target needs <b>{needed:,} replicas</b>{needed_note} (utilisation "
+            f"{_busy(float(np.asarray(plan.utilisation)))}; the knee, beyond which the {pct} wait passes the target, "
+            f"is at {_busy(r.knee_utilisation)}). At {usd(inputs.usd_per_replica_hour)} per replica-hour and "
             f"{number(inputs.tokens_per_request)} tokens per request: <b>{usd(float(np.asarray(plan.usd_per_m_tokens)))}"
             f"</b> per million tokens, against {usd(float(np.asarray(plan.usd_per_m_tokens_fully_busy)))} if every "
             "slot were always busy: idle slots are the price of the latency target."

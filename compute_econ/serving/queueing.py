@@ -14,6 +14,7 @@ occupancy as at full batch (it is faster: the bound is conservative).
 
 * :func:`erlang_c` - the probability of waiting, computed in log space (stable for 10^6 servers);
 * :func:`mmc_wait` - utilisation, probability of waiting, mean and percentile wait;
+* :func:`wait_exceedance` - the wait distribution: the share of requests that wait longer than t;
 * :func:`replicas_for_wait_target` - the fewest replicas that keep the p-th percentile wait under a target;
 * :func:`max_utilisation_for_wait_target` - the utilisation beyond which the target fails: latency's knee;
 * :func:`plan_for_demand` - replicas, wait and what the latency target does to the cost per token.
@@ -28,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ._records import ArrayRecord
-from compute_econ._validate import FloatOrArray, array, finite_result, scalar_or_array, usd_per_hour
+from compute_econ._validate import FloatOrArray, array, finite_result, integer, scalar_or_array, usd_per_hour
 
 from .cost import SECONDS_PER_HOUR
 
@@ -37,6 +38,7 @@ __all__ = [
     "erlang_c",
     "QueueWait",
     "mmc_wait",
+    "wait_exceedance",
     "replicas_for_wait_target",
     "max_utilisation_for_wait_target",
     "DemandPlan",
@@ -57,6 +59,22 @@ def _servers(name: str, value: ArrayLike, high: float = MAX_SERVERS) -> np.ndarr
     c = array(name, value, 1.0, high)
     if (c != np.floor(c)).any():
         raise ValueError(f"{name} must be whole numbers in [1, {high:g}], got {float(c[c != np.floor(c)].flat[0])!r}")
+    return c
+
+
+def _slots(value: int) -> int:
+    """``slots_per_replica``: one whole number in [1, MAX_SERVERS] (servers per unit of ``n_servers``)."""
+    return integer("slots_per_replica", value, 1, MAX_SERVERS)
+
+
+def _total_servers(n_servers: ArrayLike, slots_per_replica: int) -> np.ndarray:
+    """Servers c = n_servers x slots_per_replica, each factor validated and the product at most MAX_SERVERS."""
+    n = _servers("n_servers", n_servers)
+    step = _slots(slots_per_replica)
+    c = n * step
+    if (c > MAX_SERVERS).any():
+        raise ValueError(f"n_servers x slots_per_replica must be at most {MAX_SERVERS:,} servers, got "
+                         f"{float(n.max()):g} x {step:,} = {float(c.max()):g}")
     return c
 
 
@@ -96,6 +114,12 @@ def _erlang_b_scalar(c: int, a: float) -> float:
 
 def _erlang_c_values(c: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Erlang C for broadcast arrays c (whole) and a (>= 0); 1 where a >= c (everyone waits)."""
+    if c.ndim == 0 and a.ndim == 0:  # one queue: no loop (the explorers' most frequent call)
+        ci, ai = int(c), float(a)
+        if ai >= ci:
+            return np.ones(())
+        b = _erlang_b_scalar(ci, ai)
+        return np.asarray(ci * b / (ci - ai * (1.0 - b)))
     c, a = np.broadcast_arrays(c, a)
     if c.size > _MAX_ELEMENTS:
         raise ValueError(f"n_servers and offered_load_erlangs must have at most {_MAX_ELEMENTS:,} values together, "
@@ -164,8 +188,10 @@ class QueueWait(ArrayRecord):
 
     Attributes
     ----------
-    arrival_rate_per_s, service_time_s, n_servers : float or numpy.ndarray
+    arrival_rate_per_s, service_time_s : float or numpy.ndarray
         The inputs, broadcast.
+    n_servers : float or numpy.ndarray
+        The servers :math:`c` (``n_servers x slots_per_replica`` of the call), broadcast.
     utilisation : float or numpy.ndarray
         :math:`\\rho = \\lambda s / c`: the share of server time busy (>= 1: unstable).
     prob_wait : float or numpy.ndarray
@@ -194,13 +220,31 @@ class QueueWait(ArrayRecord):
     percentile: float
 
 
+def _scalar_queue(lam: float, s: float, c: float) -> tuple[float, float, bool]:
+    """Erlang C, the tail's decay rate c/s - lambda (0 where unstable) and stability, for one queue in plain floats
+    (the explorers' most frequent call: numpy on 0-d arrays costs more than the formula)."""
+    a = lam * s
+    if a >= c:
+        return 1.0, 0.0, False
+    b = _erlang_b_scalar(int(c), a)
+    return c * b / (c - a * (1.0 - b)), (c - a) / s, True
+
+
 def _waits(lam: np.ndarray, s: np.ndarray, c: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    if lam.ndim == 0 and s.ndim == 0 and c.ndim == 0:  # one queue, in plain floats (as the vectorised path below)
+        C1, gap1, stable1 = _scalar_queue(float(lam), float(s), float(c))
+        mean1 = pct1 = math.inf
+        if stable1:
+            mean1 = C1 / gap1 if gap1 > 0.0 else math.inf
+            ratio1 = C1 / (1.0 - float(p))
+            pct1 = math.log(ratio1) / gap1 if ratio1 > 1.0 and gap1 > 0.0 else 0.0
+        return (np.asarray(float(lam) * float(s) / float(c)), np.asarray(C1), np.asarray(mean1), np.asarray(pct1),
+                np.asarray(stable1))
     a = lam * s
     C = _erlang_c_values(c, a)
     stable = a < c
-    with np.errstate(over="ignore"):
-        gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        gap = np.where(stable, (c - a) / s, 1.0)  # c mu - lambda, per second
         mean = np.where(stable, C / gap, np.inf)
         ratio = np.where(stable, C / (1.0 - p), 1.0)
         pct = np.where(stable, np.where(ratio > 1.0, np.log(np.maximum(ratio, 1.0)) / gap, 0.0), np.inf)
@@ -208,7 +252,11 @@ def _waits(lam: np.ndarray, s: np.ndarray, c: np.ndarray, p: np.ndarray) -> tupl
 
 
 def mmc_wait(
-    arrival_rate_per_s: ArrayLike, service_time_s: ArrayLike, n_servers: ArrayLike, percentile: float = 0.95
+    arrival_rate_per_s: ArrayLike,
+    service_time_s: ArrayLike,
+    n_servers: ArrayLike,
+    percentile: float = 0.95,
+    slots_per_replica: int = 1,
 ) -> QueueWait:
     """Utilisation, chance of waiting, mean and percentile wait of an M/M/c queue.
 
@@ -229,9 +277,13 @@ def mmc_wait(
     service_time_s : array_like
         Mean time a request holds a server, s, > 0.
     n_servers : array_like
-        Servers (replicas x batch slots), whole numbers in [1, :data:`MAX_SERVERS`].
+        Servers, whole numbers in [1, :data:`MAX_SERVERS`]; replicas when ``slots_per_replica`` is
+        more than 1.
     percentile : float
         The percentile of the wait to report, in (0, 1); default the 95th.
+    slots_per_replica : int
+        Servers per unit of ``n_servers`` (a replica's batch slots), in [1, :data:`MAX_SERVERS`];
+        the queue has ``n_servers x slots_per_replica`` servers, at most :data:`MAX_SERVERS`.
 
     Returns
     -------
@@ -248,10 +300,13 @@ def mmc_wait(
     >>> q = mmc_wait(arrival_rate_per_s=9.0, service_time_s=1.0, n_servers=10)
     >>> round(q.utilisation, 2), round(q.prob_wait, 3), round(q.mean_wait_s, 3), round(q.percentile_wait_s, 3)
     (0.9, 0.669, 0.669, 2.593)
+    >>> q = mmc_wait(arrival_rate_per_s=200.0, service_time_s=20.0, n_servers=126, slots_per_replica=32)
+    >>> int(q.n_servers), round(q.utilisation, 3), round(q.percentile_wait_s, 2)  # 126 replicas of 32 slots
+    (4032, 0.992, 1.44)
     """
     lam = array("arrival_rate_per_s", arrival_rate_per_s, 0.0, _MAX_RATE, unit="requests/s")
     s = array("service_time_s", service_time_s, 0.0, _MAX_SERVICE_TIME_S, low_open=True, unit="s")
-    c = _servers("n_servers", n_servers)
+    c = _total_servers(n_servers, slots_per_replica)
     p = _percentile(percentile)
     if p.ndim:
         raise ValueError(f"percentile must be one number in (0, 1), got {percentile!r}")
@@ -263,6 +318,89 @@ def mmc_wait(
         percentile_wait_s=scalar_or_array(pct), mean_response_s=scalar_or_array(mean + s),
         stable=bool(stable) if stable.ndim == 0 else stable, percentile=float(p),
     )
+
+
+#: Values in one :func:`wait_exceedance` result (its inputs broadcast together).
+_MAX_EXCEEDANCE_VALUES = 1_000_000
+
+
+def wait_exceedance(
+    arrival_rate_per_s: ArrayLike,
+    service_time_s: ArrayLike,
+    n_servers: ArrayLike,
+    wait_s: ArrayLike,
+    slots_per_replica: int = 1,
+) -> FloatOrArray:
+    """The wait distribution of an M/M/c queue: the probability that a request waits longer than ``wait_s``.
+
+    .. math::
+
+        P(W > t) = C(c, \\lambda s)\\, e^{-(c/s - \\lambda)\\, t}, \\qquad t \\ge 0
+
+    The queue's wait has an atom at zero (a share :math:`1 - C` is served at once) and an
+    exponential tail of rate :math:`c\\mu - \\lambda` for those who wait: on a log scale the
+    share waiting longer than :math:`t` falls along a straight line in :math:`t`, from Erlang C at
+    :math:`t = 0`. It is the distribution :func:`mmc_wait`'s percentile is read from:
+    :math:`P(W > t_p) = 1 - p` wherever :math:`t_p > 0`. Where :math:`\\rho \\ge 1` the queue grows
+    without bound and every request waits ever longer: 1 for every ``wait_s``.
+
+    Parameters
+    ----------
+    arrival_rate_per_s : array_like
+        Requests per second, >= 0.
+    service_time_s : array_like
+        Mean time a request holds a server, s, > 0.
+    n_servers : array_like
+        Servers, whole numbers in [1, :data:`MAX_SERVERS`]; replicas when ``slots_per_replica`` is
+        more than 1.
+    wait_s : array_like
+        The wait :math:`t`, s, >= 0 (a grid of waits gives the curve).
+    slots_per_replica : int
+        Servers per unit of ``n_servers`` (a replica's batch slots), in [1, :data:`MAX_SERVERS`].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`P(W > t)` in [0, 1], the four inputs broadcast together (at most 10^6 values).
+
+    References
+    ----------
+    Kleinrock 1975, "Queueing Systems, Vol. 1", Section 3.5 (M/M/m); Gross, Shortle, Thompson
+    & Harris 2008, "Fundamentals of Queueing Theory", 4th ed., Section 2.3 (the waiting-time
+    distribution W_q(t) = 1 - C e^{-(c mu - lambda) t}).
+
+    Examples
+    --------
+    >>> [round(wait_exceedance(9.0, 1.0, 10, t), 4) for t in (0.0, 1.0, 2.593)]  # C = 0.669 at t = 0; 5% at the p95 wait
+    [0.6687, 0.246, 0.05]
+    >>> wait_exceedance(12.0, 1.0, 10, 100.0)  # overloaded: everyone waits, ever longer
+    1.0
+    """
+    lam = array("arrival_rate_per_s", arrival_rate_per_s, 0.0, _MAX_RATE, unit="requests/s")
+    s = array("service_time_s", service_time_s, 0.0, _MAX_SERVICE_TIME_S, low_open=True, unit="s")
+    c = _total_servers(n_servers, slots_per_replica)
+    t = array("wait_s", wait_s, 0.0, _MAX_WAIT_S, unit="s")
+    try:
+        shape = np.broadcast_shapes(lam.shape, s.shape, c.shape, t.shape)
+    except ValueError:
+        raise ValueError(f"arrival_rate_per_s, service_time_s, n_servers and wait_s must broadcast together, got "
+                         f"shapes {lam.shape}, {s.shape}, {c.shape} and {t.shape}") from None
+    if math.prod(shape) > _MAX_EXCEEDANCE_VALUES:
+        raise ValueError(f"arrival_rate_per_s, service_time_s, n_servers and wait_s must broadcast to at most "
+                         f"{_MAX_EXCEEDANCE_VALUES:,} values, got {math.prod(shape):,}")
+    # Erlang C once per queue, not once per wait; gap = c mu - lambda, per second (0 where unstable: P stays 1)
+    if lam.ndim == 0 and s.ndim == 0 and c.ndim == 0:
+        C_, gap_, _ = _scalar_queue(float(lam), float(s), float(c))
+        C, gap = np.asarray(C_), np.asarray(gap_)
+    else:
+        lam, s, c = np.broadcast_arrays(lam, s, c)
+        a = lam * s
+        C = _erlang_c_values(c, a)
+        with np.errstate(over="ignore"):
+            gap = np.where(a < c, (c - a) / s, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        decay = np.where(t > 0.0, np.exp(-gap * t), 1.0)
+    return scalar_or_array(np.clip(C * decay, 0.0, 1.0))
 
 
 def _meets(c: int, a: float, s: float, target: float, p: float) -> bool:
@@ -346,9 +484,7 @@ def replicas_for_wait_target(
     p = _percentile(percentile)
     if p.ndim:
         raise ValueError(f"percentile must be one number in (0, 1), got {percentile!r}")
-    step = int(_servers("slots_per_replica", slots_per_replica).max())
-    if np.ndim(slots_per_replica):
-        raise ValueError(f"slots_per_replica must be one whole number, got {slots_per_replica!r}")
+    step = _slots(slots_per_replica)
     lam, s, t = np.broadcast_arrays(lam, s, t)
     a = lam * s
     if (a >= MAX_SERVERS).any():
@@ -363,7 +499,11 @@ def replicas_for_wait_target(
 
 
 def max_utilisation_for_wait_target(
-    n_servers: ArrayLike, service_time_s: ArrayLike, target_wait_s: ArrayLike, percentile: float = 0.95
+    n_servers: ArrayLike,
+    service_time_s: ArrayLike,
+    target_wait_s: ArrayLike,
+    percentile: float = 0.95,
+    slots_per_replica: int = 1,
 ) -> FloatOrArray:
     """The highest utilisation at which ``n_servers`` still keep the ``percentile`` wait under the target.
 
@@ -374,13 +514,17 @@ def max_utilisation_for_wait_target(
     Parameters
     ----------
     n_servers : array_like
-        Servers, whole numbers in [1, :data:`MAX_SERVERS`].
+        Servers, whole numbers in [1, :data:`MAX_SERVERS`]; replicas when ``slots_per_replica`` is
+        more than 1.
     service_time_s : array_like
         Mean service time, s, > 0.
     target_wait_s : array_like
         Wait target for the percentile, s, >= 0.
     percentile : float
         In (0, 1); default 0.95.
+    slots_per_replica : int
+        Servers per unit of ``n_servers`` (a replica's batch slots), in [1, :data:`MAX_SERVERS`];
+        the queue has ``n_servers x slots_per_replica`` servers, at most :data:`MAX_SERVERS`.
 
     Returns
     -------
@@ -397,8 +541,10 @@ def max_utilisation_for_wait_target(
     --------
     >>> [round(max_utilisation_for_wait_target(c, 1.0, 0.5), 3) for c in (1, 10, 100)]  # p95 wait <= half a service
     [0.079, 0.701, 0.953]
+    >>> round(max_utilisation_for_wait_target(127, 20.0, 1.0, slots_per_replica=32), 3)  # 127 replicas of 32 slots
+    0.99
     """
-    c = _servers("n_servers", n_servers)
+    c = _total_servers(n_servers, slots_per_replica)
     s = array("service_time_s", service_time_s, 0.0, _MAX_SERVICE_TIME_S, low_open=True, unit="s")
     t = array("target_wait_s", target_wait_s, 0.0, _MAX_WAIT_S, unit="s")
     p = _percentile(percentile)
@@ -514,8 +660,8 @@ def plan_for_demand(
         if value.ndim:
             raise ValueError(f"{name} must be one number, got {value!r}")
     replicas = np.asarray(replicas_for_wait_target(lam, s, target_wait_s, percentile, slots_per_replica))
-    step = float(slots_per_replica)
-    q = mmc_wait(lam, s, replicas * step, percentile)
+    step = _slots(slots_per_replica)
+    q = mmc_wait(lam, s, replicas, percentile, slots_per_replica=step)
     hourly = replicas * float(price)
     with np.errstate(over="ignore", divide="ignore"):
         per_m = hourly / (SECONDS_PER_HOUR * lam * float(tokens)) * 1e6
