@@ -461,8 +461,8 @@ EXERCISES: dict[str, Exercise] = {
         "Demand grows to 50 requests per second (20 s each, 64 slots per replica). How many replicas keep the "
         "95th-percentile wait under 1 s?",
         _replicas_for_50_requests_per_s, 0.02,
-        "Move the LatencyExplorer's request rate to 50, or call `serving.replicas_for_wait_target` with "
-        "`slots_per_replica=64`. A whole number of replicas.",
+        "Set the LatencyExplorer's request rate to 50 and its batch slots per replica to 64, or call "
+        "`serving.replicas_for_wait_target` with `slots_per_replica=64`. A whole number of replicas.",
         "replicas",
     ),
     "05-405b-serving-share": Exercise(
