@@ -78,4 +78,6 @@ def test_short_durations_read_in_milliseconds_below_a_second():
 
     assert seconds(0.0184) == "18.4 ms"
     assert seconds(1.5) == "1.50 s"
+    assert seconds(0.99999) == "1.00 s"  # a log slider's 1 s, not "1,000 ms"
+    assert seconds(0.9994) == "999 ms"
     assert seconds(float("nan")) == "—"  # no unit after a missing value

@@ -343,3 +343,26 @@ def test_predict_refuses_bad_arguments(kwargs):
     args = dict(question="q", answer=1.0) | kwargs
     with pytest.raises(ValueError):
         Predict(**args)
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(arrival_rate_per_s=0.1, replicas=1, slots_per_replica=8),
+                                    dict(arrival_rate_per_s=300.0, replicas=256, slots_per_replica=32),
+                                    dict(percentile=0.99, target_wait_s=0.1)])
+def test_latency_knee_plot_zooms_on_the_knee_and_stops_where_the_wait_explodes(kwargs):
+    """The knee is drawn from a few times its distance below full utilisation (not squeezed against 1 on a 0-1
+    axis) and up to 100 times the target (not billions of hours), with the chosen point and the knee on it."""
+    from widgets.serving import KNEE_SPAN, KNEE_TOP_FACTOR
+
+    e = LatencyExplorer(**kwargs)
+    knee, fig = e.sources["knee"].data, e._util_fig
+    util, wait = np.asarray(knee["utilisation"]), np.asarray(knee["wait"])
+    target = e.start.target_wait_s
+    assert util.size >= 3
+    assert np.all(wait <= KNEE_TOP_FACTOR * target * (1 + 1e-9))
+    assert fig.x_range.start == pytest.approx(max(0.0, min(1 - KNEE_SPAN * (1 - e.result.knee_utilisation),
+                                                          float(e.result.chosen.utilisation) - 0.01)))
+    assert fig.x_range.start <= util.min() and util.max() < fig.x_range.end == 1.0
+    assert fig.x_range.start <= e._knee.location <= 1.0
+    assert fig.y_range.start <= wait.min() and wait.max() <= fig.y_range.end
+    if not kwargs:  # the default fleet is large: its knee sits near full utilisation, so the axis starts well above 0
+        assert fig.x_range.start > 0.9

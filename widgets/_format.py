@@ -89,7 +89,7 @@ def _with_unit(x: float, unit: str, thousandth: str) -> str:
     """``x`` in ``unit``, or in ``thousandth`` (a thousandth of it) when below one: never a false 0.0."""
     if not math.isfinite(x):
         return "—"
-    if math.isfinite(x) and 0 < abs(x) < 1:
+    if 0 < abs(x) < 0.9995:  # not "1,000 ms" for 0.9999 s
         return f"{number(x * 1e3)} {thousandth}"
     return f"{number(x)} {unit}"
 

@@ -344,6 +344,10 @@ WAIT_POINTS_PER_DECADE = 24
 #: Points of the knee curve: a log grid of replicas, plus every replica this close to the replicas the target needs.
 N_REPLICA_POINTS = 64
 KNEE_NEIGHBOURS = 12
+#: The knee plot shows utilisations from 1 - KNEE_SPAN x (1 - the knee's utilisation) to 1, and waits up to
+#: KNEE_TOP_FACTOR times the target: the rise past the knee, not hours of waiting no service would allow.
+KNEE_SPAN = 4.0
+KNEE_TOP_FACTOR = 100.0
 #: The defaults put the chosen point near the knee, where the picture teaches: 100 requests/s, each holding one of
 #: 16 slots for 20 s, are 2,000 erlangs. At 129 replicas the slots are 96.9% busy (the knee is at 98.2%), one
 #: request in ten waits, and the p95 wait is 0.22 s: the 1 s target is met, with one replica to spare. 128 replicas
@@ -537,7 +541,7 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         w.add_tools(HoverTool(renderers=[chosen_line], tooltips=[("wait", "@wait{0.000} s"),
                                                                  ("share waiting longer", "@share{0.0000%}")]))
         # Top right: every curve has fallen to the floor by the wait axis's end, so the corner holds only the lines.
-        set_props(w.legend[0], location="top_right", label_text_font_size="8pt", spacing=0, padding=4,
+        set_props(w.legend[0], location="bottom_left", label_text_font_size="8pt", spacing=0, padding=4,
                   background_fill_alpha=0.7)
         self._wx = log_axis(w.xaxis[0], seconds_ticks())
         self._wy = log_axis(w.yaxis[0], NumeralTickFormatter(format="0.[000]%"))  # 0.01%, 0.1%, ... 100%
@@ -635,10 +639,18 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         set_props(self._wx, ticks=self._memo(("ticks", x0, x1), lambda: log_ticks([x0, x1])))
 
         # The knee (right): the wait at the percentile over replicas, against utilisation.
+        # Shown: utilisations from a few times the knee's distance below full (so the knee is not squeezed against
+        # 1) and waits up to KNEE_TOP_FACTOR times the target (beyond, the curve leaves the top: it explodes).
         stable = np.asarray(r.knee_curve.stable)
         wait = np.maximum(np.asarray(r.knee_curve.percentile_wait_s)[stable], WAIT_FLOOR_S)
-        self._show("knee", dict(replicas=r.knee_replicas[stable], utilisation=np.asarray(r.knee_curve.utilisation)[stable],
-                                wait=wait))
+        util = np.asarray(r.knee_curve.utilisation)[stable]
+        chosen_util = float(r.chosen.utilisation) if chosen_stable else 1.0
+        u0 = max(0.0, min(1.0 - KNEE_SPAN * (1.0 - r.knee_utilisation), chosen_util - 0.01))
+        top = max(KNEE_TOP_FACTOR * target, 2.0 * chosen_wait if chosen_stable else 0.0)
+        keep = (util >= u0) & (wait <= top)
+        wait, util = wait[keep], util[keep]
+        self._show("knee", dict(replicas=r.knee_replicas[stable][keep], utilisation=util, wait=wait))
+        set_props(self._util_fig.x_range, start=u0, end=1.0)
         if chosen_stable:
             self._show("chosen", dict(replicas=[float(inputs.replicas)], utilisation=[float(r.chosen.utilisation)],
                                       wait=[max(chosen_wait, WAIT_FLOOR_S)], color=[verdict_color]))
