@@ -36,6 +36,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -467,10 +468,14 @@ def bench_lessons() -> list[dict]:
     for path in sorted((ROOT / "lessons").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
-        # Unix sockets, as `make lab` (ipykernel 7 warns about unencrypted TCP); Windows keeps TCP.
-        km = KernelManager(kernel_name="python3", transport="tcp" if os.name == "nt" else "ipc")
-        NotebookClient(nb, km=km, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        # Unix sockets, as `make lab` (ipykernel 7 warns about unencrypted TCP); Windows keeps TCP. The sockets'
+        # path is absolute, in a fresh folder: a relative one is resolved by the kernel in the lesson's folder and
+        # by the client in this one, so they never meet (and stale sockets were left in lessons/).
+        with tempfile.TemporaryDirectory(prefix="ce-bench-") as sockets:
+            km = (KernelManager(kernel_name="python3", transport="tcp") if os.name == "nt" else
+                  KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel-ipc")))
+            NotebookClient(nb, km=km, timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
         out.append(dict(lesson=path.name, seconds=time.perf_counter() - t0))
     return out
 
