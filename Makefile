@@ -52,6 +52,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/browser_latency.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/browser_floor.py --rounds 1 --lessons
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .hypothesis

@@ -192,9 +192,11 @@ def main() -> int:
                             os.environ[k] = v
                 print(f"\nVariant {variant}, round {rnd + 1}, load average at end {os.getloadavg()[0]:.2f}, "
                       f"cpu pressure avg10 {_cpu_pressure()} %\n")
-                kit = print_table([r for r in results if not r["name"].startswith("floor")])
+                measured = [r for r in results if not r["name"].startswith("floor")]
+                kit = print_table(measured) if measured else None
                 print()
-                print_table([r for r in results if r["name"].startswith("floor")])
+                print_table([r for r in results if r["name"].startswith("floor")], total="floors (all presses)",
+                            targets=False)
                 all_rounds.append(dict(variant=variant, round=rnd + 1, results=results, kit=kit))
                 sys.stdout.flush()
     finally:
