@@ -255,14 +255,14 @@ class LabDriver:
                 return now
         return last
 
-    def nudge_primary_slider(self, readout_timeout_ms: int = 30_000) -> dict:
-        """Move the first ``.ce-primary-slider`` by keyboard and check the round trip.
+    def nudge_primary_slider(self, readout_timeout_ms: int = 30_000, index: int = 0) -> dict:
+        """Move the ``index``-th ``.ce-primary-slider`` (default the first) by keyboard and check the round trip.
 
         Returns what was seen: readout and Bokeh fingerprint before and after.
         Fails (AssertionError / Playwright timeout) if either does not change.
         """
         p = self.page
-        slider = p.locator(".ce-primary-slider").first
+        slider = p.locator(".ce-primary-slider").nth(index)
         expect(slider, "no .ce-primary-slider on the page (explorer contract)").to_be_visible(timeout=30_000)
         slider.scroll_into_view_if_needed()
         # The readout of the same explorer: the .ce-readout inside the same output

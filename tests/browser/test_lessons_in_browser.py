@@ -53,4 +53,13 @@ def test_smoke_fixture_in_browser(lab, page_guard):
 
 @pytest.mark.parametrize("lesson", LESSON_PARAMS)
 def test_lesson_in_browser(lab, page_guard, lesson):
+    """Run the lesson, then move every explorer's main slider in turn, first to last: each one's readout and the
+    browser-side Bokeh data change."""
     _run_and_nudge(lab, page_guard, lesson)
+    sliders = lab.page.locator(".ce-primary-slider").count()
+    assert sliders >= 1
+    for i in range(1, sliders):
+        seen = lab.nudge_primary_slider(index=i)
+        assert seen["readout_after"] != seen["readout_before"], f"explorer {i + 1} of {sliders}: readout unchanged"
+        assert seen["fingerprint_after"] != seen["fingerprint_before"], f"explorer {i + 1}: Bokeh data unchanged"
+    page_guard.assert_clean()
