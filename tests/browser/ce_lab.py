@@ -286,15 +286,22 @@ class LabDriver:
         handle = slider.locator(".noUi-handle").first
         handle.scroll_into_view_if_needed()
         handle.focus()
-        value_before = handle.get_attribute("aria-valuenow")
+        # Where the handle is: noUiSlider's aria-valuenow (rounded, so a fine step can hide in it) and the
+        # widget's own readout of its value.
+        def position() -> tuple:
+            return handle.get_attribute("aria-valuenow"), slider.locator(".widget-readout").first.text_content()
+
+        value_before = position()
         key = "ArrowRight"
         for _ in range(3):
             handle.press(key)
-        if handle.get_attribute("aria-valuenow") == value_before:  # already at the maximum
+        if position() == value_before:  # already at the maximum
             key = "ArrowLeft"
             for _ in range(3):
                 handle.press(key)
-        assert handle.get_attribute("aria-valuenow") != value_before, "the slider handle did not move"
+        assert position() != value_before, (
+            f"the handle of primary slider {index} ({(slider.text_content() or '').strip()!r}, at {value_before}) "
+            "did not move")
 
         expect(readout).not_to_have_text(before_text, timeout=readout_timeout_ms)
         p.wait_for_function(
