@@ -9,12 +9,14 @@ Modules, one per area (see DESIGN.md in the repository; CONTRIBUTING.md says how
 * :mod:`compute_econ.costs` - renting vs owning, break-even utilisation, the cost of a run
 * :mod:`compute_econ.supply` - bottlenecks (chips, packaging, HBM, power), build-out lead times, price and rationing under scarcity
 * :mod:`compute_econ.market` - concentration (HHI, CR4), long-term contracts vs spot, dependence on few providers
+* :mod:`compute_econ.serving` - what a token costs: memory, prefill and decode, cost per token, queueing, prices
+* :mod:`compute_econ.cluster` - running at scale: training memory, parallelism, failures and goodput
 
 Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import costs, hardware, market, scaling, serving, supply, training, trends
+from . import cluster, costs, hardware, market, scaling, serving, supply, training, trends
 
-__all__ = ["costs", "hardware", "market", "scaling", "serving", "supply", "training", "trends"]
+__all__ = ["cluster", "costs", "hardware", "market", "scaling", "serving", "supply", "training", "trends"]
 __version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""compute_econ.cluster: running at scale - memory, parallelism, failures and goodput (issue 12, in progress).
+
+Small modules, re-exported here so a lesson can write ``cluster.zero_memory(...)``:
+
+* :mod:`~compute_econ.cluster.memory` - bytes per parameter for training under mixed precision, what
+  ZeRO sharding saves, activation memory and recomputation, the fewest accelerators a model needs;
+* :mod:`~compute_econ.cluster.parallelism` - data, tensor and pipeline parallelism: all-reduce time
+  over a ring, tensor-parallel traffic inside and across nodes, the pipeline bubble, step time and
+  efficiency;
+* :mod:`~compute_econ.cluster.failures` - interruptions that grow with the cluster, checkpointing
+  (Young/Daly), goodput, and what it costs a frontier run in days and dollars.
+"""
+
+from . import failures, memory, parallelism
+from .failures import *  # noqa: F401,F403
+from .memory import *  # noqa: F401,F403
+from .parallelism import *  # noqa: F401,F403
+
+__all__ = ["memory", "parallelism", "failures"] + memory.__all__ + parallelism.__all__ + failures.__all__
