@@ -38,6 +38,7 @@ from compute_econ._validate import (
     array,
     broadcast,
     choice,
+    finite_result,
     flag,
     instance,
     integer,
@@ -350,9 +351,14 @@ def min_accelerators(
     acc = instance("accelerator", accelerator, Accelerator)
     prec = _precision(precision)
     f = scalar("frac_memory_usable", frac_memory_usable, 0.0, 1.0, low_open=True)
-    need = prec.bytes_per_param * Psi / (acc.memory_bytes * f)
-    # Rounded to 9 significant decimals first, so an exact multiple (16 TB on 80 GB: 200) is not pushed up by rounding.
-    return scalar_or_array(np.maximum(np.ceil(np.round(need, 9)), 1.0))
+    with np.errstate(over="ignore"):
+        need = finite_result("the accelerators needed", prec.bytes_per_param * Psi / (acc.memory_bytes * f),
+                             "n_params, frac_memory_usable and the accelerator's memory_bytes")
+    # A ratio within 1e-9 of a whole number is that number, so an exact multiple (16 TB on 80 GB: 200)
+    # is not pushed to 201 by floating-point rounding.
+    nearest = np.rint(need)
+    need = np.where(np.abs(need - nearest) <= 1e-9 * need, nearest, need)
+    return scalar_or_array(np.maximum(np.ceil(need), 1.0))
 
 
 def _recomputation(value: Any) -> str:
@@ -716,6 +722,9 @@ def training_memory(
                                   shape.n_heads, lay.tensor_parallel, lay.sequence_parallel, lay.recomputation))
     total = float(states.total_bytes) + acts
     cap = acc.memory_bytes * f
+    with np.errstate(over="ignore"):
+        frac_used = finite_result("the share of memory used", np.float64(total) / cap,
+                                  "frac_memory_usable and the accelerator's memory_bytes")
     return TrainingMemory(
         weights_bytes=float(states.weights_bytes),
         gradients_bytes=float(states.gradients_bytes),
@@ -723,7 +732,7 @@ def training_memory(
         activations_bytes=acts,
         total_bytes=total,
         capacity_bytes=cap,
-        frac_memory_used=total / cap,
+        frac_memory_used=float(frac_used),
         fits=bool(total <= cap),
         n_accelerators=lay.n_accelerators,
     )
