@@ -73,7 +73,7 @@ __all__ = [
 ZERO_STAGES: tuple[int, ...] = (0, 1, 2, 3)
 #: Activation recomputation: "none" (store every activation), "selective" (recompute only the
 #: attention core: QK^T, softmax, its dropout, attention over V) or "full" (store only each
-#: layer's input). Korthikanti et al. 2022, arXiv:2205.05198, Sections 5 and Table 2.
+#: layer's input). Korthikanti et al. 2022, arXiv:2205.05198, Section 5 and Table 2.
 RECOMPUTATIONS: tuple[str, ...] = ("none", "selective", "full")
 #: The most accelerators (data-parallel ranks, or in a whole layout) the model takes: ten million,
 #: a hundred times the 100,000-accelerator clusters of 2024.
@@ -472,8 +472,8 @@ def activation_bytes(
     :math:`L/p` layers for :math:`p` micro-batches in flight: :math:`L` layers' worth whatever
     :math:`p` (Korthikanti et al.'s Equation 5, :math:`sbhL/t\\,(34 + 5as/h)` with tensor and
     sequence parallelism). So this is :math:`L` x :func:`activation_bytes_per_layer`; the
-    embeddings' dropout and the output layer (under 0.01% for their 22B model, the paper says) are
-    left out, as the paper does, and so is the interleaved schedule's extra
+    embeddings' dropout and the output layer are left out after finding them negligible (Section 4.3), and so is the
+    interleaved schedule's extra
     :math:`(1 + (p-1)/(pm))`.
 
     Parameters
