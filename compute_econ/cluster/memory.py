@@ -472,8 +472,8 @@ def activation_bytes(
     :math:`L/p` layers for :math:`p` micro-batches in flight: :math:`L` layers' worth whatever
     :math:`p` (Korthikanti et al.'s Equation 5, :math:`sbhL/t\\,(34 + 5as/h)` with tensor and
     sequence parallelism). So this is :math:`L` x :func:`activation_bytes_per_layer`; the
-    embeddings' dropout and the output layer are left out after finding them negligible (Section 4.3), and so is the
-    interleaved schedule's extra
+    embeddings' dropout and the output layer are left out (the paper finds them negligible and
+    leaves them out too, Section 4.3), and so is the interleaved schedule's extra factor
     :math:`(1 + (p-1)/(pm))`.
 
     Parameters
