@@ -146,8 +146,7 @@ def job_mtbf_hours(component_mtbf_hours: ArrayLike, n_components: ArrayLike) -> 
 
     References
     ----------
-    Young 1974, CACM 17(9), and Daly 2006, FGCS 22(3), Section 2 (Poisson failures of the
-    system); Kokolis et al. 2024, arXiv:2410.21680, Section IV (job MTTF = 1 / (N_nodes r_f)).
+    Young 1974, CACM 17(9), and Daly 2006, FGCS 22(3) (failures of the system a Poisson process); Kokolis et al. 2024, arXiv:2410.21680, Section IV (job MTTF = 1 / (N_nodes r_f)).
 
     Examples
     --------
@@ -279,7 +278,7 @@ def young_interval_hours(checkpoint_hours: ArrayLike, job_mtbf_hours: ArrayLike)
     References
     ----------
     Young 1974, "A first order approximation to the optimum checkpoint interval", CACM 17(9):530-531;
-    Daly 2006, FGCS 22(3), Section 3 (the first-order model, recovering Young's result).
+    Daly 2006, FGCS 22(3) (whose first-order model recovers Young's result).
 
     Examples
     --------
@@ -311,6 +310,8 @@ def daly_interval_hours(checkpoint_hours: ArrayLike, job_mtbf_hours: ArrayLike) 
 
     It does not depend on the restart time. Daly's simulations: for δ = 5 min and M = 24 h,
     6 h and 15 min it gives 117, 57 and 9.1 minutes (his Figs. 3-5; the tests reproduce them).
+    The series and the δ >= 2M branch are the form in which citing work quotes Daly; his own
+    numbered equations were not read for the kit, the three figures were.
 
     Parameters
     ----------
@@ -327,7 +328,7 @@ def daly_interval_hours(checkpoint_hours: ArrayLike, job_mtbf_hours: ArrayLike) 
     References
     ----------
     Daly 2006, "A higher order estimate of the optimum checkpoint interval for restart dumps",
-    FGCS 22(3):303-312, Section 4 (the perturbation solution) and Figs. 3-5.
+    FGCS 22(3):303-312 (the perturbation solution; the values of his Figs. 3-5 are reproduced in the tests).
 
     Examples
     --------
@@ -385,8 +386,8 @@ def goodput_frac(
 
     References
     ----------
-    Daly 2006, FGCS 22(3):303-312, Section 4 (the complete cost function, T_w above), as
-    implemented in LANL's checkpoint-efficiency estimates; Llama Team 2024, arXiv:2407.21783,
+    Daly 2006, FGCS 22(3):303-312 (the complete cost function, T_w above; checked against a
+    simulation in the tests); Llama Team 2024, arXiv:2407.21783,
     Section 3.3.4 ("effective training time measures the time spent on useful training over the
     elapsed time").
 
@@ -516,7 +517,7 @@ def estimate_goodput(
 
     References
     ----------
-    Daly 2006, FGCS 22(3), Section 4; Young 1974, CACM 17(9); Llama Team 2024, arXiv:2407.21783,
+    Daly 2006, FGCS 22(3); Young 1974, CACM 17(9); Llama Team 2024, arXiv:2407.21783,
     Section 3.3.4; Cottier et al. 2024, arXiv:2405.21015, Section 2 (cost = accelerator-hours x price).
 
     Examples
