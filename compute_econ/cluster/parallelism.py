@@ -184,7 +184,7 @@ def allreduce_bus_bytes_per_s(message_bytes: ArrayLike, time_s: ArrayLike, n_ran
     message_bytes : array_like
         Bytes all-reduced, in (0, 1e16].
     time_s : array_like
-        Measured (or modelled) time, s, > 0.
+        Measured (or modelled) time, s, in [1e-9, 1e9].
     n_ranks : array_like
         Ranks, whole numbers in [1, :data:`MAX_ACCELERATORS`].
 
@@ -200,7 +200,7 @@ def allreduce_bus_bytes_per_s(message_bytes: ArrayLike, time_s: ArrayLike, n_ran
     450.0
     """
     S = array("message_bytes", message_bytes, 0.0, _MAX_BYTES, low_open=True, unit="bytes")
-    t = array("time_s", time_s, 0.0, 1e9, low_open=True, unit="s")
+    t = array("time_s", time_s, 1e-9, 1e9, unit="s")
     n = _counts("n_ranks", n_ranks, 1, MAX_ACCELERATORS)
     S, t, n = broadcast({"message_bytes": S, "time_s": t, "n_ranks": n})
     return scalar_or_array(finite_result("bus bandwidth", S / t * 2.0 * (n - 1.0) / n, "message_bytes, time_s"))
@@ -692,24 +692,25 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
                          f"needs a micro-batch per step), got data_parallel_size={bad:g} with "
                          f"micro_batch_size={b} and global_batch_size={float(np.min(B)):g}")
 
-    peak = lay.accelerator.peak_flop_per_s
-    compute = 6.0 * N * B * s / (n * peak * lay.frac_peak_flop)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, with its cause
+        peak = lay.accelerator.peak_flop_per_s
+        compute = 6.0 * N * B * s / (n * peak * lay.frac_peak_flop)
 
-    tp_link, tp_latency = lay._link_and_latency(np.asarray(float(t)))
-    layer_s = 4.0 * (2.0 * (t - 1.0) / t * b * s * h * lay.activation_bytes_per_element / tp_link
-                     + 2.0 * (t - 1.0) * tp_latency)
-    tensor = m * (L / p) * layer_s
+        tp_link, tp_latency = lay._link_and_latency(np.asarray(float(t)))
+        layer_s = 4.0 * (2.0 * (t - 1.0) / t * b * s * h * lay.activation_bytes_per_element / tp_link
+                         + 2.0 * (t - 1.0) * tp_latency)
+        tensor = m * (L / p) * layer_s
 
-    bubble = (p - 1.0) / (v * m) * (compute + tensor)
+        bubble = (p - 1.0) / (v * m) * (compute + tensor)
 
-    dp_link, dp_latency = lay._link_and_latency(d * t)
-    grad_bytes = N / (t * p) * lay.gradient_bytes_per_param
-    dp = np.where(d > 1, 2.0 * (d - 1.0) / d * grad_bytes / dp_link + 2.0 * (d - 1.0) * dp_latency, 0.0)
-    dp_exposed = (1.0 - lay.frac_allreduce_overlapped) * dp
+        dp_link, dp_latency = lay._link_and_latency(d * t)
+        grad_bytes = N / (t * p) * lay.gradient_bytes_per_param
+        dp = np.where(d > 1, 2.0 * (d - 1.0) / d * grad_bytes / dp_link + 2.0 * (d - 1.0) * dp_latency, 0.0)
+        dp_exposed = (1.0 - lay.frac_allreduce_overlapped) * dp
 
-    exposed = tensor + dp_exposed
-    step = compute + exposed + bubble
-    finite_result("step time", step, "n_params, global_batch_size, sequence_tokens")
+        exposed = tensor + dp_exposed
+        step = compute + exposed + bubble
+    finite_result("step time", step, "n_params, global_batch_size, sequence_tokens, layout.frac_peak_flop")
     efficiency = compute / step
     return StepTime(
         n_accelerators=scalar_or_array(n),
