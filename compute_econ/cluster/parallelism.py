@@ -470,7 +470,9 @@ class ParallelLayout:
         Catalogue row; its BF16 peak and NVLink bandwidth are used. Default the H100 SXM.
     frac_peak_flop : float
         Model FLOP utilisation of the compute itself (no communication, no bubble), in (0, 1];
-        1 gives the bound. Activation recomputation belongs here: it lowers MFU to at most 3/4.
+        1 (the default) gives the bound. Activation recomputation belongs here: it lowers MFU to
+        at most 3/4. For scale: Llama 3 405B reached 38-43% MFU for the *whole* step on 8,192-16,384
+        H100s (Dubey et al. 2024, arXiv:2407.21783, Table 4), so its compute alone ran above that.
     frac_allreduce_overlapped : float
         Share of the data-parallel all-reduce hidden behind the backward pass, in [0, 1].
     accelerators_per_node : int
@@ -490,7 +492,8 @@ class ParallelLayout:
     References
     ----------
     Narayanan et al. 2021, arXiv:2104.04473, Section 3.1 (notation p, t, d, B, b, m) and
-    Takeaway #1 (tensor parallelism up to the node size, pipeline parallelism across nodes).
+    Takeaway #1 (tensor parallelism up to the node size, pipeline parallelism across nodes);
+    Dubey et al. 2024, arXiv:2407.21783, Section 3.3.2 (Llama 3's 4D parallelism, Table 4).
     """
 
     tensor_parallel_size: int = 8
@@ -615,8 +618,10 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
         T = T_c + T_{tp} + T_{bubble} + T_{dp},
 
     with AR the ring all-reduce time (:func:`ring_allreduce_time_s`) over NVLink when the group
-    fits in a node, over the network otherwise (ranks are laid out tensor-parallel first, then
-    data-parallel, as Megatron does: the data-parallel group spans ``t d`` accelerators). The
+    fits in a node, over the network otherwise. Ranks are laid out tensor-parallel first, then
+    data-parallel, then pipeline (Megatron-Core's default ``order="tp-cp-ep-dp-pp"`` in
+    ``initialize_model_parallel``), so a data-parallel group spans ``t d`` accelerators; Llama 3
+    orders [TP, CP, PP, DP], which also takes it across nodes whenever ``t`` fills a node. The
     efficiency ``T_c / T`` is the share of the ideal (compute-only) speed-up kept. With a fixed
     global batch, adding data-parallel replicas shrinks the compute per step while the gradient
     all-reduce stays and the pipeline has fewer micro-batches to fill its bubble.
@@ -655,7 +660,8 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
     Kaplan et al. 2020, arXiv:2001.08361, Section 2.1 (training FLOP ~ 6N per token);
     Narayanan et al. 2021, arXiv:2104.04473, Sections 2.2 (bubble), 3.2 (tensor-parallel
     traffic), 3.3 (data parallelism, ring all-reduce scaling with (d-1)/d) and 3.4 (equation 1,
-    step time ``(b'/b + p - 1)(t_f + t_b)``); Patarasuk & Yuan 2009 (ring all-reduce).
+    step time ``(b'/b + p - 1)(t_f + t_b)``); Patarasuk & Yuan 2009 (ring all-reduce);
+    NVIDIA Megatron-LM, megatron/core/parallel_state.py, ``initialize_model_parallel`` (rank order).
 
     Examples
     --------
