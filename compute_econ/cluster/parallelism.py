@@ -693,10 +693,11 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
                          f"accelerators, got {float(n.max()):,.0f}")
     m = B / (b * d)
     if np.any(m < 1.0):
-        bad = float(np.asarray(d)[m < 1.0].flat[0])
+        short = m < 1.0
+        bad_d, bad_B = float(np.asarray(d)[short].flat[0]), float(np.asarray(B)[short].flat[0])
         raise ValueError(f"data_parallel_size x micro_batch_size must be at most global_batch_size (every replica "
-                         f"needs a micro-batch per step), got data_parallel_size={bad:g} with "
-                         f"micro_batch_size={b} and global_batch_size={float(np.min(B)):g}")
+                         f"needs a micro-batch per step), got data_parallel_size={bad_d:g} with "
+                         f"micro_batch_size={b} and global_batch_size={bad_B:g}")
 
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, with its cause
         peak = lay.accelerator.peak_flop_per_s
