@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from compute_econ import cluster
@@ -95,6 +96,7 @@ def test_colossus_build_pace_and_lead_times():
     assert b.build_months == pytest.approx(122 / (365.25 / 12))
     assert b.accelerators_per_month == pytest.approx(24_948.8, abs=0.1)
     assert (b.construction_lead_months, b.grid_lead_months) == (24.0, 48.0)
+    assert b.build_months is not None
     assert b.construction_lead_months / b.build_months == pytest.approx(5.99, abs=0.01)
     assert b.frac_of_ceiling == pytest.approx(140.25 / 5000.0)
     assert b.accelerators_at_ceiling == 3_565_062.0  # H100s a 5 GW campus feeds at full load
@@ -108,7 +110,8 @@ def test_site_build_without_a_published_build_time_gives_none():
 
 
 def test_accelerators_per_month_vectorised():
-    got = sites.accelerators_per_month([100_000.0, 200_000.0], [122.0, 244.0])
+    got = np.asarray(sites.accelerators_per_month([100_000.0, 200_000.0], [122.0, 244.0]))
+    assert got.shape == (2,)
     assert got.tolist() == pytest.approx([24_948.77, 24_948.77], abs=0.01)
 
 
