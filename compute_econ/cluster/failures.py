@@ -155,6 +155,7 @@ def job_mtbf_hours(component_mtbf_hours: ArrayLike, n_components: ArrayLike) -> 
     """
     M = _hours("component_mtbf_hours", component_mtbf_hours)
     n = _count("n_components", n_components)
+    M, n = broadcast({"component_mtbf_hours": M, "n_components": n})
     with np.errstate(under="ignore"):
         out = M / n
     if np.any(out <= 0.0):
@@ -191,6 +192,7 @@ def component_mtbf_hours(job_mtbf_hours: ArrayLike, n_components: ArrayLike) -> 
     """
     M = _hours("job_mtbf_hours", job_mtbf_hours)
     n = _count("n_components", n_components)
+    M, n = broadcast({"job_mtbf_hours": M, "n_components": n})
     with np.errstate(over="ignore"):
         out = M * n
     return _finite("component MTBF", out, "job_mtbf_hours, n_components")
@@ -222,6 +224,7 @@ def observed_mtbf_hours(days: ArrayLike, n_interruptions: ArrayLike) -> FloatOrA
     """
     T = positive("days", days, "days")
     k = _count("n_interruptions", n_interruptions)
+    T, k = broadcast({"days": np.asarray(T), "n_interruptions": k})
     with np.errstate(over="ignore", under="ignore"):
         out = T * HOURS_PER_DAY / k
     if np.any(out <= 0.0):
@@ -287,6 +290,7 @@ def young_interval_hours(checkpoint_hours: ArrayLike, job_mtbf_hours: ArrayLike)
     """
     d = _hours("checkpoint_hours", checkpoint_hours)
     M = _hours("job_mtbf_hours", job_mtbf_hours)
+    d, M = broadcast({"checkpoint_hours": d, "job_mtbf_hours": M})
     with np.errstate(over="ignore", under="ignore"):
         out = np.sqrt(2.0 * d * M)
     return _finite("Young's interval", out, "checkpoint_hours, job_mtbf_hours")
@@ -337,6 +341,7 @@ def daly_interval_hours(checkpoint_hours: ArrayLike, job_mtbf_hours: ArrayLike) 
     """
     d = _hours("checkpoint_hours", checkpoint_hours)
     M = _hours("job_mtbf_hours", job_mtbf_hours)
+    d, M = broadcast({"checkpoint_hours": d, "job_mtbf_hours": M})
     return _finite("Daly's interval", _daly(d, M), "checkpoint_hours, job_mtbf_hours")
 
 

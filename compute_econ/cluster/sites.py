@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike
 from compute_econ import _data
 from compute_econ._validate import (
     FloatOrArray,
+    broadcast,
     finite_result,
     instance,
     integer,
@@ -268,6 +269,7 @@ def accelerators_per_month(n_accelerators: ArrayLike, build_days: ArrayLike) -> 
     if np.any(n < 1.0):
         raise ValueError(f"n_accelerators must be >= 1, got {n_accelerators!r}")
     d = positive("build_days", build_days, "days")
+    n, d = broadcast({"n_accelerators": n, "build_days": np.asarray(d)})
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
         pace = n * DAYS_PER_MONTH / d
     return scalar_or_array(finite_result("accelerators per month", pace, "n_accelerators, build_days"))
