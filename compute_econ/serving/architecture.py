@@ -30,6 +30,7 @@ from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
     array,
+    broadcast,
     choice,
     finite_result,
     instance,
@@ -425,8 +426,7 @@ def kv_cache_bytes(
     """
     arch = _architecture(architecture)
     per_token = kv_cache_bytes_per_token(arch, precision)
-    B = _batch(batch_size)
-    T = _context(arch, context_tokens)
+    B, T = broadcast({"batch_size": _batch(batch_size), "context_tokens": _context(arch, context_tokens)})
     return scalar_or_array(B * T * per_token)
 
 

@@ -32,6 +32,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import (
     FloatOrArray,
     array,
+    broadcast,
     finite_result,
     instance,
     scalar,
@@ -97,6 +98,8 @@ def usd_per_m_tokens(
     n = array("n_accelerators", n_accelerators, 1.0, _MAX_ACCELERATORS)
     r = array("tokens_per_s", tokens_per_s, 0.0, _MAX_TOKENS_PER_S, low_open=True, unit="tokens/s")
     u = array("frac_time_busy", frac_time_busy, 0.0, 1.0, low_open=True)
+    p, n, r, u = broadcast({"usd_per_accelerator_hour": np.asarray(p), "n_accelerators": n, "tokens_per_s": r,
+                            "frac_time_busy": u})
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         out = p * n / (SECONDS_PER_HOUR * r * u) * 1e6
     return scalar_or_array(finite_result("USD per million tokens", out, "tokens_per_s, frac_time_busy"))

@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ import _data
 from compute_econ._validate import (
     FloatOrArray,
     array,
+    broadcast,
     finite_result,
     flag,
     in_range,
@@ -378,6 +380,7 @@ def projected_price_usd_per_m(
     p = array("usd_per_m_now", usd_per_m_now, 0.0, 1e6, low_open=True, unit="USD per million tokens")
     t = array("years", years, -30.0, 30.0, unit="years")
     f = array("decline_factor_per_year", decline_factor_per_year, 1.0, 1e4, unit="x per year")
+    p, t, f = broadcast({"usd_per_m_now": p, "years": t, "decline_factor_per_year": f})
     out = p * f ** (-t)
     return scalar_or_array(finite_result("projected price", out, "years, decline_factor_per_year"))
 
@@ -409,6 +412,7 @@ def blended_price_usd_per_m(
     pin = array("usd_per_m_input", usd_per_m_input, 0.0, 1e6, unit="USD per million tokens")
     pout = array("usd_per_m_output", usd_per_m_output, 0.0, 1e6, unit="USD per million tokens")
     f = in_range("frac_input", frac_input, 0.0, 1.0)
+    pin, pout, f = broadcast({"usd_per_m_input": pin, "usd_per_m_output": pout, "frac_input": np.asarray(f)})
     return scalar_or_array(f * pin + (1.0 - f) * pout)
 
 
@@ -448,6 +452,8 @@ def bill_usd(
     n_r = array("reasoning_tokens", reasoning_tokens, 0.0, 1e18, unit="tokens")
     pin = array("usd_per_m_input", usd_per_m_input, 0.0, 1e6, unit="USD per million tokens")
     pout = array("usd_per_m_output", usd_per_m_output, 0.0, 1e6, unit="USD per million tokens")
+    n_in, n_out, n_r, pin, pout = broadcast({"input_tokens": n_in, "output_tokens": n_out, "reasoning_tokens": n_r,
+                                             "usd_per_m_input": pin, "usd_per_m_output": pout})
     return scalar_or_array((n_in * pin + (n_out + n_r) * pout) / 1e6)
 
 
@@ -489,6 +495,8 @@ def reasoning_bill_multiplier(
     n_r = array("reasoning_tokens", reasoning_tokens, 0.0, 1e18, unit="tokens")
     pin = array("usd_per_m_input", usd_per_m_input, 0.0, 1e6, low_open=True, unit="USD per million tokens")
     pout = array("usd_per_m_output", usd_per_m_output, 0.0, 1e6, low_open=True, unit="USD per million tokens")
+    n_in, n_out, n_r, pin, pout = broadcast({"input_tokens": n_in, "output_tokens": n_out, "reasoning_tokens": n_r,
+                                             "usd_per_m_input": pin, "usd_per_m_output": pout})
     base = n_in * pin + n_out * pout
     if (base <= 0).any():
         raise ValueError("input_tokens and output_tokens must not both be 0 (there is no bill to multiply)")

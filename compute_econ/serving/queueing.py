@@ -29,7 +29,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ._records import ArrayRecord
-from compute_econ._validate import FloatOrArray, array, finite_result, integer, scalar_or_array, usd_per_hour
+from compute_econ._validate import (FloatOrArray, array, broadcast, finite_result, integer, scalar_or_array,
+                                    usd_per_hour)
 
 from .cost import SECONDS_PER_HOUR
 
@@ -120,7 +121,7 @@ def _erlang_c_values(c: np.ndarray, a: np.ndarray) -> np.ndarray:
             return np.ones(())
         b = _erlang_b_scalar(ci, ai)
         return np.asarray(ci * b / (ci - ai * (1.0 - b)))
-    c, a = np.broadcast_arrays(c, a)
+    c, a = broadcast({"n_servers": c, "offered_load_erlangs": a})
     if c.size > _MAX_ELEMENTS:
         raise ValueError(f"n_servers and offered_load_erlangs must have at most {_MAX_ELEMENTS:,} values together, "
                          f"got {c.size:,}")
@@ -310,7 +311,7 @@ def mmc_wait(
     p = _percentile(percentile)
     if p.ndim:
         raise ValueError(f"percentile must be one number in (0, 1), got {percentile!r}")
-    lam, s, c = np.broadcast_arrays(lam, s, c)
+    lam, s, c = broadcast({"arrival_rate_per_s": lam, "service_time_s": s, "n_servers": c})
     rho, C, mean, pct, stable = _waits(lam, s, c, p)
     return QueueWait(
         arrival_rate_per_s=scalar_or_array(lam), service_time_s=scalar_or_array(s), n_servers=scalar_or_array(c),
@@ -485,7 +486,7 @@ def replicas_for_wait_target(
     if p.ndim:
         raise ValueError(f"percentile must be one number in (0, 1), got {percentile!r}")
     step = _slots(slots_per_replica)
-    lam, s, t = np.broadcast_arrays(lam, s, t)
+    lam, s, t = broadcast({"arrival_rate_per_s": lam, "service_time_s": s, "target_wait_s": t})
     a = lam * s
     if (a >= MAX_SERVERS).any():
         raise ValueError(f"arrival_rate_per_s x service_time_s must stay below {MAX_SERVERS:,} erlangs "
@@ -550,7 +551,7 @@ def max_utilisation_for_wait_target(
     p = _percentile(percentile)
     if p.ndim:
         raise ValueError(f"percentile must be one number in (0, 1), got {percentile!r}")
-    c, s, t = np.broadcast_arrays(c, s, t)
+    c, s, t = broadcast({"n_servers": c, "service_time_s": s, "target_wait_s": t})
     if float(c.sum()) > _MAX_TOTAL_SERVERS / 40:
         raise ValueError(f"n_servers summed over the inputs must be at most {_MAX_TOTAL_SERVERS / 40:g} "
                          f"(the work grows with it), got {float(c.sum()):g}")

@@ -29,7 +29,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from compute_econ._records import ArrayRecord
-from compute_econ._validate import FloatOrArray, choice, finite_result, instance, integer, scalar, scalar_or_array
+from compute_econ._validate import (FloatOrArray, broadcast, choice, finite_result, instance, integer, scalar,
+                                    scalar_or_array)
 from compute_econ.hardware import REFERENCE_ACCELERATOR, Accelerator, peak_flop_per_s_for
 
 from .architecture import (
@@ -288,8 +289,7 @@ def memory_use(
     """
     arch = _architecture(architecture)
     dep = _deployment(deployment)
-    B = _batch(batch_size)
-    T = _context(arch, context_tokens)
+    B, T = broadcast({"batch_size": _batch(batch_size), "context_tokens": _context(arch, context_tokens)})
     weights = arch.n_params_total * bytes_per_element(dep.weight_precision)
     per_token = kv_cache_bytes_per_token(arch, dep.kv_precision)
     r = kv_replication(arch, dep)
@@ -427,7 +427,7 @@ def decode_step(
     dep = _deployment(deployment)
     B = _batch(batch_size)
     T = _context(arch, context_tokens)
-    B, T = np.broadcast_arrays(B, T)
+    B, T = broadcast({"batch_size": B, "context_tokens": T})
     weights = np.asarray(params_read_per_step(arch, B)) * bytes_per_element(dep.weight_precision)
     r = kv_replication(arch, dep)
     kv = r * B * T * kv_cache_bytes_per_token(arch, dep.kv_precision)
@@ -528,7 +528,7 @@ def prefill(
     dep = _deployment(deployment)
     P = _context(arch, prompt_tokens, "prompt_tokens")
     B = _batch(batch_size)
-    P, B = np.broadcast_arrays(P, B)
+    P, B = broadcast({"prompt_tokens": P, "batch_size": B})
     per_token_attention = np.asarray(attention_flop_per_token(arch, 1.0))
     flop = B * (2.0 * arch.n_params_active * P + per_token_attention * P * (P + 1.0) / 2.0)
     weights = np.asarray(params_read_per_step(arch, B * P)) * bytes_per_element(dep.weight_precision)
