@@ -45,6 +45,7 @@ from compute_econ._validate import (
     scalar_or_array,
 )
 from compute_econ.hardware import H100_SXM, Accelerator
+from compute_econ.scaling import training_flop
 
 __all__ = [
     "DEFAULT_SCALE_OUT_BYTES_PER_S",
@@ -699,20 +700,21 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
                          f"needs a micro-batch per step), got data_parallel_size={bad_d:g} with "
                          f"micro_batch_size={b} and global_batch_size={bad_B:g}")
 
+    # The module's own formulas, on arrays already validated and broadcast: 6ND (scaling.training_flop),
+    # the tensor-parallel all-reduces of a layer, the bubble ratio and the ring all-reduce of the gradients.
+    flop = np.asarray(training_flop(N, B * s))
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below, with its cause
-        peak = lay.accelerator.peak_flop_per_s
-        compute = 6.0 * N * B * s / (n * peak * lay.frac_peak_flop)
+        compute = flop / (n * lay.accelerator.peak_flop_per_s * lay.frac_peak_flop)
 
         tp_link, tp_latency = lay._link_and_latency(np.asarray(float(t)))
-        layer_s = 4.0 * (2.0 * (t - 1.0) / t * b * s * h * lay.activation_bytes_per_element / tp_link
-                         + 2.0 * (t - 1.0) * tp_latency)
+        layer_s = np.asarray(tensor_parallel_time_s(b, s, h, t, tp_link, tp_latency, lay.activation_bytes_per_element))
         tensor = m * (L / p) * layer_s
 
-        bubble = (p - 1.0) / (v * m) * (compute + tensor)
+        bubble = np.asarray(pipeline_bubble_ratio(p, m, v)) * (compute + tensor)
 
         dp_link, dp_latency = lay._link_and_latency(d * t)
         grad_bytes = N / (t * p) * lay.gradient_bytes_per_param
-        dp = np.where(d > 1, 2.0 * (d - 1.0) / d * grad_bytes / dp_link + 2.0 * (d - 1.0) * dp_latency, 0.0)
+        dp = np.asarray(ring_allreduce_time_s(grad_bytes, d, dp_link, dp_latency))
         dp_exposed = (1.0 - lay.frac_allreduce_overlapped) * dp
 
         exposed = tensor + dp_exposed
@@ -733,6 +735,6 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
         efficiency=scalar_or_array(efficiency),
         effective_accelerators=scalar_or_array(n * efficiency),
         tokens_per_s=scalar_or_array(B * s / step),
-        model_flop_per_s_per_accelerator=scalar_or_array(6.0 * N * B * s / (n * step)),
+        model_flop_per_s_per_accelerator=scalar_or_array(flop / (n * step)),
         tensor_parallel_crosses_nodes=bool(t > lay.accelerators_per_node),
     )
