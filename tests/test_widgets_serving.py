@@ -369,3 +369,23 @@ def test_latency_knee_plot_zooms_on_the_knee_and_stops_where_the_wait_explodes(k
     assert fig.y_range.start <= wait.min() and wait.max() <= fig.y_range.end
     if not kwargs:  # the default fleet is large: its knee sits near full utilisation, so the axis starts well above 0
         assert fig.x_range.start > 0.9
+
+
+def test_serving_tables_show_every_row_with_the_models_numbers():
+    """Lesson 05's tables: each architecture with its KV cache per token from compute_econ.serving (a mixture of
+    experts as active of total parameters), each API price with its output/input ratio; no literal '$' in the
+    table's text (outside the hover titles, which quote the sources), which JupyterLab would typeset as math."""
+    from widgets import api_prices_table, architectures_table
+
+    archs = serving.load_model_architectures()
+    html = architectures_table(archs).data
+    for name, arch in archs.items():
+        assert name in html
+        assert f"{serving.kv_cache_bytes_per_token(arch) / 1e3:,.1f} kB" in html
+    assert "37.0 B active of 671 B" in html
+    prices = serving.load_api_prices()
+    html = api_prices_table(prices).data
+    assert html.count("<tr>") == len(prices) + 1  # the header and one row per price
+    for p in prices:
+        assert f"{p.output_to_input_ratio:.1f}×" in html
+    assert "$" not in re.sub(r'title="[^"]*"', "", html)

@@ -25,6 +25,12 @@ def _head(cols, text_cols: int) -> str:
     return "".join(f"<th {_TEXT if i < text_cols else _NUM}>{h}</th>" for i, h in enumerate(cols))
 
 
+def _table(cols, text_cols: int, rows: list[str], note_html: str) -> HTML:
+    """The kit's table: a header (the first ``text_cols`` columns left-aligned), the rows, and a small note below."""
+    return HTML(f"<table {_TABLE}><thead><tr>" + _head(cols, text_cols) + "</tr></thead><tbody>" + "".join(rows)
+                + f"</tbody></table><p style='font-size:85%'>{note_html}</p>")
+
+
 def _params(active: float, total: float) -> str:
     """``70.0 B``, or for a mixture of experts ``37.0 B active of 671 B``."""
     if np.isnan(total):
@@ -39,7 +45,6 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
     cols = ["run", "organisation", "year", "parameters", "tokens", "training FLOP", "figure is"]
     if models is not None:
         cols.append("Epoch AI's estimate")
-    head = _head(cols, 2)
     rows = []
     order = np.argsort(runs.year)
     totals = runs.n_params_total if runs.n_params_total is not None else np.full(len(runs.name), np.nan)
@@ -63,20 +68,16 @@ def runs_table(runs: TrainingRuns, models: NotableModels | None = None) -> HTML:
             + extra + "</tr>"
         )
     credit = f"<br>Epoch AI's column: {html.escape(models.credit)}." if models is not None else ""
-    return HTML(
-        f"<table {_TABLE}><thead><tr>"
-        + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        "<p style='font-size:85%'>For a mixture of experts, <i>parameters</i> is the count active per token "
-        "(the N of 6ND) out of all experts' parameters. Hover over <i>reported/estimate</i> for the source of each row; "
-        "the full citations are in <code>compute_econ/data/training_runs.csv</code>." + credit + "</p>"
-    )
+    return _table(cols, 2, rows,
+                  "For a mixture of experts, <i>parameters</i> is the count active per token "
+                  "(the N of 6ND) out of all experts' parameters. Hover over <i>reported/estimate</i> for the source of "
+                  "each row; the full citations are in <code>compute_econ/data/training_runs.csv</code>." + credit)
 
 
 def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
     """The accelerator catalogue as HTML: dense peaks, memory, interconnect, power, price (estimates marked)."""
     cols = ("accelerator", "year", "BF16 TFLOP/s", "FP8 TFLOP/s", "HBM GB", "HBM TB/s", "scale-up GB/s",
             "board W", "price (USD)")
-    head = _head(cols, 1)
     rows = []
     for a in sorted(accelerators.values(), key=lambda a: (a.release_year, a.name)):
         fp8 = f"{a.peak_flop_per_s_fp8 / 1e12:,.0f}" if a.peak_flop_per_s_fp8 else "—"
@@ -95,12 +96,9 @@ def accelerators_table(accelerators: dict[str, Accelerator]) -> HTML:
             f'<td {_NUM} title="{html.escape(a.price_source)}">{price}</td>'
             "</tr>"
         )
-    return HTML(
-        f"<table {_TABLE}><thead><tr>" + head + "</tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table><p style='font-size:85%'>Dense peaks (no sparsity). Hover over a name "
-        "for its datasheet, over a price for its source; notes and full citations are in "
-        "<code>compute_econ/data/accelerators.csv</code>.</p>"
-    )
+    return _table(cols, 1, rows,
+                  "Dense peaks (no sparsity). Hover over a name for its datasheet, over a price for its source; notes "
+                  "and full citations are in <code>compute_econ/data/accelerators.csv</code>.")
 
 
 def architectures_table(architectures: dict[str, ModelArchitecture]) -> HTML:
@@ -124,13 +122,10 @@ def architectures_table(architectures: dict[str, ModelArchitecture]) -> HTML:
             f"<td {_NUM}>{a.context_tokens:,}</td>"
             "</tr>"
         )
-    return HTML(
-        f"<table {_TABLE}><thead><tr>" + _head(cols, 2) + "</tr></thead><tbody>" + "".join(rows)
-        + "</tbody></table><p style='font-size:85%'>Hover over a name for its source (paper table, model card or "
-        "configuration); full citations are in <code>compute_econ/data/model_architectures.csv</code>. "
-        "For the mixture of experts, <i>parameters</i> is the count each token computes with, out of all "
-        "that must be held in memory.</p>"
-    )
+    return _table(cols, 2, rows,
+                  "Hover over a name for its source (paper table, model card or configuration); full citations are "
+                  "in <code>compute_econ/data/model_architectures.csv</code>. For the mixture of experts, "
+                  "<i>parameters</i> is the count each token computes with, out of all that must be held in memory.")
 
 
 def api_prices_table(prices: tuple[ApiPrice, ...]) -> HTML:
@@ -148,9 +143,6 @@ def api_prices_table(prices: tuple[ApiPrice, ...]) -> HTML:
             f"<td {_NUM}>{p.output_to_input_ratio:.1f}×</td>"
             "</tr>"
         )
-    return HTML(
-        f"<table {_TABLE}><thead><tr>" + _head(cols, 3) + "</tr></thead><tbody>" + "".join(rows)
-        + "</tbody></table><p style='font-size:85%'>List prices at launch (or the date shown), USD per million "
-        "tokens. Hover over a model for its source; full citations are in "
-        "<code>compute_econ/data/api_prices.csv</code>.</p>"
-    )
+    return _table(cols, 3, rows,
+                  "List prices at launch (or the date shown), USD per million tokens. Hover over a model for its "
+                  "source; full citations are in <code>compute_econ/data/api_prices.csv</code>.")
