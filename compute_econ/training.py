@@ -31,6 +31,7 @@ from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
     array,
+    broadcast,
     finite_result,
     in_range,
     instance,
@@ -162,6 +163,7 @@ def accelerator_seconds(
     C = non_negative("training_flop", training_flop, "FLOP")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     u = _mfu(mfu)
+    C, P, u = broadcast({"training_flop": C, "peak_flop_per_s": P, "mfu": u})
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         T = C / (P * u)
     return _finite("accelerator time", T, "training_flop, peak_flop_per_s, mfu")
@@ -231,7 +233,11 @@ def wall_clock_days(
     38-43% MFU).
     """
     n = _n_accelerators(n_accelerators)
-    days = accelerator_days(training_flop, peak_flop_per_s, mfu)
+    C = non_negative("training_flop", training_flop, "FLOP")
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    u = _mfu(mfu)
+    C, P, u, n = broadcast({"training_flop": C, "peak_flop_per_s": P, "mfu": u, "n_accelerators": n})
+    days = accelerator_days(C, P, u)
     return scalar_or_array(days / n)
 
 
@@ -267,6 +273,7 @@ def local_machine_days(training_flop: ArrayLike, achieved_flop_per_s: ArrayLike)
     """
     C = non_negative("training_flop", training_flop, "FLOP")
     R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
+    C, R = broadcast({"training_flop": C, "achieved_flop_per_s": R})
     with np.errstate(over="ignore"):
         days = C / R / SECONDS_PER_DAY
     return _finite("days on this machine", days, "training_flop, achieved_flop_per_s")
@@ -301,6 +308,7 @@ def local_machine_flop(achieved_flop_per_s: ArrayLike, days: ArrayLike) -> Float
     """
     R = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
     T = non_negative("days", days, "days")
+    R, T = broadcast({"achieved_flop_per_s": R, "days": T})
     with np.errstate(over="ignore"):
         C = R * T * SECONDS_PER_DAY
     return _finite("FLOP on this machine", C, "achieved_flop_per_s, days")
@@ -339,6 +347,7 @@ def implied_mfu(
     C = non_negative("training_flop", training_flop, "FLOP")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     H = positive("accelerator_hours", accelerator_hours, "hours")
+    C, P, H = broadcast({"training_flop": C, "peak_flop_per_s": P, "accelerator_hours": H})
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         u = C / (P * H * SECONDS_PER_HOUR)
     return _finite("implied MFU", u, "training_flop, peak_flop_per_s, accelerator_hours")
@@ -415,6 +424,8 @@ def cluster_power_watts(
     f = _frac_overhead(server_overhead_frac)
     u = _pue(pue)
     d = _frac_power(frac_of_max_power)
+    n, W, f, u, d = broadcast({"n_accelerators": n, "board_watts": W, "server_overhead_frac": f, "pue": u,
+                               "frac_of_max_power": d})
     with np.errstate(over="ignore"):
         P = n * W * (1.0 + f) * d * u
     return _finite("cluster power", P, "n_accelerators, board_watts, server_overhead_frac, pue")
@@ -448,6 +459,7 @@ def energy_mwh(power_watts: ArrayLike, hours: ArrayLike) -> FloatOrArray:
     """
     P = non_negative("power_watts", power_watts, "W")
     t = non_negative("hours", hours, "hours")
+    P, t = broadcast({"power_watts": P, "hours": t})
     with np.errstate(over="ignore"):
         E = P * t / 1e6
     return _finite("energy", E, "power_watts, hours")
@@ -484,6 +496,7 @@ def electricity_cost_usd(
     """
     E = non_negative("energy_mwh", energy_mwh, "MWh")
     p = non_negative("usd_per_mwh", usd_per_mwh, "USD/MWh")
+    E, p = broadcast({"energy_mwh": E, "usd_per_mwh": p})
     with np.errstate(over="ignore"):
         usd = E * p
     return _finite("electricity cost", usd, "energy_mwh, usd_per_mwh")
@@ -520,6 +533,7 @@ def emissions_t_co2e(
     """
     E = non_negative("energy_mwh", energy_mwh, "MWh")
     k = non_negative("kg_co2e_per_mwh", kg_co2e_per_mwh, "kg CO2e/MWh")
+    E, k = broadcast({"energy_mwh": E, "kg_co2e_per_mwh": k})
     with np.errstate(over="ignore"):
         t = E * k / 1000.0
     return _finite("emissions", t, "energy_mwh, kg_co2e_per_mwh")
@@ -690,6 +704,7 @@ def _run_inputs(run: TrainingRun | None, kwargs: dict[str, Any]) -> tuple[dict[s
         raise ValueError(f"{', '.join(missing)} required: a run needs {', '.join(_RUN_REQUIRED)}")
     defaults = {f.name: f.default for f in fields(TrainingRun)}
     values = {name: _run_array(name, kwargs.get(name, defaults[name])) for name in _RUN_DOMAINS}
+    values = dict(zip(values, broadcast(values), strict=True))
     text("source", kwargs.get("source", ""), allow_empty=True)
     return values, integer("price_year", kwargs.get("price_year", DEFAULT_ELECTRICITY_PRICE_YEAR), *YEAR_RANGE)
 

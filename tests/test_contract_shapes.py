@@ -4,10 +4,9 @@ The contract test (test_contract.py) replaces one parameter at a time, and most 
 scalars, so a pair of arrays of different lengths is almost never tried. Here every pair of numeric
 parameters of each callable's valid example is given lengths 2 and 3 at once.
 
-Covered: :mod:`compute_econ.serving` and :mod:`compute_econ.cluster`. The older areas (training,
-hardware, costs, supply, market) still answer such a pair with numpy's own message, which names no
-parameter; they join this list as they are mended (``KNOWN_GAPS`` holds the one cluster function that
-inherits the gap from ``training.cluster_power_watts``).
+Covered: :mod:`compute_econ.serving`, :mod:`compute_econ.cluster` and :mod:`compute_econ.training`.
+The older areas (hardware, costs, supply, market) still answer such a pair with numpy's own message,
+which names no parameter; they join this list as they are mended.
 """
 
 from __future__ import annotations
@@ -16,12 +15,11 @@ import pytest
 
 import contract_examples as ce
 
-AREAS = ("compute_econ.serving", "compute_econ.cluster")
-KNOWN_GAPS = {"full_load_mw"}  # delegates to training.cluster_power_watts, not yet mended
+AREAS = ("compute_econ.serving", "compute_econ.cluster", "compute_econ.training")
 
 CASES = []
 for _fn, _factory in ce.CALLS.items():
-    if not getattr(_fn, "__module__", "").startswith(AREAS) or getattr(_fn, "__name__", "") in KNOWN_GAPS:
+    if not getattr(_fn, "__module__", "").startswith(AREAS):
         continue
     _kw = _factory()
     _numeric = [k for k, v in _kw.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
@@ -43,3 +41,12 @@ def test_arrays_that_do_not_broadcast_are_refused_by_name(fn, factory, a, b):
         assert a in str(error) or b in str(error), f"{fn.__name__}({a}=[2 values], {b}=[3 values]): {error}"
     else:  # a scalar-only parameter would refuse the list by name; anything else must not pass silently
         pytest.fail(f"{fn.__name__} accepted {a} and {b} of lengths 2 and 3")
+
+
+def test_training_run_fields_passed_as_arrays_that_do_not_broadcast_are_refused_by_name():
+    # estimate_training_run's example passes a TrainingRun (scalars), so the pairs above never reach its keywords
+    from compute_econ.training import estimate_training_run
+
+    with pytest.raises(ValueError, match="training_flop, peak_flop_per_s.*must broadcast together"):
+        estimate_training_run(training_flop=[1e24] * 2, peak_flop_per_s=[1e15] * 3, board_watts=700.0,
+                              n_accelerators=1000)
