@@ -35,6 +35,7 @@ from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
     array,
+    broadcast,
     choice,
     finite_result,
     flag,
@@ -381,6 +382,7 @@ def attainable_flop_per_s(
     intensity = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
+    intensity, P, W = broadcast({"intensity_flop_per_byte": intensity, "peak_flop_per_s": P, "memory_bytes_per_s": W})
     with np.errstate(over="ignore"):
         return scalar_or_array(np.minimum(P, intensity * W))  # I * W may overflow to inf; the roof P is finite
 
@@ -411,6 +413,7 @@ def ridge_point_flop_per_byte(peak_flop_per_s: ArrayLike, memory_bytes_per_s: Ar
     """
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
+    P, W = broadcast({"peak_flop_per_s": P, "memory_bytes_per_s": W})
     with np.errstate(over="ignore"):
         ridge = P / W
     return scalar_or_array(finite_result("the ridge point", ridge, "peak_flop_per_s, memory_bytes_per_s"))
@@ -430,7 +433,10 @@ def is_compute_bound(
     Williams, Waterman & Patterson 2009, CACM 52(4), Section 2.
     """
     intensity = positive("intensity_flop_per_byte", intensity_flop_per_byte, "FLOP/byte")
-    ridge = ridge_point_flop_per_byte(peak_flop_per_s, memory_bytes_per_s)
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    W = positive("memory_bytes_per_s", memory_bytes_per_s, "bytes/s")
+    intensity, P, W = broadcast({"intensity_flop_per_byte": intensity, "peak_flop_per_s": P, "memory_bytes_per_s": W})
+    ridge = ridge_point_flop_per_byte(P, W)
     out = intensity >= ridge
     return bool(out) if np.ndim(out) == 0 else out
 
@@ -474,6 +480,7 @@ def matmul_intensity(m: ArrayLike, k: ArrayLike, n: ArrayLike, bytes_per_element
     K = _count("k", k)
     N = _count("n", n)
     b = positive("bytes_per_element", bytes_per_element, "bytes")
+    M, K, N, b = broadcast({"m": M, "k": K, "n": N, "bytes_per_element": b})
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
         out = 2.0 / (b * (1.0 / M + 1.0 / K + 1.0 / N))  # the second form: no overflow of 2mkn
     return scalar_or_array(finite_result("matmul intensity", out, "bytes_per_element"))
@@ -511,6 +518,7 @@ def decode_intensity(batch_size: ArrayLike, bytes_per_param: ArrayLike = 2) -> F
     """
     B = _count("batch_size", batch_size, "sequences")
     b = positive("bytes_per_param", bytes_per_param, "bytes")
+    B, b = broadcast({"batch_size": B, "bytes_per_param": b})
     with np.errstate(over="ignore"):
         out = 2 * B / b
     return scalar_or_array(finite_result("decode intensity", out, "batch_size, bytes_per_param"))
@@ -550,9 +558,10 @@ def attention_intensity(seq_len: ArrayLike, head_dim: ArrayLike, bytes_per_eleme
     s = _count("seq_len", seq_len, "tokens")
     d = _count("head_dim", head_dim)
     b = positive("bytes_per_element", bytes_per_element, "bytes")
+    s, d, b = broadcast({"seq_len": s, "head_dim": d, "bytes_per_element": b})  # d cancels but sets the shape
     with np.errstate(over="ignore"):
-        out = np.broadcast_to(s / b, np.broadcast_shapes(s.shape, d.shape, b.shape))
-    return scalar_or_array(finite_result("attention intensity", out.copy(), "seq_len, bytes_per_element"))
+        out = s / b
+    return scalar_or_array(finite_result("attention intensity", out, "seq_len, bytes_per_element"))
 
 
 # --------------------------------------------------------------------------- MFU
@@ -578,6 +587,7 @@ def model_flop_per_s(n_params: ArrayLike, tokens_per_s: ArrayLike) -> FloatOrArr
     """
     N = positive("n_params", n_params)
     r = positive("tokens_per_s", tokens_per_s, "tokens/s")
+    N, r = broadcast({"n_params": N, "tokens_per_s": r})
     with np.errstate(over="ignore"):
         out = 6 * N * r
     return scalar_or_array(finite_result("model FLOP/s", out, "n_params, tokens_per_s"))
@@ -610,6 +620,7 @@ def mfu(achieved_flop_per_s: ArrayLike, peak_flop_per_s: ArrayLike) -> FloatOrAr
     """
     a = positive("achieved_flop_per_s", achieved_flop_per_s, "FLOP/s")
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    a, P = broadcast({"achieved_flop_per_s": a, "peak_flop_per_s": P})
     with np.errstate(over="ignore"):
         out = a / P
     return scalar_or_array(finite_result("MFU", out, "achieved_flop_per_s, peak_flop_per_s"))
