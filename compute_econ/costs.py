@@ -38,6 +38,7 @@ from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
     array,
+    broadcast,
     finite_result,
     instance,
     integer,
@@ -157,6 +158,7 @@ def rental_cost_usd(accelerator_hours: ArrayLike, usd_per_accelerator_hour: Arra
     """
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
     p = usd_per_hour("usd_per_accelerator_hour", usd_per_accelerator_hour, allow_zero=True)
+    H, p = broadcast({"accelerator_hours": H, "usd_per_accelerator_hour": p})
     with np.errstate(over="ignore"):
         cost = H * p
     return scalar_or_array(finite_result("rental cost", cost, "accelerator_hours, usd_per_accelerator_hour"))
@@ -296,6 +298,7 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> FloatOrArray:
     """
     r = non_negative("rate", rate, "per year (fraction)")
     n = positive("years", years, "years")
+    r, n = broadcast({"rate": r, "years": n})
     return scalar_or_array(finite_result("capital recovery factor", _crf(r, n), "rate, years"))
 
 
@@ -746,6 +749,7 @@ def amortised_run_cost_breakdown(
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
     d = non_negative("depreciation_per_year", depreciation_per_year, "per year")
     a = non_negative("hardware_age_years", hardware_age_years, "years")
+    H, d, a = broadcast({"accelerator_hours": H, "depreciation_per_year": d, "hardware_age_years": a})
     K = capex_per_accelerator_usd(o)
     e = _energy_usd_per_busy_hour(o)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -888,10 +892,11 @@ def rent_or_own(
     H = non_negative("accelerator_hours", accelerator_hours, "hours")
     p = _rental_price("rental_usd_per_hour", rental_usd_per_hour)
     u = _utilisation(utilisation)
+    # the shape only: the break-even stays shaped like the price
+    shape = broadcast({"accelerator_hours": H, "rental_usd_per_hour": p, "utilisation": u})[0].shape
     fixed, e = _fixed_usd_per_year(o), _energy_usd_per_busy_hour(o)
     per_hour = _owned_per_hour(o, u, fixed, e)
     be = _break_even(p, fixed, e)
-    shape = np.broadcast_shapes(H.shape, p.shape, u.shape)
     with np.errstate(over="ignore"):
         rental = np.broadcast_to(H * p, shape).copy()
         owned_parts = {k: np.broadcast_to(np.asarray(v) * H, shape) for k, v in per_hour.as_dict().items()}

@@ -4,9 +4,9 @@ The contract test (test_contract.py) replaces one parameter at a time, and most 
 scalars, so a pair of arrays of different lengths is almost never tried. Here every pair of numeric
 parameters of each callable's valid example is given lengths 2 and 3 at once.
 
-Covered: :mod:`compute_econ.serving`, :mod:`compute_econ.cluster`, :mod:`compute_econ.training` and
-:mod:`compute_econ.hardware`. The older areas (costs, supply, market) still answer such a pair with numpy's
-own message, which names no parameter; they join this list as they are mended.
+Covered: :mod:`compute_econ.serving`, :mod:`compute_econ.cluster`, :mod:`compute_econ.training`,
+:mod:`compute_econ.hardware` and :mod:`compute_econ.costs`. The older areas (supply, market) still answer
+such a pair with numpy's own message, which names no parameter; they join this list as they are mended.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 
 import contract_examples as ce
 
-AREAS = ("compute_econ.serving", "compute_econ.cluster", "compute_econ.training", "compute_econ.hardware")
+AREAS = ("compute_econ.serving", "compute_econ.cluster", "compute_econ.training", "compute_econ.hardware",
+         "compute_econ.costs")
 
 CASES = []
 for _fn, _factory in ce.CALLS.items():
