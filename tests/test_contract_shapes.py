@@ -5,8 +5,8 @@ scalars, so a pair of arrays of different lengths is almost never tried. Here ev
 parameters of each callable's valid example is given lengths 2 and 3 at once.
 
 Covered: :mod:`compute_econ.serving`, :mod:`compute_econ.cluster`, :mod:`compute_econ.training`,
-:mod:`compute_econ.hardware` and :mod:`compute_econ.costs`. The older areas (supply, market) still answer
-such a pair with numpy's own message, which names no parameter; they join this list as they are mended.
+:mod:`compute_econ.hardware`, :mod:`compute_econ.costs` and :mod:`compute_econ.supply`. The market area
+still answers such a pair with numpy's own message, which names no parameter; it joins this list when mended.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import contract_examples as ce
 
 AREAS = ("compute_econ.serving", "compute_econ.cluster", "compute_econ.training", "compute_econ.hardware",
-         "compute_econ.costs")
+         "compute_econ.costs", "compute_econ.supply")
 
 CASES = []
 for _fn, _factory in ce.CALLS.items():

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 
 from compute_econ._validate import (
     FloatOrArray,
+    broadcast,
     finite_result,
     in_range,
     non_negative,
@@ -37,6 +38,9 @@ from compute_econ.training import (
     DEFAULT_PUE,
     DEFAULT_SERVER_OVERHEAD_FRAC,
     SECONDS_PER_DAY,
+    _frac_overhead,
+    _mfu,
+    _pue,
     accelerator_days,
     cluster_power_watts,
 )
@@ -59,10 +63,14 @@ def _board_watts(name: str, accelerator_or_board_watts: Accelerator | ArrayLike)
     return positive(name, accelerator_or_board_watts, "W")
 
 
-def _all_in_watts(name: str, accelerator_or_board_watts: Accelerator | ArrayLike, server_overhead_frac: ArrayLike,
-                  pue: ArrayLike) -> np.ndarray:
-    W = _board_watts(name, accelerator_or_board_watts)
-    return np.asarray(cluster_power_watts(1.0, W, server_overhead_frac, pue))
+def _power_inputs(name: str, accelerator_or_board_watts: Accelerator | ArrayLike, server_overhead_frac: ArrayLike,
+                  pue: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Board watts, server overhead and PUE, validated by :func:`compute_econ.training.cluster_power_watts`' rules."""
+    return _board_watts(name, accelerator_or_board_watts), _frac_overhead(server_overhead_frac), _pue(pue)
+
+
+def _all_in_watts(W: np.ndarray, F: np.ndarray, U: np.ndarray) -> np.ndarray:
+    return np.asarray(cluster_power_watts(1.0, W, F, U))
 
 
 def all_in_watts_per_accelerator(
@@ -98,7 +106,9 @@ def all_in_watts_per_accelerator(
     >>> round(all_in_watts_per_accelerator(700.0))  # H100 with the kit's defaults
     1402
     """
-    w = _all_in_watts("accelerator_or_board_watts", accelerator_or_board_watts, server_overhead_frac, pue)
+    W, F, U = _power_inputs("accelerator_or_board_watts", accelerator_or_board_watts, server_overhead_frac, pue)
+    W, F, U = broadcast({"accelerator_or_board_watts": W, "server_overhead_frac": F, "pue": U})
+    w = _all_in_watts(W, F, U)
     return scalar_or_array(finite_result("all-in watts per accelerator", w,
                                          "accelerator_or_board_watts, server_overhead_frac, pue"))
 
@@ -135,7 +145,9 @@ def max_accelerators_for_power(
     100106.0
     """
     P = non_negative("power_watts", power_watts, "W")
-    w = _all_in_watts("accelerator_or_board_watts", accelerator_or_board_watts, server_overhead_frac, pue)
+    W, F, U = _power_inputs("accelerator_or_board_watts", accelerator_or_board_watts, server_overhead_frac, pue)
+    P, W, F, U = broadcast({"power_watts": P, "accelerator_or_board_watts": W, "server_overhead_frac": F, "pue": U})
+    w = _all_in_watts(W, F, U)
     with np.errstate(over="ignore"):
         n = np.floor(P / w)
     return scalar_or_array(finite_result("the number of accelerators", n,
@@ -187,10 +199,13 @@ def largest_training_run_flop(
     '2.44e+27'
     """
     P_site = non_negative("power_watts", power_watts, "W")
-    w = _all_in_watts("board_watts", board_watts, server_overhead_frac, pue)
+    W, F, U = _power_inputs("board_watts", board_watts, server_overhead_frac, pue)
     P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
     T = non_negative("days", days, "days")
     u = in_range("mfu", mfu, 0.0, 1.0, low_inclusive=False)
+    P_site, P, W, T, u, F, U = broadcast({"power_watts": P_site, "peak_flop_per_s": P, "board_watts": W, "days": T,
+                                          "mfu": u, "server_overhead_frac": F, "pue": U})
+    w = _all_in_watts(W, F, U)
     with np.errstate(over="ignore", invalid="ignore"):
         flop = np.floor(P_site / w) * P * u * T * SECONDS_PER_DAY
     return scalar_or_array(finite_result("the largest training run", flop,
@@ -234,9 +249,15 @@ def site_power_watts_for_run(
     22
     """
     T = positive("days", days, "days")
-    w = _all_in_watts("board_watts", board_watts, server_overhead_frac, pue)
+    W, F, U = _power_inputs("board_watts", board_watts, server_overhead_frac, pue)
+    C = non_negative("training_flop", training_flop, "FLOP")
+    P = positive("peak_flop_per_s", peak_flop_per_s, "FLOP/s")
+    u = _mfu(mfu)
+    C, P, W, T, u, F, U = broadcast({"training_flop": C, "peak_flop_per_s": P, "board_watts": W, "days": T,
+                                     "mfu": u, "server_overhead_frac": F, "pue": U})
+    w = _all_in_watts(W, F, U)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        watts = np.asarray(accelerator_days(training_flop, peak_flop_per_s, mfu)) / T * w
+        watts = np.asarray(accelerator_days(C, P, u)) / T * w
     return scalar_or_array(finite_result("the site power", watts,
                                          "training_flop, peak_flop_per_s, board_watts, days, mfu, "
                                          "server_overhead_frac, pue"))

@@ -75,6 +75,7 @@ from compute_econ._validate import (
     YEAR_RANGE,
     FloatOrArray,
     array,
+    broadcast,
     instance,
     integer,
     non_negative,
@@ -648,6 +649,7 @@ def run_flop_for_power(
     P = non_negative("power_watts", power_watts, "W")
     instance("scenario", scenario, ConstraintScenario)
     t = _years_since_base(years, scenario)
+    P, t = broadcast({"power_watts": P, "years": t})
     with np.errstate(all="ignore"):
         flop = np.asarray(P * _run_flop_per_watt(t, scenario._params()))
     return scalar_or_array(_checked(flop, "the run (FLOP)", "power_watts, years and scenario", allow_zero=True))
