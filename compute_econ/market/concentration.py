@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compute_econ._validate import FloatOrArray, as_float_array, in_range, integer, scalar, scalar_or_array
+from compute_econ._validate import FloatOrArray, as_float_array, broadcast, in_range, integer, scalar, scalar_or_array
 
 __all__ = [
     "HHI_HIGHLY_CONCENTRATED",
@@ -257,6 +257,7 @@ def presumed_anticompetitive(
     h = in_range("post_merger_hhi", post_merger_hhi, 0.0, 1e4 + 1e-6)
     d = in_range("delta_hhi", delta_hhi, 0.0, 1e4 + 1e-6)
     s = in_range("frac_merged_share", frac_merged_share, 0.0, 1.0)
+    h, d, s = broadcast({"post_merger_hhi": h, "delta_hhi": d, "frac_merged_share": s})
     out = (d > DELTA_HHI_SIGNIFICANT) & ((h > HHI_HIGHLY_CONCENTRATED) | (s > FRAC_SHARE_PRESUMPTION))
     return bool(out) if out.ndim == 0 else out
 
