@@ -49,11 +49,12 @@ from bokeh.layouts import row  # noqa: E402
 from bokeh.plotting import figure  # noqa: E402
 from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
-from compute_econ import costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
+from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
-                     ContractVsSpotExplorer, LatencyExplorer, LifetimeComputeExplorer, RooflineExplorer,
-                     ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, ServingExplorer,
+                     ContractVsSpotExplorer, LatencyExplorer, LifetimeComputeExplorer, MultiSiteExplorer,
+                     RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, ServingExplorer,
                      SupplyChainExplorer, TrainingCostExplorer)
+from widgets.multisite import H_GRID as MULTISITE_H_GRID  # noqa: E402
 from widgets.scaling import DECADES_FLOP, HALF_WIDTH_DECADES, N_POINTS  # noqa: E402
 
 TARGET_MEDIAN_MS = 2.5
@@ -319,6 +320,27 @@ def naive_lifetime_update(tokens_served: float) -> BokehModel:
     return BokehModel(f)
 
 
+def naive_multisite_update(n_sites: float) -> BokehModel:
+    """Per change (the explorer's defaults: 200,000 H100s, 405B parameters, a 6.22 s site step, 400 Gb/s, 20 ms, H = 500,
+    a 150 MW ceiling): the efficiency over H and the power over 1-16 sites point by point in Python (scalar
+    multisite_step calls), the sites the ceiling forces, two new figures."""
+    run = cluster.MultiSiteRun(n_params=405e9, n_accelerators=200_000, wan_rtt_s=0.020)
+    step, link, n = cluster.LLAMA3_405B_STEP_S, 400e9 / 8, int(n_sites)
+    hs = [float(h) for h in MULTISITE_H_GRID]
+    eff = [float(cluster.multisite_step(run, step, n, link, h).efficiency) for h in hs]
+    sites = list(range(1, 17))
+    mw = [float(cluster.multisite_step(run, step, k, link, 500).site_power_watts) / 1e6 for k in sites]
+    needed = int(cluster.sites_needed(200_000, 150e6))
+    e = figure(x_axis_type="log", width=440, height=400)
+    e.line(hs, eff)
+    e.scatter([1.0, 500.0, 500.0], [eff[0], eff[hs.index(500.0)], eff[hs.index(500.0)]])
+    p = figure(x_axis_type="log", y_axis_type="log", width=440, height=400)
+    p.line(sites, mw)
+    p.line([0.8, 20.0], [150.0, 150.0])
+    p.scatter([needed, n], [mw[needed - 1], mw[n - 1]])
+    return BokehModel(row(e, p))
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -459,6 +481,12 @@ def bench_lifetime(n_changes: int) -> dict:
                          values, naive_lifetime_update, n_changes)
 
 
+def bench_multisite(n_changes: int) -> dict:
+    values = _moves(1, 16, n_changes, back_to=2, seed=14, decimals=0)
+    return _bench_slider("MultiSiteExplorer: sites slider", MultiSiteExplorer(), "n_sites", values,
+                         naive_multisite_update, n_changes)
+
+
 def bench_lessons() -> list[dict]:
     import nbformat
     from jupyter_client import KernelManager
@@ -509,7 +537,7 @@ def main() -> int:
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
            bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n), bench_serving(n),
-           bench_latency(n), bench_lifetime(n)],
+           bench_latency(n), bench_lifetime(n), bench_multisite(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
     table([bench_trend_selection(n)], TARGET_FRAME_MS, None)

@@ -91,6 +91,19 @@ def test_power_per_site_falls_as_the_run_is_split():
                                training.cluster_power_watts(np.array([100_000, 50_000, 25_000]), 700.0), rtol=1e-12)
 
 
+def test_llama3_405b_site_step_from_table_4_and_within_the_parallelism_models_bound():
+    """Dubey et al. 2024, arXiv:2407.21783, Table 4: 16,384 H100s (TP 8, PP 16, DP 128), 16M tokens per batch
+    (2,048 x 8,192), 400 TFLOPs per GPU: 6 x 405e9 x 16M / (16,384 x 400e12) = 6.22 s per step. The parallelism model
+    for that layout with kernels at peak (the bound of test_cluster_parallelism's Table 4 test) is faster."""
+    assert ms.LLAMA3_405B_STEP_S == pytest.approx(6 * 405e9 * 2048 * 8192 / (16_384 * 400e12), rel=1e-12)
+    assert round(ms.LLAMA3_405B_STEP_S, 2) == 6.22
+    lay = par.ParallelLayout(tensor_parallel_size=8, pipeline_parallel_size=16, n_virtual_stages=7,
+                             frac_allreduce_overlapped=1.0)
+    bound = par.step_time(lay, 128, n_params=405e9, n_layers=126, d_model=16384, global_batch_size=2048,
+                          sequence_tokens=8192)
+    assert bound.n_accelerators == 16_384 and float(bound.step_s) < ms.LLAMA3_405B_STEP_S
+
+
 @pytest.mark.parametrize("call, name", [
     (lambda: ms.wan_allreduce_time_s(70e9, 2.5, 1e9), "n_sites"),
     (lambda: ms.wan_allreduce_time_s(70e9, 2, 0.0), "wan_bytes_per_s"),

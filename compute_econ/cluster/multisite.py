@@ -63,6 +63,7 @@ from compute_econ.cluster.parallelism import (
     ring_allreduce_time_s,
 )
 from compute_econ.hardware import H100_SXM, Accelerator
+from compute_econ.scaling import training_flop
 from compute_econ.supply.ceiling import all_in_watts_per_accelerator, max_accelerators_for_power
 from compute_econ.training import DEFAULT_PUE, DEFAULT_SERVER_OVERHEAD_FRAC
 
@@ -70,6 +71,7 @@ __all__ = [
     "DILOCO_INNER_STEPS",
     "DILOCO_N_WORKERS",
     "DILOCO_COMMUNICATION_REDUCTION",
+    "LLAMA3_405B_STEP_S",
     "MAX_SITES",
     "MAX_SYNC_EVERY_STEPS",
     "wan_allreduce_time_s",
@@ -90,6 +92,12 @@ DILOCO_COMMUNICATION_REDUCTION = 500
 DILOCO_INNER_STEPS = DILOCO_COMMUNICATION_REDUCTION
 #: Workers (sites) in DiLoCo's headline result: "DiLoCo on 8 workers" (same abstract).
 DILOCO_N_WORKERS = 8
+#: One site's own step (compute and in-site communication), s, for a stated layout: Llama 3 405B's training
+#: step on 16,384 H100s, from its published throughput (Dubey et al. 2024, arXiv:2407.21783, Table 4: TP 8,
+#: PP 16, DP 128, 16M tokens per batch, i.e. 2,048 sequences of 8,192 tokens, at 400 TFLOPs per GPU, 41% BF16
+#: MFU): 6 x 405e9 x 2,048 x 8,192 FLOP / (16,384 x 400e12 FLOP/s) = 6.22 s. Derived with the 6N FLOP per token
+#: of :func:`compute_econ.scaling.training_flop`; the paper prints the throughput, not the step time.
+LLAMA3_405B_STEP_S = float(training_flop(405e9, 2048 * 8192)) / (16_384 * 400e12)
 #: The most sites the model takes.
 MAX_SITES = 1000
 #: The longest interval between synchronisations the model takes, in steps.
