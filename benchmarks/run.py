@@ -52,6 +52,7 @@ from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
                      ContractVsSpotExplorer, LatencyExplorer, LifetimeComputeExplorer, MultiSiteExplorer,
+                     ParallelismExplorer,
                      RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, ServingExplorer,
                      SupplyChainExplorer, TrainingCostExplorer)
 from widgets.multisite import H_GRID as MULTISITE_H_GRID  # noqa: E402
@@ -341,6 +342,33 @@ def naive_multisite_update(n_sites: float) -> BokehModel:
     return BokehModel(row(e, p))
 
 
+def naive_parallelism_update(replicas: float) -> BokehModel:
+    """Per change (the explorer's defaults: Llama 3.1 405B in Table 4's layout, 2,048 sequences of 8,192 tokens): the
+    step replica count by replica count in Python (scalar step_time calls), the chosen size, two new figures."""
+    arch = serving.get_architecture("Llama 3.1 405B")
+    layout = cluster.ParallelLayout(tensor_parallel_size=8, pipeline_parallel_size=16)
+
+    def step(d: int) -> cluster.StepTime:
+        return cluster.step_time(layout, d, n_params=arch.n_params_total, n_layers=arch.n_layers, d_model=arch.d_model,
+                                 global_batch_size=2048, sequence_tokens=8192)
+
+    steps = [step(d) for d in sorted({round(2 ** (k / 4)) for k in range(45)})]
+    chosen = step(int(replicas))
+    n = [float(s.n_accelerators) for s in steps]
+    parts = [[float(getattr(s, name)) * float(s.n_accelerators) for s in steps]
+             for name in ("compute_s", "tensor_parallel_s", "data_parallel_exposed_s", "bubble_s")]
+    tops = [[sum(p[i] for p in parts[:k + 1]) for i in range(len(n))] for k in range(len(parts))]
+    f = figure(x_axis_type="log", width=440, height=430)
+    for bottom, top in zip([[0.0] * len(n)] + tops[:-1], tops, strict=True):
+        f.varea(n, bottom, top)
+    f.scatter([float(chosen.n_accelerators)], [float(chosen.step_s * chosen.n_accelerators)])
+    e = figure(x_axis_type="log", width=440, height=430)
+    e.line(n, [float(s.efficiency) for s in steps])
+    e.line(n, [float(s.model_flop_per_s_per_accelerator) / hardware.H100_SXM.peak_flop_per_s for s in steps])
+    e.scatter([float(chosen.n_accelerators)], [float(chosen.efficiency)])
+    return BokehModel(row(f, e))
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -487,6 +515,12 @@ def bench_multisite(n_changes: int) -> dict:
                          naive_multisite_update, n_changes)
 
 
+def bench_parallelism(n_changes: int) -> dict:
+    values = 2.0 ** _moves(0, 11, n_changes, 7, seed=15, decimals=0)  # 1 to 2,048 replicas, back to 128
+    return _bench_slider("ParallelismExplorer: data-parallel replicas slider", ParallelismExplorer(),
+                         "data_parallel_size", values, naive_parallelism_update, n_changes)
+
+
 def bench_lessons() -> list[dict]:
     import nbformat
     from jupyter_client import KernelManager
@@ -537,7 +571,7 @@ def main() -> int:
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
            bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n), bench_serving(n),
-           bench_latency(n), bench_lifetime(n), bench_multisite(n)],
+           bench_latency(n), bench_lifetime(n), bench_parallelism(n), bench_multisite(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
     table([bench_trend_selection(n)], TARGET_FRAME_MS, None)

@@ -295,6 +295,16 @@ def test_step_time_refuses_more_replicas_than_micro_batches_and_oversized_cluste
         par.step_time("t=8", 8, global_batch_size=1024, **_MODEL)  # type: ignore[arg-type]
 
 
+def test_step_time_refuses_more_pipeline_chunks_than_layers():
+    """A pipeline of p stages with v interleaved chunks each cuts the model into p x v chunks of at least one layer."""
+    kw: dict[str, Any] = dict(global_batch_size=1024, **_MODEL)  # 80 layers
+    assert par.step_time(par.ParallelLayout(pipeline_parallel_size=80), 1, **kw).n_accelerators == 640
+    assert par.step_time(par.ParallelLayout(pipeline_parallel_size=16, n_virtual_stages=5), 1, **kw).bubble_s > 0
+    for p, v in ((81, 1), (16, 6), (64, 2)):
+        with pytest.raises(ValueError, match=r"n_virtual_stages must be at most n_layers .* n_layers=80"):
+            par.step_time(par.ParallelLayout(pipeline_parallel_size=p, n_virtual_stages=v), 1, **kw)
+
+
 # -- published figures -----------------------------------------------------------------------------------
 
 def test_narayanan_table_1_trillion_parameter_throughput_is_within_the_models_bound():
@@ -360,3 +370,20 @@ def test_llama3_table_4_mfu_is_within_the_models_bound_and_falls_from_8k_to_16k_
     assert eff[1] < eff[0]
     bubble_share = np.asarray(best.bubble_s) / np.asarray(best.step_s)
     assert bubble_share[1] > bubble_share[0]
+
+
+def test_llama3_table_4_constants_are_the_rows_the_bound_holds():
+    """Dubey et al. 2024, arXiv:2407.21783, Table 4: TP 8, PP 16, 2,048 sequences of 8,192 tokens (16M tokens per
+    batch); 43% MFU on 8,192 H100s (DP 64, 32 sequences per DP group) and 41% on 16,384 (DP 128, 16 per group).
+    The kit's constants are those rows, and each lies under the model's bound at its own layout."""
+    layout = par.LLAMA3_405B_TABLE4_LAYOUT
+    assert dict(layout) == dict(tensor_parallel_size=8, pipeline_parallel_size=16, global_batch_size=2048,
+                                sequence_tokens=8192)
+    assert dict(par.LLAMA3_405B_MFU) == {8192: 0.43, 16384: 0.41}
+    t, p = layout["tensor_parallel_size"], layout["pipeline_parallel_size"]
+    n = np.array(sorted(par.LLAMA3_405B_MFU))
+    d = n // (t * p)
+    np.testing.assert_array_equal(layout["global_batch_size"] / d, [32, 16])  # sequences per DP group
+    assert layout["global_batch_size"] * layout["sequence_tokens"] == 16 * 2**20  # "16M" tokens
+    best = _llama3_405b(d, n_virtual_stages=7, overlap=1.0)
+    assert np.all(np.asarray(best.efficiency) > [par.LLAMA3_405B_MFU[k] for k in n])

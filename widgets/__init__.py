@@ -23,6 +23,7 @@ _EXPORTS = {
     "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
     "architectures_table": ".tables", "api_prices_table": ".tables",
     "MultiSiteExplorer": ".multisite",
+    "ParallelismExplorer": ".parallelism",
 }
 
 __all__ = list(_EXPORTS)

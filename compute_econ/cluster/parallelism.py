@@ -27,7 +27,9 @@ receives as much), seconds, FLOP.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,8 @@ __all__ = [
     "NETWORK_STEP_LATENCY_S",
     "DEFAULT_GRADIENT_BYTES_PER_PARAM",
     "MAX_ACCELERATORS",
+    "LLAMA3_405B_TABLE4_LAYOUT",
+    "LLAMA3_405B_MFU",
     "ring_allreduce_time_s",
     "allreduce_bus_bytes_per_s",
     "scale_up_bytes_per_s",
@@ -89,6 +93,16 @@ DEFAULT_GRADIENT_BYTES_PER_PARAM = 2.0
 #: The most accelerators (and ranks in one collective) the model takes: ten times the largest
 #: clusters reported (xAI's Colossus, 100,000 H100s, later doubled).
 MAX_ACCELERATORS = 2_000_000
+#: The layout Llama 3 405B was pre-trained with on 8,192 and 16,384 H100s: tensor 8, pipeline 16 (data 64 or
+#: 128), a global batch of 2,048 sequences of 8,192 tokens (16M tokens) per step (Dubey et al. 2024,
+#: arXiv:2407.21783, Section 3.3.2, Table 4; 32 or 16 sequences per data-parallel group).
+LLAMA3_405B_TABLE4_LAYOUT: Mapping[str, int] = MappingProxyType({
+    "tensor_parallel_size": 8, "pipeline_parallel_size": 16, "global_batch_size": 2048, "sequence_tokens": 8192})
+#: Llama 3 405B's measured BF16 MFU of the whole step (model FLOP/s over peak, communication and bubble
+#: included), by number of H100s, with :data:`LLAMA3_405B_TABLE4_LAYOUT`: 43% on 8,192 and 41% on 16,384
+#: (Dubey et al. 2024, Table 4). The table's third row (16,384 GPUs, 38%) adds context parallelism over
+#: 131,072-token sequences, which this module does not model.
+LLAMA3_405B_MFU: Mapping[int, float] = MappingProxyType({8192: 0.43, 16384: 0.41})
 
 _MAX_BYTES = 1e16  # 10 PB in one message: beyond any model's gradients
 _LINK_RANGE = (1e6, 1e15)  # 1 MB/s to 1 PB/s per direction
@@ -644,7 +658,8 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
         ``N``, parameters of the (dense) model, in [1e6, 1e14]; for a
         :class:`~compute_econ.serving.ModelArchitecture` pass ``n_params_total``.
     n_layers : int
-        ``L``, transformer layers, in [1, 10000].
+        ``L``, transformer layers, in [1, 10000], and at least ``p x v`` (every model chunk of a
+        pipeline stage holds at least one layer).
     d_model : int
         ``h``, hidden size, in [1, 1e6].
     global_batch_size : array_like
@@ -699,6 +714,9 @@ def step_time(layout: ParallelLayout, data_parallel_size: ArrayLike, *, n_params
         raise ValueError(f"data_parallel_size x micro_batch_size must be at most global_batch_size (every replica "
                          f"needs a micro-batch per step), got data_parallel_size={bad_d:g} with "
                          f"micro_batch_size={b} and global_batch_size={bad_B:g}")
+    if p * v > L:
+        raise ValueError(f"layout.pipeline_parallel_size x layout.n_virtual_stages must be at most n_layers (every "
+                         f"model chunk holds at least one layer), got {p} x {v} = {p * v} with n_layers={L}")
 
     # The module's own formulas, on arrays already validated and broadcast: 6ND (scaling.training_flop),
     # the tensor-parallel all-reduces of a layer, the bubble ratio and the ring all-reduce of the gradients.
