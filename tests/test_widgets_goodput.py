@@ -245,9 +245,9 @@ def test_the_interruption_line_and_the_published_logs_are_where_the_sources_put_
     np.testing.assert_allclose(line["per_day"], 24.0 * n / ex.model_inputs().accelerator_mtbf_hours, rtol=1e-12)
     assert n.min() == OPT["n"] and n.max() == 2**20  # from the smallest published log to the slider's end
     by_label = dict(zip(logs["label"], zip(logs["accelerators"], logs["per_day"], strict=True), strict=True))
-    assert by_label["Llama 3 405B: 419 unexpected interruptions"] == (LLAMA3["n"], pytest.approx(419 / 54))
-    assert by_label["Llama 3 405B: 466 all interruptions"] == (LLAMA3["n"], pytest.approx(466 / 54))
-    assert by_label["OPT-175B: 105 hardware-failure restarts"] == (OPT["n"], pytest.approx(OPT["restarts"] / 60))
+    assert by_label["Llama 3 405B, unexpected interruptions: 419"] == (LLAMA3["n"], pytest.approx(419 / 54))
+    assert by_label["Llama 3 405B, all interruptions: 466"] == (LLAMA3["n"], pytest.approx(466 / 54))
+    assert by_label["OPT-175B, hardware-failure restarts: 105"] == (OPT["n"], pytest.approx(OPT["restarts"] / 60))
     assert len(set(logs["marker"])) == len(logs["marker"])  # each its own marker (a second cue to the legend)
     # At the default MTBF (derived from it), the line passes through Llama 3's unexpected interruptions.
     assert float(ex.result.run.interruptions_per_day) == pytest.approx(LLAMA3["unexpected"] / LLAMA3["days"], rel=1e-9)

@@ -202,9 +202,9 @@ def _interval_ticks(lo_s: float, hi_s: float) -> list[float]:
 
 
 def _log_label(log: failures.ReliabilityLog) -> str:
-    """A legend entry for a published log: "Llama 3 405B: 419 unexpected interruptions"."""
+    """A legend entry for a published log: "Llama 3 405B, unexpected interruptions: 419"."""
     run, _, what = log.name.partition(", ")
-    return f"{run.removesuffix(' pre-training')}: {log.n_interruptions:,} {what or 'interruptions'}"
+    return f"{run.removesuffix(' pre-training')}, {what or 'interruptions'}: {log.n_interruptions:,}"
 
 
 class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
