@@ -50,11 +50,12 @@ from bokeh.plotting import figure  # noqa: E402
 from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
 from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
+from compute_econ.cluster import failures  # noqa: E402
 from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
-                     ContractVsSpotExplorer, LatencyExplorer, LifetimeComputeExplorer, MultiSiteExplorer,
-                     ParallelismExplorer,
-                     RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer, ScarcityMarketExplorer, ServingExplorer,
-                     SupplyChainExplorer, TrainingCostExplorer)
+                     ContractVsSpotExplorer, GoodputExplorer, LatencyExplorer, LifetimeComputeExplorer,
+                     MultiSiteExplorer, ParallelismExplorer, RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer,
+                     ScarcityMarketExplorer, ServingExplorer, SupplyChainExplorer, TrainingCostExplorer)
+from widgets import goodput as widgets_goodput  # noqa: E402
 from widgets.multisite import H_GRID as MULTISITE_H_GRID  # noqa: E402
 from widgets.scaling import DECADES_FLOP, HALF_WIDTH_DECADES, N_POINTS  # noqa: E402
 
@@ -369,6 +370,29 @@ def naive_parallelism_update(replicas: float) -> BokehModel:
     return BokehModel(row(f, e))
 
 
+def naive_goodput_update(n_accelerators: float) -> BokehModel:
+    """Per change (the explorer's defaults: Llama 3's failure rate, 33 s checkpoints, 5-minute restarts): the run at
+    Daly's optimum, the goodput curve interval by interval and the interruption line size by size in Python (scalar
+    model calls), two new figures."""
+    mtbf, d, r = (widgets_goodput.DEFAULT_ACCELERATOR_MTBF_HOURS, failures.LLAMA3_CHECKPOINT_HOURS_ESTIMATE,
+                  failures.LLAMA3_RESTART_HOURS_ESTIMATE)
+    run = failures.estimate_goodput(30.84e6, n_accelerators, mtbf, d, r)
+    tau, young, m = float(run.optimal_interval_hours), float(run.young_interval_hours), float(run.job_mtbf_hours)
+    taus = [min(tau, young) / 10 * (100 * max(tau, young) / min(tau, young)) ** (i / 159) for i in range(160)]
+    goodput = [float(failures.goodput_frac(t, d, r, m)) for t in taus]
+    sizes = [992 * (2**20 / 992) ** (i / 60) for i in range(61)]
+    per_day = [float(failures.interruptions_per_day(failures.job_mtbf_hours(mtbf, n))) for n in sizes]
+    logs = failures.load_reliability_logs()
+    g = figure(x_axis_type="log", width=440, height=420)
+    g.line([t * 3600 for t in taus], goodput)
+    g.scatter([tau * 3600], [float(run.goodput_frac)])
+    f = figure(x_axis_type="log", y_axis_type="log", width=440, height=420)
+    f.line(sizes, per_day)
+    f.scatter([log.n_accelerators for log in logs], [log.interruptions_per_day for log in logs])
+    f.scatter([n_accelerators], [float(run.interruptions_per_day)])
+    return BokehModel(row(g, f))
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -521,6 +545,12 @@ def bench_parallelism(n_changes: int) -> dict:
                          "data_parallel_size", values, naive_parallelism_update, n_changes)
 
 
+def bench_goodput(n_changes: int) -> dict:
+    values = 2.0 ** _moves(10, 20, n_changes, 14, seed=16, decimals=1)  # back to Llama 3's 16,384
+    return _bench_slider("GoodputExplorer: accelerators slider", GoodputExplorer(), "n_accelerators", values,
+                         naive_goodput_update, n_changes)
+
+
 def bench_lessons() -> list[dict]:
     import nbformat
     from jupyter_client import KernelManager
@@ -571,7 +601,7 @@ def main() -> int:
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
            bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n), bench_serving(n),
-           bench_latency(n), bench_lifetime(n), bench_parallelism(n), bench_multisite(n)],
+           bench_latency(n), bench_lifetime(n), bench_parallelism(n), bench_multisite(n), bench_goodput(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
     table([bench_trend_selection(n)], TARGET_FRAME_MS, None)
