@@ -376,7 +376,7 @@ def naive_goodput_update(n_accelerators: float) -> BokehModel:
     model calls), two new figures."""
     mtbf, d, r = (widgets_goodput.DEFAULT_ACCELERATOR_MTBF_HOURS, failures.LLAMA3_CHECKPOINT_HOURS_ESTIMATE,
                   failures.LLAMA3_RESTART_HOURS_ESTIMATE)
-    run = failures.estimate_goodput(30.84e6, n_accelerators, mtbf, d, r)
+    run = failures.estimate_goodput(failures.LLAMA31_405B_H100_HOURS, n_accelerators, mtbf, d, r)
     tau, young, m = float(run.optimal_interval_hours), float(run.young_interval_hours), float(run.job_mtbf_hours)
     taus = [min(tau, young) / 10 * (100 * max(tau, young) / min(tau, young)) ** (i / 159) for i in range(160)]
     goodput = [float(failures.goodput_frac(t, d, r, m)) for t in taus]

@@ -84,9 +84,7 @@ DEFAULT_ACCELERATOR_MTBF_HOURS = llama3_log().accelerator_mtbf_hours
 #: The module's estimates for Llama 3 (the paper gives neither): a 33 s checkpoint, a 5-minute restart.
 DEFAULT_CHECKPOINT_S = failures.LLAMA3_CHECKPOINT_HOURS_ESTIMATE * SECONDS_PER_HOUR
 DEFAULT_RESTART_MINUTES = failures.LLAMA3_RESTART_HOURS_ESTIMATE * MINUTES_PER_HOUR
-#: Llama 3.1 405B's pre-training, 30.84M H100-80GB GPU-hours: the Llama 3.1 model card ("Training Energy Use",
-#: meta-llama/llama-models, models/llama3_1/MODEL_CARD.md), as the kit's tests of compute_econ.training cite it.
-LLAMA31_405B_H100_HOURS = 30.84e6
+LLAMA31_405B_H100_HOURS = failures.LLAMA31_405B_H100_HOURS
 #: Llama 3 405B's cluster, failure rate, checkpoint and restart, in the controls' units (the readout compares the
 #: model's goodput with the paper's at these).
 LLAMA3_SETTINGS = (DEFAULT_N_ACCELERATORS, DEFAULT_ACCELERATOR_MTBF_HOURS, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_MINUTES)

@@ -59,6 +59,7 @@ __all__ = [
     "RSC2_FAILURES_PER_NODE_DAY",
     "LLAMA3_CHECKPOINT_HOURS_ESTIMATE",
     "LLAMA3_RESTART_HOURS_ESTIMATE",
+    "LLAMA31_405B_H100_HOURS",
     "DEFAULT_USD_PER_ACCELERATOR_HOUR",
     "DEFAULT_PRICE_YEAR",
     "job_mtbf_hours",
@@ -97,6 +98,11 @@ LLAMA3_CHECKPOINT_HOURS_ESTIMATE = 16_384 * 4e9 / 2e12 / 3600.0
 #: hours: an *estimate*, 5 minutes. The paper gives none; it says only that Meta "reduced job
 #: startup and checkpointing time" to reach >90% effective training time (Section 3.3.4).
 LLAMA3_RESTART_HOURS_ESTIMATE = 5.0 / 60.0
+
+#: Llama 3.1 405B's pre-training, 30.84M H100-80GB GPU-hours: the Llama 3.1 model card (meta-llama/llama-models,
+#: ``models/llama3_1/MODEL_CARD.md``, "Training Energy Use", 405B row). The run to which Llama 3's 54-day
+#: reliability log belongs (Llama Team 2024, arXiv:2407.21783, Section 3.3.4).
+LLAMA31_405B_H100_HOURS = 30.84e6
 
 #: Default price of a lost accelerator-hour: Lambda's on-demand H100 SXM, $3.49 (2024 USD), the kit's
 #: :data:`compute_econ.costs.H100_LAMBDA_2024`.
