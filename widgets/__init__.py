@@ -22,6 +22,7 @@ _EXPORTS = {
     "ScalingLimitsExplorer": ".scaling_limits", "ServingExplorer": ".serving", "LatencyExplorer": ".serving",
     "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
     "architectures_table": ".tables", "api_prices_table": ".tables",
+    "ClusterMemoryExplorer": ".cluster_memory",
 }
 
 __all__ = list(_EXPORTS)
