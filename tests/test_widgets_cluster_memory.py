@@ -193,7 +193,8 @@ def test_bars_and_readout_are_the_models(kwargs):
     assert text.startswith("<b>Fits</b>" if chosen.fits else "<b>Does not fit</b>")
     assert f"<b>{_size(chosen.total_bytes)}</b> per accelerator against the {_size(chosen.capacity_bytes)}" in text
     n_min = int(memory.min_accelerators(model.n_params, hardware.get_accelerator(acc), prec))
-    assert f"need at least <b>{n_min:,}</b> {acc}" in text and f"this layout uses {lay.n_accelerators:,}." in text
+    assert f"Fewest accelerators: <b>{n_min:,}</b> {acc} hold its" in text
+    assert f" on {lay.n_accelerators:,} accelerator" in text
     names = dict(zip(FIELDS, ("Weights", "Gradients", "Optimiser states", "Activations"), strict=True))
     field = max(FIELDS, key=lambda f: getattr(chosen, f))
     assert f"{names[field]} are the largest part ({_size(getattr(chosen, field))}" in text

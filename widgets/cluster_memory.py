@@ -262,7 +262,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
                                             style={"description_width": "140px", "button_width": "80px"}),
             "sequence_parallel": checkbox("sequence_parallel", lay.sequence_parallel,
                                           description="sequence parallel (with the tensor parallelism)",
-                                          style={"description_width": "initial"}, layout=wide),
+                                          indent=False, layout=wide),
         }
 
         # A bar's parts are drawn from 0 to y1 (weights), y1 to y2 (gradients), y2 to y3 (optimiser states) and y3
@@ -412,22 +412,18 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
         lay, mem, acc = inputs.layout, r.memory, r.accelerator
         total, capacity = mem.total_bytes, mem.capacity_bytes
         n = mem.n_accelerators
-        recompute = "no" if lay.recomputation == "none" else lay.recomputation
-        layout = (f"{n:,} accelerator{'s' if n > 1 else ''} ({lay.n_data_parallel:,} data-parallel × "
-                  f"{lay.tensor_parallel} tensor × {lay.pipeline_parallel} pipeline), ZeRO stage {lay.zero_stage}, "
-                  f"{recompute} recomputation{', sequence parallel' if lay.sequence_parallel else ''}")
         verdict = "<b>Fits</b>" if mem.fits else "<b>Does not fit</b>"
         used = mem.frac_memory_used
         share = percent(used) if used < 10 else f"{number(used)} times as much"
         lines = [f"{verdict}: <b>{_size(total)}</b> per accelerator against the {_size(capacity)} of one {acc.name} "
-                 f"({share}): {inputs.model.name} on {layout}."]
+                 f"({share}), on {n:,} accelerator{'s' if n > 1 else ''} "
+                 f"({lay.n_data_parallel:,} data × {lay.tensor_parallel} tensor × {lay.pipeline_parallel} pipeline)."]
         parts = {name: float(getattr(mem, field)) for name, field, _, _ in COMPONENTS}
         largest = max(parts, key=lambda k: parts[k])
         lines.append(f"{largest.capitalize()} are the largest part ({_size(parts[largest])}, "
                      f"{percent(parts[largest] / total)}): {self._hint(largest, lay)}.")
-        need = (f"Its {_size(r.model_states_bytes)} of weights, gradients and optimiser states need at least "
-                f"<b>{r.min_accelerators:,}</b> {acc.name} even fully sharded, with nothing left for activations; "
-                f"this layout uses {n:,}.")
+        need = (f"Fewest accelerators: <b>{r.min_accelerators:,}</b> {acc.name} hold its {_size(r.model_states_bytes)} "
+                f"of weights, gradients and optimiser states, fully sharded with no room for activations.")
         if mem.fits:
             lines.append(need)
         else:
