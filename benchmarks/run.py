@@ -38,6 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,7 @@ from jupyter_bokeh.widgets import BokehModel  # noqa: E402
 
 from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends  # noqa: E402
 from compute_econ.cluster import failures  # noqa: E402
-from widgets import (BuildOutExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
+from widgets import (BuildOutExplorer, ClusterMemoryExplorer, ComputeTrendExplorer, ConcentrationExplorer,  # noqa: E402
                      ContractVsSpotExplorer, GoodputExplorer, LatencyExplorer, LifetimeComputeExplorer,
                      MultiSiteExplorer, ParallelismExplorer, RooflineExplorer, ScalingExplorer, ScalingLimitsExplorer,
                      ScarcityMarketExplorer, ServingExplorer, SupplyChainExplorer, TrainingCostExplorer)
@@ -393,6 +394,28 @@ def naive_goodput_update(n_accelerators: float) -> BokehModel:
     return BokehModel(row(g, f))
 
 
+def naive_cluster_memory_update(n_data_parallel: float) -> BokehModel:
+    """Per change (the explorer's defaults: GPT-3 175B, 8 x 4 model parallel, ZeRO 1, selective recomputation, H100):
+    the chosen layout at every ZeRO stage and every recomputation (scalar model calls), the fewest accelerators, the
+    bars' parts copied out in Python, two new figures of stacked bars."""
+    model, acc = cluster.TRANSFORMER_SHAPES["GPT-3 175B"], hardware.get_accelerator("NVIDIA H100 SXM")
+    layout = cluster.TrainingLayout(n_data_parallel=int(n_data_parallel), tensor_parallel=8, pipeline_parallel=4,
+                                    zero_stage=1, recomputation="selective")
+    fields = ("weights_bytes", "gradients_bytes", "optimizer_states_bytes", "activations_bytes")
+    cluster.min_accelerators(model.n_params, acc)
+    figures = []
+    for variants, factors in (([replace(layout, zero_stage=s) for s in cluster.ZERO_STAGES], ["0", "1", "2", "3"]),
+                              ([replace(layout, recomputation=r) for r in cluster.RECOMPUTATIONS],
+                               list(cluster.RECOMPUTATIONS))):
+        results = [cluster.training_memory(model, v, accelerator=acc) for v in variants]
+        data = {"x": factors} | {f: [getattr(r, f) / 1e9 for r in results] for f in fields}
+        p = figure(x_range=factors, width=440, height=390)
+        p.vbar_stack(list(fields), x="x", width=0.7, source=data, color=["#0072B2", "#56B4E9", "#E69F00", "#009E73"])
+        p.line(x=[factors[0], factors[-1]], y=[acc.memory_bytes / 1e9] * 2)
+        figures.append(p)
+    return BokehModel(row(*figures))
+
+
 # -- runs ---------------------------------------------------------------------------
 def bench_scaling(n_changes: int) -> dict:
     ex = ScalingExplorer()
@@ -551,6 +574,16 @@ def bench_goodput(n_changes: int) -> dict:
                          naive_goodput_update, n_changes)
 
 
+def bench_cluster_memory(n_changes: int) -> dict:
+    from widgets.cluster_memory import DATA_PARALLEL
+
+    values = np.resize(np.array([d for d in DATA_PARALLEL if d != 32], dtype=float), n_changes)
+    np.random.default_rng(14).shuffle(values)
+    values = np.where(np.arange(n_changes) % 2 == 0, values, 32.0)  # every sample is a real change (back to the default)
+    return _bench_slider("ClusterMemoryExplorer: data-parallel ranks slider", ClusterMemoryExplorer(), "n_data_parallel",
+                         values, naive_cluster_memory_update, n_changes)
+
+
 def bench_lessons() -> list[dict]:
     import nbformat
     from jupyter_client import KernelManager
@@ -601,7 +634,8 @@ def main() -> int:
     n = args.changes
     table([bench_scaling(n), bench_trend(n), bench_roofline(n), bench_training_cost(n), bench_supply_chain(n),
            bench_build_out(n), bench_scarcity(n), bench_concentration(n), bench_scaling_limits(n), bench_serving(n),
-           bench_latency(n), bench_lifetime(n), bench_parallelism(n), bench_multisite(n), bench_goodput(n)],
+           bench_latency(n), bench_lifetime(n), bench_cluster_memory(n), bench_parallelism(n), bench_goodput(n),
+           bench_multisite(n)],
           TARGET_MEDIAN_MS, TARGET_SPEEDUP)
     print("\nA new selection in the trend explorer (menus, not sliders)\n")
     table([bench_trend_selection(n)], TARGET_FRAME_MS, None)

@@ -22,7 +22,8 @@ _EXPORTS = {
     "ScalingLimitsExplorer": ".scaling_limits", "ServingExplorer": ".serving", "LatencyExplorer": ".serving",
     "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
     "architectures_table": ".tables", "api_prices_table": ".tables",
-    "ParallelismExplorer": ".parallelism", "GoodputExplorer": ".goodput", "MultiSiteExplorer": ".multisite",
+    "ClusterMemoryExplorer": ".cluster_memory", "ParallelismExplorer": ".parallelism", "GoodputExplorer": ".goodput",
+    "MultiSiteExplorer": ".multisite",
 }
 
 __all__ = list(_EXPORTS)

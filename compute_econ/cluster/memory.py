@@ -5,7 +5,8 @@ split it into *model states* (weights, gradients, optimiser states) and *residua
 (activations, buffers); this module models the model states and the activations.
 
 * :class:`TrainingPrecision` - bytes per parameter for weights, gradients and optimiser states;
-  :data:`MIXED_PRECISION_ADAM` is the ZeRO paper's 2 + 2 + 12 = 16 bytes.
+  :data:`MIXED_PRECISION_ADAM` is the ZeRO paper's 2 + 2 + 12 = 16 bytes, :data:`MIXED_PRECISION_ADAM_8BIT`
+  the same with Adam's states in 8 bits (Dettmers et al. 2021): 2 + 2 + 6 = 10 bytes.
 * :func:`model_state_memory` - model states per accelerator under ZeRO stages 0-3 over
   ``n_data_parallel`` ranks, after tensor x pipeline model parallelism.
 * :func:`max_n_params` - the largest model whose model states fit a given memory.
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_ACCELERATORS",
     "TrainingPrecision",
     "MIXED_PRECISION_ADAM",
+    "MIXED_PRECISION_ADAM_8BIT",
     "ModelStateMemory",
     "model_state_memory",
     "max_n_params",
@@ -164,6 +166,22 @@ MIXED_PRECISION_ADAM = TrainingPrecision(
     gradient_bytes_per_param=2.0,
     optimizer_bytes_per_param=12.0,
     source="Rajbhandari et al. 2020, ZeRO, arXiv:1910.02054, Section 3.1 (2 + 2 + K bytes, K = 12)",
+)
+
+#: Mixed-precision training with 8-bit Adam: as :data:`MIXED_PRECISION_ADAM` (16-bit weights and gradients,
+#: an fp32 copy of the weights), but Adam's momentum and variance are stored in 8 bits with block-wise
+#: quantisation, 2 bytes for the two instead of 8 (Dettmers et al. 2021, Section 2.1: 32-bit Adam keeps 8 bytes
+#: of state per parameter, 8 GB for a billion parameters; their 8-bit states take 2 GB). So K = 4 + 2 = 6, and
+#: 10 bytes per parameter. The fp32 copy of the weights is ZeRO's mixed-precision recipe, kept here (Dettmers et
+#: al. count the states only); the quantisation's small per-block normalisation constants are left out.
+MIXED_PRECISION_ADAM_8BIT = TrainingPrecision(
+    name="mixed precision (16-bit) with 8-bit Adam",
+    weight_bytes_per_param=2.0,
+    gradient_bytes_per_param=2.0,
+    optimizer_bytes_per_param=6.0,
+    source="Dettmers et al. 2021, 8-bit Optimizers via Block-wise Quantization, arXiv:2110.02861, Section 2.1 "
+           "(Adam's states: 8 bytes per parameter in 32 bits, 2 in 8 bits); the fp32 weights (4 bytes) and 16-bit "
+           "weights and gradients as Rajbhandari et al. 2020, arXiv:1910.02054, Section 3.1",
 )
 
 
