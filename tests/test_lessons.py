@@ -27,6 +27,7 @@ def test_the_lessons_exist():
     assert "03_the_compute_supply_chain.ipynb" in names
     assert "04_who_gets_the_compute.ipynb" in names
     assert "05_what_a_token_costs.ipynb" in names
+    assert "06_running_at_scale.ipynb" in names
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -174,15 +175,17 @@ def test_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
 # A probe appended to each executed lesson: move every explorer's main slider, as a learner would.
 PROBE = r'''
 import json, numpy as _np
-from widgets._base import Explorer as _E, PRIMARY_SLIDER_CLASS as _P
+from widgets._base import Explorer as _E, PRIMARY_SLIDER_CLASS as _P, option_values as _option_values
 _report = []
 for _name, _obj in list(globals().items()):
     if isinstance(_obj, _E):
         _s = next(c for c in _obj.controls.values() if _P in c._dom_classes)
         _before = _obj.readout.value
-        _s.value = _s.max if not hasattr(_s, "base") else _s.base ** _s.max
+        _ends = (_option_values(_s)[-1], _option_values(_s)[0]) if hasattr(_s, "options") else \
+            (_s.max, _s.min) if not hasattr(_s, "base") else (_s.base ** _s.max, _s.base ** _s.min)
+        _s.value = _ends[0]
         _after = _obj.readout.value
-        _s.value = _s.min if not hasattr(_s, "base") else _s.base ** _s.min
+        _s.value = _ends[1]
         _report.append(dict(name=_name, changed=_before != _after, ms=_obj.last_update_s * 1e3))
 print(json.dumps(_report))
 '''

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
 
-from compute_econ import costs, hardware, market, scaling, serving, supply, training, trends
+from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends
 from compute_econ.supply import pricing
 
 
@@ -230,6 +230,39 @@ def _llama405b_serving_share_at_100t() -> float:
 
 def _price_after_two_years_at_epoch_median() -> float:
     return float(serving.projected_price_usd_per_m(10.0, 2.0, serving.EPOCH_2025_MEDIAN_DECLINE_PER_YEAR))
+
+
+# -- lesson 06: running at scale ----------------------------------------------------------------------------------
+def _zero3_gb_175b_1024() -> float:
+    # GPT-3 175B, mixed-precision Adam (16 bytes a parameter), ZeRO stage 3 over 1,024 ranks (arXiv:1910.02054, §5).
+    return float(cluster.model_state_memory(175e9, 1024, 3).total_bytes) / 1e9
+
+
+def _bubble_16_stages_64_micro_batches() -> float:
+    # GPipe's bubble share (p - 1) / (m + p - 1) for 16 stages and 64 micro-batches (arXiv:2104.04473, §2.2).
+    return float(cluster.pipeline_bubble_fraction(16, 64))
+
+
+def _llama3_gpu_mtbf_hours() -> float:
+    # Each GPU's MTBF implied by Llama 3's 419 unexpected interruptions on 16,384 GPUs in 54 days (arXiv:2407.21783,
+    # §3.3.4), from the shipped log.
+    log = next(r for r in cluster.load_reliability_logs() if r.name.endswith("unexpected interruptions"))
+    return float(log.accelerator_mtbf_hours)
+
+
+def _interruptions_per_day_250k() -> float:
+    return float(cluster.interruptions_per_day(cluster.job_mtbf_hours(_llama3_gpu_mtbf_hours(), 250_000)))
+
+
+def _goodput_250k_at_daly() -> float:
+    # Llama 3's per-GPU rate on 250,000 GPUs, the kit's checkpoint (33 s) and restart (5 min) estimates, Daly's optimum.
+    est = cluster.estimate_goodput(1e7, 250_000, _llama3_gpu_mtbf_hours(), cluster.LLAMA3_CHECKPOINT_HOURS_ESTIMATE,
+                                   cluster.LLAMA3_RESTART_HOURS_ESTIMATE)
+    return float(est.goodput_frac)
+
+
+def _sites_for_a_million_h100s_at_300_mw() -> float:
+    return float(cluster.sites_needed(1_000_000, 300e6))
 
 
 EXERCISES: dict[str, Exercise] = {
@@ -480,6 +513,46 @@ EXERCISES: dict[str, Exercise] = {
         "The price falls by the same factor every year: divide by it twice "
         "(`serving.projected_price_usd_per_m`).",
         "USD per million tokens",
+    ),
+    "06-zero3-175b-1024": Exercise(
+        "GPT-3 175B trained in mixed precision with Adam and ZeRO stage 3 over 1,024 data-parallel ranks: how many "
+        "gigabytes of model states does each accelerator hold?",
+        _zero3_gb_175b_1024, 0.03,
+        "Stage 3 splits weights, gradients and optimiser states alike: 16 bytes a parameter, shared by every rank "
+        "(`cluster.model_state_memory`).",
+        "GB",
+    ),
+    "06-bubble-16-stages": Exercise(
+        "A pipeline of 16 stages runs 64 micro-batches per step, without interleaving: what share of the step is "
+        "the bubble?",
+        _bubble_16_stages_64_micro_batches, 0.03,
+        "The bubble lasts (stages - 1) micro-batch times out of (micro-batches + stages - 1) "
+        "(`cluster.pipeline_bubble_fraction`).",
+        "a fraction",
+    ),
+    "06-interruptions-250k": Exercise(
+        "At the per-GPU failure rate implied by Llama 3's 54-day log, how many interruptions a day would a job on "
+        "250,000 GPUs see?",
+        _interruptions_per_day_250k, 0.01,
+        "Failure rates add: the job's MTBF is the GPU's MTBF divided by the number of GPUs; a day has 24 hours "
+        "(`cluster.job_mtbf_hours`).",
+        "interruptions a day",
+    ),
+    "06-goodput-250k": Exercise(
+        "The same 250,000-GPU job, with the lesson's checkpoint (33 s) and restart (5 minutes) estimates, "
+        "checkpointing at Daly's optimum: what share of its time is useful work?",
+        _goodput_250k_at_daly, 0.03,
+        "`cluster.estimate_goodput` with the GPU MTBF from the log, 250,000 GPUs and the two estimates; its "
+        "goodput_frac is the share (any run size gives the same share).",
+        "a fraction",
+    ),
+    "06-sites-1m-h100": Exercise(
+        "A lab wants to train on 1,000,000 H100s, but no site it can find draws more than 300 MW. How many sites "
+        "does it need?",
+        _sites_for_a_million_h100s_at_300_mw, 0.001,
+        "Divide the site's megawatts by each H100's all-in watts (board, server and cooling) to get the H100s a "
+        "site holds, then round the number of sites up (`cluster.sites_needed`).",
+        "sites",
     ),
 }
 
