@@ -232,7 +232,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
     def _build(self) -> None:
         st, lay = self.start, self.start.layout
         style = {"description_width": "140px"}
-        buttons = {"description_width": "140px", "button_width": "34px"}
+        buttons = {"description_width": "140px", "button_width": "44px"}
         wide = ipw.Layout(width="420px")
         ranks = selection_slider("n_data_parallel", lay.n_data_parallel, list(DATA_PARALLEL),
                                  description="data-parallel ranks", style=style, layout=wide)
