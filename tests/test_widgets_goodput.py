@@ -221,6 +221,10 @@ def test_the_interval_axis_holds_the_run_and_the_optima_at_every_position():
                 lo, hi = ex._goodput_fig.x_range.start, ex._goodput_fig.x_range.end
                 marks = [ex.sources["marks"].data[k][0] for k in ("run_s", "daly_s", "young_s")]
                 assert all(lo < m < hi for m in marks), (where, lo, hi, marks)
+                # The page draws the curve from float32 (widgets._base._compact): it must stay inside the range too
+                # (the browser's axes test found its end 5e-8 past the range at two extremes).
+                sent = np.asarray(ex.sources["curve"].data["interval_s"], dtype=np.float32).astype(float)
+                assert lo <= sent.min() and sent.max() <= hi, (where, lo, hi, sent.min(), sent.max())
                 if minutes is not None:
                     assert ex.sources["marks"].data["run_s"][0] == pytest.approx(minutes * 60.0, rel=1e-12)
                 ticks = ex._interval_ticker.ticks

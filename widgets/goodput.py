@@ -402,7 +402,9 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
         # Left: goodput against the interval (seconds on the axis, read by its tick labels as s, min or h).
         x = r.intervals_hours * sec
         self._show("curve", dict(interval_s=x, goodput=r.goodput_curve))
-        lo, hi = float(x[0]), float(x[-1])
+        # The curve reaches the plot's ends; the page gets it as float32 (7 digits, _base._compact), which can round its
+        # last point just past a range set to the float64 value, so the range sits a millionth wider (not visible).
+        lo, hi = float(x[0]) * (1 - 1e-6), float(x[-1]) * (1 + 1e-6)
         set_props(self._goodput_fig.x_range, start=lo, end=hi)
         set_props(self._interval_ticker, ticks=self._memo(("interval ticks", lo, hi), lambda: _interval_ticks(lo, hi)))
 
