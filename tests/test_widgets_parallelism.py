@@ -184,7 +184,7 @@ def test_the_curves_stop_at_the_most_replicas_the_model_takes():
         _model(ex, d_max)
         with pytest.raises(ValueError, match="must be at most"):
             _model(ex, d_max + 1)
-        assert f"The curves end at {n[-1]:,.0f} accelerators ({d_max:,} replicas)" in ex.readout.value
+        assert f"Curves end at {n[-1]:,.0f} accelerators ({d_max:,} replicas)" in ex.readout.value
     widest = ParallelismExplorer(tensor_parallel_size=64, pipeline_parallel_size=64, global_batch_size=65536,
                                  data_parallel_size=16)
     assert "the model takes at most 2,000,000 accelerators" in widest.readout.value
@@ -200,13 +200,13 @@ def test_llama_3s_measured_mfu_is_marked_where_table_4_puts_it_against_the_model
     assert ex._llama_item.visible
     model = _model(ex, np.array([64, 128]))
     mfu = np.asarray(model.model_flop_per_s_per_accelerator) / hardware.H100_SXM.peak_flop_per_s
-    assert f"this layout in the model: {percent(mfu[0])} and {percent(mfu[1])}." in ex.readout.value
+    assert f"; the model: {percent(mfu[0])} and {percent(mfu[1])}." in ex.readout.value
     assert "43% on 8,192 and 41% on 16,384 H100s" in ex.readout.value
     curve = ex.sources["curve"].data
     for k, n in enumerate((8192, 16384)):  # the model's dashed line passes through those sizes at those values
         assert curve["mfu"][list(curve["n"]).index(n)] == pytest.approx(mfu[k])
     ex.controls["pipeline_parallel_size"].value = 8  # another layout: the points stay, the comparison goes
-    assert len(ex.sources["llama"].data["n"]) == 2 and "(Table 4) with tensor 8, pipeline 16" in ex.readout.value
+    assert len(ex.sources["llama"].data["n"]) == 2 and "H100s with tensor 8, pipeline 16" in ex.readout.value
     ex.controls["model"].value = "GPT-3 175B"
     assert len(ex.sources["llama"].data["n"]) == 0 and not ex._llama_item.visible
     assert "Diamonds" not in ex.readout.value

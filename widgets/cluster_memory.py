@@ -51,7 +51,7 @@ from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_A
                                          TrainingMemory, TrainingPrecision, TransformerShape)
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, int_slider, option, selection_slider,
-                    set_props, store, toggle_buttons)
+                    set_props, store)
 from ._format import number, percent
 
 #: Data-parallel ranks offered (the main slider): 1 to 4,096 on a log scale, two steps an octave (1, 2, 3, 4, 6, 8, ...).
@@ -232,7 +232,6 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
     def _build(self) -> None:
         st, lay = self.start, self.start.layout
         style = {"description_width": "140px"}
-        buttons = {"description_width": "140px", "button_width": "44px"}
         wide = ipw.Layout(width="420px")
         ranks = selection_slider("n_data_parallel", lay.n_data_parallel, list(DATA_PARALLEL),
                                  description="data-parallel ranks", style=style, layout=wide)
@@ -251,15 +250,16 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
             "pipeline_parallel": int_slider("pipeline_parallel", lay.pipeline_parallel, low=1,
                                             high=st.model.n_layers, description="pipeline stages", style=style,
                                             layout=wide),
-            "zero_stage": toggle_buttons("zero_stage", lay.zero_stage, list(ZERO_STAGES), description="ZeRO stage",
-                                         style=buttons),
-            "tensor_parallel": toggle_buttons("tensor_parallel", lay.tensor_parallel, list(TENSOR_PARALLEL),
-                                              description="tensor-parallel size", style=buttons),
-            "micro_batch_size": toggle_buttons("micro_batch_size", lay.micro_batch_size, list(MICRO_BATCHES),
-                                               description="micro-batch size", style=buttons),
-            "recomputation": toggle_buttons("recomputation", lay.recomputation, list(RECOMPUTATIONS),
-                                            description="recomputation",
-                                            style={"description_width": "140px", "button_width": "80px"}),
+            # One row per control (a slider or a menu with its label beside it), so the explorer fits a 1280 x 720 slide.
+            "zero_stage": selection_slider("zero_stage", lay.zero_stage, list(zip(ZERO_LABELS, ZERO_STAGES, strict=True)),
+                                           description="ZeRO stage",
+                                           style=style, layout=wide),
+            "tensor_parallel": selection_slider("tensor_parallel", lay.tensor_parallel, list(TENSOR_PARALLEL),
+                                                description="tensor-parallel size", style=style, layout=wide),
+            "micro_batch_size": selection_slider("micro_batch_size", lay.micro_batch_size, list(MICRO_BATCHES),
+                                                 description="micro-batch size", style=style, layout=wide),
+            "recomputation": dropdown("recomputation", lay.recomputation, list(RECOMPUTATIONS),
+                                      description="recomputation", style=style, layout=wide),
             "sequence_parallel": checkbox("sequence_parallel", lay.sequence_parallel,
                                           description="sequence parallel (with the tensor parallelism)",
                                           indent=False, layout=wide),

@@ -301,7 +301,7 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
         s = self.sources
         tools = "pan,wheel_zoom,box_zoom,reset,save"
 
-        g = figure(title="Goodput against the checkpoint interval", x_axis_type="log", width=440, height=420,
+        g = figure(title="Goodput against the checkpoint interval", x_axis_type="log", width=440, height=348,
                    x_axis_label="compute time between checkpoints", y_axis_label="goodput (share of time training)",
                    x_range=Range1d(start=60.0, end=6000.0), y_range=Range1d(start=0.0, end=1.02), tools=tools)
         curve = g.line("interval_s", "goodput", source=s["curve"], line_width=2.5, color=BLUE,
@@ -322,7 +322,7 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
         self._legend_below(g)
 
         f = figure(title="Interruptions grow with the cluster", x_axis_type="log", y_axis_type="log", width=440,
-                   height=420, x_axis_label="accelerators in the job", y_axis_label="interruptions per day",
+                   height=348, x_axis_label="accelerators in the job", y_axis_label="interruptions per day",
                    x_range=Range1d(start=700.0, end=1.4e6), y_range=Range1d(start=0.01, end=1e4), tools=tools)
         line = f.line("accelerators", "per_day", source=s["line"], line_width=2.5, color=BLUE,
                       legend_label="model at this MTBF")
@@ -347,7 +347,8 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
         """The legend under the plot: inside, it would cover the curve or the published points."""
         legend = fig.legend[0]
         set_props(legend, label_text_font_size="8pt", border_line_alpha=0, spacing=0, padding=2, margin=2,
-                  glyph_width=18, glyph_height=14, label_height=14, label_standoff=4)
+                  glyph_width=18, glyph_height=14, label_height=14, label_standoff=4, orientation="horizontal",
+                  ncols=2)
         fig.add_layout(legend, "below")
 
     def _follow(self, name: str, value: Any) -> None:
@@ -473,9 +474,8 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
             log = llama3_log()
             verdict = "agrees" if g > LLAMA3_REPORTED_GOODPUT else "<b>falls short</b> at this interval"
             text += (f"<br>Llama 3 405B reported <b>more than {percent(LLAMA3_REPORTED_GOODPUT)}</b> effective training "
-                     f"time on this cluster ({log.n_interruptions:,} unexpected interruptions in {log.days:g} days; "
-                     f"arXiv:2407.21783, Section 3.3.4): the model's {_share(g)} {verdict}, with the checkpoint and "
-                     "restart times estimated (the paper gives neither).")
+                     f"time here ({log.n_interruptions:,} unexpected interruptions in {log.days:g} days, arXiv:2407.21783 "
+                     f"§3.3.4): the model's {_share(g)} {verdict} (checkpoint and restart times estimated).")
         return text
 
     def _layout(self) -> ipw.Box:

@@ -292,7 +292,7 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
         s = self.sources
         tools = "pan,wheel_zoom,box_zoom,reset,save"
 
-        e = figure(title="Speed kept against the sync interval H", x_axis_type="log", width=440, height=400,
+        e = figure(title="Speed kept against the sync interval H", x_axis_type="log", width=440, height=345,
                    x_axis_label="sync every H steps", y_axis_label="efficiency (share of the sites' speed kept)",
                    x_range=Range1d(start=H_GRID[0] / 1.3, end=H_GRID[-1] * 1.3), y_range=Range1d(start=0, end=1.04),
                    tools=tools)
@@ -311,7 +311,7 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
         self._efficiency_fig = e
 
         p = figure(title="Power each site needs (full load)", x_axis_type="log", y_axis_type="log", width=440,
-                   height=400, x_axis_label="sites the run is split over", y_axis_label="MW per site",
+                   height=345, x_axis_label="sites the run is split over", y_axis_label="MW per site",
                    x_range=Range1d(start=0.8, end=20), y_range=Range1d(start=1, end=1000), tools=tools)
         power = p.line("sites", "mw", source=s["power"], line_width=2.5, color=CURVE,
                        legend_label="power per site")

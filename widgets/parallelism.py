@@ -53,7 +53,7 @@ from compute_econ.cluster import memory
 from compute_econ.cluster import parallelism as par
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, count_ticks, dropdown, float_slider, int_slider, log_axis,
-                    log_ticks, option, selection_slider, set_props, store, toggle_buttons)
+                    log_ticks, option, selection_slider, set_props, store)
 from ._format import count, number, percent, seconds
 
 #: Data-parallel replicas ``d`` (the main slider): powers of two from one replica to 131,072.
@@ -232,7 +232,6 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         st, lay = self.start, self.start.layout
         style = {"description_width": "170px"}
         wide = ipw.Layout(width="420px")
-        buttons = {"description_width": "170px", "button_width": "46px"}
         replicas = selection_slider("data_parallel_size", st.data_parallel_size, [(f"{d:,}", d) for d in REPLICAS],
                                     description="data-parallel replicas", style=style, layout=wide)
         replicas.add_class(PRIMARY_SLIDER_CLASS)
@@ -243,12 +242,12 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
             "global_batch_size": selection_slider("global_batch_size", st.global_batch_size,
                                                   [(f"{b:,}", b) for b in GLOBAL_BATCHES],
                                                   description="global batch (sequences)", style=style, layout=wide),
-            "micro_batch_size": toggle_buttons("micro_batch_size", lay.micro_batch_size, list(MICRO_BATCHES),
-                                               description="micro-batch (sequences)", style=buttons),
-            "sequence_tokens": toggle_buttons("sequence_tokens", st.sequence_tokens,
-                                              [(f"{s:,}", s) for s in SEQUENCE_TOKENS],
-                                              description="tokens per sequence",
-                                              style=buttons | {"button_width": "64px"}),
+            # One row per control (sliders and menus with their label beside them): the explorer fits a 1280 x 720 slide.
+            "micro_batch_size": selection_slider("micro_batch_size", lay.micro_batch_size, list(MICRO_BATCHES),
+                                                 description="micro-batch (sequences)", style=style, layout=wide),
+            "sequence_tokens": selection_slider("sequence_tokens", st.sequence_tokens,
+                                                [(f"{s:,}", s) for s in SEQUENCE_TOKENS],
+                                                description="tokens per sequence", style=style, layout=wide),
             "frac_peak_flop": float_slider("frac_peak_flop", lay.frac_peak_flop, low=FRAC_PEAK_FLOP[0],
                                            high=FRAC_PEAK_FLOP[1], step=FRAC_PEAK_FLOP[2], readout_format=".2f",
                                            description="MFU of the compute", style=style, layout=wide),
@@ -265,9 +264,11 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
                                                       low=FRAC_OVERLAPPED[0], high=FRAC_OVERLAPPED[1],
                                                       step=FRAC_OVERLAPPED[2], readout_format=".2f",
                                                       description="all-reduce overlapped", style=style, layout=wide),
-            "scale_out_gbit_per_s": toggle_buttons("scale_out_gbit_per_s", round(lay.scale_out_bytes_per_s * 8 / 1e9),
-                                                   list(SCALE_OUT_GBIT_PER_S), description="network (Gb/s per accel.)",
-                                                   style=buttons),
+            "scale_out_gbit_per_s": selection_slider("scale_out_gbit_per_s",
+                                                     round(lay.scale_out_bytes_per_s * 8 / 1e9),
+                                                     list(SCALE_OUT_GBIT_PER_S),
+                                                     description="network (Gb/s per accel.)", style=style,
+                                                     layout=wide),
         }
         self.sources = {
             "curve": ColumnDataSource(data=dict(n=[], compute=[], tensor=[], allreduce=[], total=[], step=[],
@@ -279,7 +280,7 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         s = self.sources
         x_range = Range1d(start=1, end=1e5)  # one range for both plots: the same accelerators
         tools = "pan,wheel_zoom,box_zoom,reset,save"
-        f = figure(title="Accelerator-time of one step, by part", x_axis_type="log", width=440, height=430,
+        f = figure(title="Accelerator-time of one step, by part", x_axis_type="log", width=440, height=355,
                    x_range=x_range, y_range=Range1d(start=0, end=1), x_axis_label="accelerators",
                    y_axis_label="accelerator-seconds per step", tools=tools)
         c = _COLORS
@@ -292,8 +293,7 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         f.varea("n", y1="allreduce", y2="total", source=s["curve"], fill_color=c["bubble"], fill_alpha=0.8,
                 hatch_pattern="\\", hatch_color="white", hatch_alpha=0.6, legend_label="pipeline bubble")
         total = f.line("n", "total", source=s["curve"], color="#000000", line_width=1)
-        f.scatter("n", "total", source=s["chosen"], size=11, marker="circle", color="#000000",
-                  legend_label="chosen size")
+        f.scatter("n", "total", source=s["chosen"], size=11, marker="circle", color="#000000")
         f.add_tools(HoverTool(renderers=[total], mode="vline", tooltips=[
             ("accelerators", "@n{0,0}"), ("step", "@step{0.000} s"), ("efficiency", "@efficiency{0%}")]))
         self._x_ticker = log_axis(f.xaxis[0], count_ticks())
@@ -303,7 +303,7 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         f.add_layout(self._chosen_line)
         self._step_fig = f
 
-        e = figure(title="Share of the ideal speed-up kept", x_axis_type="log", width=440, height=430,
+        e = figure(title="Share of the ideal speed-up kept", x_axis_type="log", width=440, height=355,
                    x_range=x_range, y_range=Range1d(start=0, end=1.05), x_axis_label="accelerators",
                    y_axis_label="share", tools=tools)
         e.line("n", "share", source=s["ideal"], color="#000000", line_dash="dotted", line_width=2,
@@ -439,8 +439,7 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         head = (f"<b>{n:,.0f} accelerator{'' if one else 's'}</b> ({d:,} replica{'' if d == 1 else 's'} × {t} tensor "
                 f"× {p} pipeline) deliver{'s' if one else ''} the work of "
                 f"<b>{number(float(ch.effective_accelerators))}</b>: <b>{percent(eff)}</b> of the ideal speed-up, "
-                f"<b>{seconds(step)}</b> a step, {count(float(ch.tokens_per_s))} tokens/s, MFU achieved {percent(mfu)} "
-                f"(compute at {percent(lay.frac_peak_flop)} of peak).")
+                f"<b>{seconds(step)}</b> a step, {count(float(ch.tokens_per_s))} tokens/s, MFU {percent(mfu)}.")
         losses = {"tensor": float(ch.tensor_parallel_s), "allreduce": float(ch.data_parallel_exposed_s),
                   "bubble": float(ch.bubble_s)}
         largest = max(losses, key=lambda k: losses[k])
@@ -467,15 +466,15 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
         end = {"batch": f"each replica needs a micro-batch of {b}",
                "accelerators": f"the model takes at most {par.MAX_ACCELERATORS:,} accelerators",
                "slider": "the slider's end"}[r.limit]
-        tail = f"The curves end at {n_end:,.0f} accelerators ({r.max_replicas:,} replicas): {end}."
+        tail = f"Curves end at {n_end:,.0f} accelerators ({r.max_replicas:,} replicas): {end}."
         if inputs.model == LLAMA3_405B:
             measured = " and ".join(f"{percent(mfu_k)} on {k:,}" for k, mfu_k in sorted(par.LLAMA3_405B_MFU.items()))
             if r.reference is not None:
                 model_mfu = " and ".join(percent(float(x)) for x in self._achieved_mfu(lay, r.reference))
-                compare = f"; this layout in the model: {model_mfu}"
+                compare = f"; the model: {model_mfu}"
             else:
                 compare = " with tensor 8, pipeline 16, 2,048 sequences of 8,192 tokens"
-            tail += f" Diamonds: Llama 3 405B's measured MFU, {measured} H100s (Table 4){compare}."
+            tail += f" Diamonds: Llama 3's MFU (Table 4), {measured} H100s{compare}."
         lines = [head, why, tail]
         return "<br>".join(lines)
 
