@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-import ipywidgets as ipw
 import numpy as np
 import pytest
 
@@ -16,6 +15,7 @@ from compute_econ.cluster import memory
 from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_ADAM_8BIT, RECOMPUTATIONS,
                                          TRANSFORMER_SHAPES, ZERO_STAGES, TrainingLayout, TrainingPrecision,
                                          TransformerShape)
+from _explorers import control_values, numeric_columns
 from widgets import ClusterMemoryExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets.cluster_memory import DATA_PARALLEL, RECOMPUTATION_LABELS, VIEW_CAPACITIES, ZERO_LABELS, _size
@@ -30,22 +30,8 @@ ZERO_MODEL = TransformerShape("ZeRO Figure 1 (7.5B)", 7.5e9, 40, 4096, 32, sourc
                               "(parameters); the shape is this test's")
 
 
-def control_values(control: ipw.ValueWidget) -> list:
-    if isinstance(control, ipw.IntSlider):
-        return sorted({int(v) for v in np.linspace(control.min, control.max, 6)})
-    if isinstance(control, ipw.Checkbox):
-        return [not control.value, control.value]
-    return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def numeric_columns(ex) -> dict[str, np.ndarray]:
-    out = {}
-    for sname, source in ex.sources.items():
-        for col, values in source.data.items():
-            arr = np.asarray(list(values))
-            if arr.dtype.kind in "fiu":
-                out[f"{sname}.{col}"] = arr.astype(float)
-    return out
 
 
 def bars(ex, name: str) -> np.ndarray:

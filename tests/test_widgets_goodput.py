@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from compute_econ.cluster import failures
+from _explorers import assert_inside, control_values, ends, numeric_columns
 from widgets import GoodputExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets._format import usd
@@ -22,28 +23,10 @@ OPT = dict(n=992, days=60.0, restarts=35 + 70)
 HOUR_S = 3600.0
 
 
-def control_values(control: ipw.ValueWidget) -> list:
-    if isinstance(control, ipw.FloatLogSlider):
-        return [float(control.base ** e) for e in np.linspace(control.min, control.max, 6)]
-    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
-        return [type(control.value)(v) for v in np.linspace(control.min, control.max, 6)]
-    if isinstance(control, ipw.Checkbox):
-        return [not control.value, control.value]
-    return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def ends(control: ipw.FloatLogSlider) -> tuple[float, float]:
-    return float(control.base ** control.min), float(control.base ** control.max)
 
 
-def numeric_columns(ex) -> dict[str, np.ndarray]:
-    out = {}
-    for sname, source in ex.sources.items():
-        for col, values in source.data.items():
-            arr = np.asarray(list(values))
-            if arr.dtype.kind in "fiu":
-                out[f"{sname}.{col}"] = arr.astype(float)
-    return out
 
 
 def figures(ex):
@@ -58,17 +41,8 @@ def figures(ex):
 
 def assert_axes_hold_the_data(ex, where: str) -> None:
     for fig, series, y_log in figures(ex):
-        drawn = 0
         assert fig.x_range.start > 0, f"{where}: a log axis starts at or below 0"
-        for xcol, ycols, source in series:
-            x = np.asarray(source.data[xcol], float)
-            assert x.size, f"{where}: {fig.title.text!r} has an empty {xcol} column"
-            drawn += x.size
-            assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
-            for ycol in ycols:
-                y = np.asarray(source.data[ycol], float)
-                assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside y"
-        assert drawn, f"{where}: {fig.title.text!r} is blank"
+        assert_inside(fig, series, where)
         assert fig.y_range.start > 0 if y_log else fig.y_range.start < fig.y_range.end, f"{where}: bad y axis"
 
 

@@ -5,35 +5,21 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as ipw
 import numpy as np
 import pytest
 
 from compute_econ import cluster, training
 from compute_econ.cluster import multisite
 from compute_econ.hardware import H100_SXM
+from _explorers import assert_inside, control_values, numeric_columns
 from widgets import MultiSiteExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets._format import megawatts, percent, seconds
 from widgets.multisite import H_GRID, SITES
 
 
-def control_values(control: ipw.ValueWidget) -> list:
-    if isinstance(control, ipw.FloatLogSlider):
-        return [float(control.base ** e) for e in np.linspace(control.min, control.max, 6)]
-    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
-        return [type(control.value)(v) for v in np.linspace(control.min, control.max, 6)]
-    return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def numeric_columns(explorer) -> dict[str, np.ndarray]:
-    out = {}
-    for name, source in explorer.sources.items():
-        for col, values in source.data.items():
-            arr = np.asarray(list(values))
-            if arr.dtype.kind in "fiu":
-                out[f"{name}.{col}"] = arr.astype(float)
-    return out
 
 
 def figures(ex):
@@ -59,14 +45,7 @@ FORCED, CHOSEN_SITES = "fewest sites under the ceiling", "chosen sites"
 
 def assert_axes_hold_the_data(ex, where: str) -> None:
     for fig, series, y_log in figures(ex):
-        drawn = 0
-        for xcol, ycol, source in series:
-            x, y = np.asarray(source.data[xcol], float), np.asarray(source.data[ycol], float)
-            assert x.size, f"{where}: {fig.title.text!r} has an empty series ({ycol})"
-            drawn += x.size
-            assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
-            assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
-        assert drawn, f"{where}: {fig.title.text!r} is blank"
+        assert_inside(fig, series, where)
         assert fig.x_range.start > 0, f"{where}: a log x axis starts at or below 0"
         assert fig.y_range.start > 0 if y_log else fig.y_range.start < fig.y_range.end, f"{where}: bad y axis"
 

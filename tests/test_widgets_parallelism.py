@@ -4,12 +4,12 @@ picture."""
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 import pytest
 
 from compute_econ import hardware, serving
 from compute_econ.cluster import parallelism as par
+from _explorers import assert_inside, control_values, numeric_columns
 from widgets import ParallelismExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS
 from widgets._format import count, number, percent, seconds
@@ -21,19 +21,8 @@ MODEL_REFUSALS = ("must be at most global_batch_size", "must be at most 2,000,00
                   "must be at most n_layers")
 
 
-def control_values(control: ipw.ValueWidget) -> list:
-    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
-        return [type(control.value)(v) for v in np.linspace(control.min, control.max, 6)]
-    return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def numeric_columns(explorer) -> dict[str, np.ndarray]:
-    out = {}
-    for sname, source in explorer.sources.items():
-        for col, values in source.data.items():
-            arr = np.asarray(list(values), dtype=float)
-            out[f"{sname}.{col}"] = arr
-    return out
 
 
 def figures(ex):
@@ -48,15 +37,7 @@ def figures(ex):
 
 def assert_axes_hold_the_data(ex, where: str) -> None:
     for fig, series, _ in figures(ex):
-        drawn = 0
-        for xcol, ycol, source in series:
-            x, y = np.asarray(source.data[xcol], float), np.asarray(source.data[ycol], float)
-            if x.size == 0:
-                continue
-            drawn += x.size
-            assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
-            assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
-        assert drawn, f"{where}: {fig.title.text!r} is blank"
+        assert_inside(fig, series, where, allow_empty=True)
         assert fig.x_range.start > 0, f"{where}: the log accelerator axis starts at or below 0"
         assert fig.y_range.start == 0.0 < fig.y_range.end, f"{where}: bad y axis"
         assert fig.y_range.end <= 1.06 * max(np.max(np.asarray(src.data[y], float)) for _, y, src in series

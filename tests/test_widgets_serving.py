@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-import ipywidgets as ipw
 import numpy as np
 import pytest
 
 from compute_econ import hardware, serving
+from _explorers import assert_inside, control_values, numeric_columns
 from widgets import LatencyExplorer, LifetimeComputeExplorer, Predict, ServingExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets._format import usd
@@ -18,22 +18,8 @@ from widgets.serving import SHARE_FLOOR, WAIT_FLOOR_S
 CLASSES = [ServingExplorer, LatencyExplorer, LifetimeComputeExplorer]
 
 
-def control_values(control: ipw.ValueWidget) -> list:
-    if isinstance(control, ipw.FloatLogSlider):
-        return [float(control.base ** e) for e in np.linspace(control.min, control.max, 6)]
-    if isinstance(control, (ipw.IntSlider, ipw.FloatSlider)):
-        return [type(control.value)(v) for v in np.linspace(control.min, control.max, 6)]
-    return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def numeric_columns(explorer) -> dict[str, np.ndarray]:
-    out = {}
-    for sname, source in explorer.sources.items():
-        for col, values in source.data.items():
-            arr = np.asarray(list(values))
-            if arr.dtype.kind in "fiu":
-                out[f"{sname}.{col}"] = arr.astype(float)
-    return out
 
 
 LATENCY_DISTRIBUTION = ("chosen_dist", "needed_dist", "at_target", "target_line", "share_line")
@@ -55,15 +41,7 @@ def figures(explorer):
 
 def assert_axes_hold_the_data(explorer, where: str) -> None:
     for fig, series, x_log in figures(explorer):
-        drawn = 0
-        for xcol, ycol, source in series:
-            x, y = np.asarray(source.data[xcol], float), np.asarray(source.data[ycol], float)
-            if x.size == 0:
-                continue
-            drawn += x.size
-            assert fig.x_range.start <= x.min() and x.max() <= fig.x_range.end, f"{where}: {xcol} outside the x axis"
-            assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
-        assert drawn, f"{where}: {fig.title.text!r} is blank"
+        assert_inside(fig, series, where, allow_empty=True)
         assert fig.y_range.start > 0, f"{where}: a log axis starts at or below 0"
         assert fig.x_range.start > 0 if x_log else fig.x_range.start < fig.x_range.end, f"{where}: bad x axis"
 
