@@ -809,7 +809,8 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
 
     def _on_change(self, change: dict) -> None:
         old, new = change["old"], change["new"]
-        if type(old) is float and type(new) is float and old != new and abs(new - old) <= 1e-12 * abs(old):
+        if type(old) is float and type(new) is float and math.isfinite(old) and old != new \
+                and abs(new - old) <= 1e-12 * abs(old):
             # The page's own rounding of a value it was sent (a log slider computes base ** exponent in JavaScript,
             # 60.0 comes back as 59.99999999999999): no learner moved anything, so nothing follows and nothing is
             # drawn again (the goodput explorer left Daly's optimum when its interval slider was first shown).
