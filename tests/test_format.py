@@ -81,3 +81,11 @@ def test_short_durations_read_in_milliseconds_below_a_second():
     assert seconds(0.99999) == "1.00 s"  # a log slider's 1 s, not "1,000 ms"
     assert seconds(0.9994) == "999 ms"
     assert seconds(float("nan")) == "—"  # no unit after a missing value
+
+
+@pytest.mark.parametrize(("n_bytes", "text"), [(55.3e9, "55.3 GB"), (16.7e12, "16.7 TB"), (469e6, "469 MB"),
+                                               (810e9, "810 GB"), (0.0, "0 GB"), (float("inf"), "—")])
+def test_data_bytes_in_decimal_units(n_bytes, text):
+    from widgets._format import data_bytes
+
+    assert data_bytes(n_bytes) == text

@@ -18,7 +18,8 @@ from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_A
 from _explorers import control_values, numeric_columns
 from widgets import ClusterMemoryExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
-from widgets.cluster_memory import DATA_PARALLEL, RECOMPUTATION_LABELS, VIEW_CAPACITIES, ZERO_LABELS, _size
+from widgets.cluster_memory import DATA_PARALLEL, RECOMPUTATION_LABELS, VIEW_CAPACITIES, ZERO_LABELS
+from widgets._format import data_bytes
 
 GB = 1e9
 PARTS = ("weights", "gradients", "optimiser", "activations")
@@ -125,7 +126,7 @@ def test_every_control_at_its_extremes_together():
     assert np.allclose(tops, VIEW_CAPACITIES * 32.0)  # cut at four times the 32 GB
     assert all(label.startswith("▲ ") and label.endswith("✗") for label in big.sources["zero"].data["label"])
     total = big.result.memory.total_bytes
-    assert total > 1e13 and f"(the tallest is {_size(total)})" in big.readout.value
+    assert total > 1e13 and f"(the tallest is {data_bytes(total)})" in big.readout.value
     assert "run past the view" in big.readout.value and "times as much" in big.readout.value
     assert "No single change" in big.readout.value and "the activations dominate" in big.readout.value
     small = ClusterMemoryExplorer(model="22B", accelerator="AMD MI325X", n_data_parallel=3072, tensor_parallel=64,
@@ -177,13 +178,13 @@ def test_bars_and_readout_are_the_models(kwargs):
     assert ex.sources["capacity"].data["y"] == [pytest.approx(hardware.get_accelerator(acc).memory_bytes / GB)]
     text = ex.readout.value
     assert text.startswith("<b>Fits</b>" if chosen.fits else "<b>Does not fit</b>")
-    assert f"<b>{_size(chosen.total_bytes)}</b> per accelerator against the {_size(chosen.capacity_bytes)}" in text
+    assert f"<b>{data_bytes(chosen.total_bytes)}</b> per accelerator against the {data_bytes(chosen.capacity_bytes)}" in text
     n_min = int(memory.min_accelerators(model.n_params, hardware.get_accelerator(acc), prec))
     assert f"Fewest accelerators: <b>{n_min:,}</b> {acc} hold its" in text
     assert f" on {lay.n_accelerators:,} accelerator" in text
     names = dict(zip(FIELDS, ("Weights", "Gradients", "Optimiser states", "Activations"), strict=True))
     field = max(FIELDS, key=lambda f: getattr(chosen, f))
-    assert f"{names[field]} are the largest part ({_size(getattr(chosen, field))}" in text
+    assert f"{names[field]} are the largest part ({data_bytes(getattr(chosen, field))}" in text
 
 
 def test_the_zero_papers_per_device_memory_in_the_bars():
@@ -253,12 +254,12 @@ def test_the_one_change_is_the_first_that_fits():
     ex = ClusterMemoryExplorer(zero_stage=3, micro_batch_size=4)  # activations of four sequences: 128 GB
     assert not ex.result.memory.fits
     lay = replace(ex.model_inputs().layout, sequence_parallel=True)
-    assert f"<b>One change that makes it fit:</b> sequence parallelism ({_size(expected(GPT3, lay).total_bytes)})" \
+    assert f"<b>One change that makes it fit:</b> sequence parallelism ({data_bytes(expected(GPT3, lay).total_bytes)})" \
         in ex.readout.value
     ex.controls["sequence_parallel"].value = True
     ex.controls["micro_batch_size"].value = 8
     lay = replace(ex.model_inputs().layout, recomputation="full")
-    assert f"full recomputation ({_size(expected(GPT3, lay).total_bytes)})" in ex.readout.value
+    assert f"full recomputation ({data_bytes(expected(GPT3, lay).total_bytes)})" in ex.readout.value
     ex = ClusterMemoryExplorer(n_data_parallel=1, tensor_parallel=4, pipeline_parallel=8, zero_stage=0,
                                recomputation="full")  # 92 GB: one rank shards nothing, nothing to recompute
     assert not ex.result.memory.fits and 80 * GB < ex.result.memory.total_bytes < 95 * GB

@@ -109,6 +109,16 @@ def megawatt_hours(mwh: float) -> str:
     return _with_unit(mwh, "MWh", "kWh")
 
 
+def data_bytes(n_bytes: float) -> str:
+    """Bytes in decimal units, as the models count them: ``55.3 GB``, ``16.7 TB``, ``469 MB`` (0 reads ``0 GB``)."""
+    if not math.isfinite(n_bytes):
+        return "—"
+    for scale, unit in ((1e12, "TB"), (1e9, "GB")):
+        if n_bytes >= scale or (unit == "GB" and n_bytes == 0):
+            return f"{number(n_bytes / scale)} {unit}"
+    return f"{number(n_bytes / 1e6)} MB"
+
+
 def tonnes(t: float) -> str:
     """Mass in tonnes, or kg below one tonne (``0.801 kg``, not ``8.01×10⁻⁴ t``)."""
     return _with_unit(t, "t", "kg")

@@ -52,7 +52,7 @@ from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_A
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, int_slider, option, selection_slider,
                     set_props, store)
-from ._format import number, percent
+from ._format import data_bytes, number, percent
 
 #: Data-parallel ranks offered (the main slider): 1 to 4,096 on a log scale, two steps an octave (1, 2, 3, 4, 6, 8, ...).
 DATA_PARALLEL: tuple[int, ...] = tuple(sorted({2**k for k in range(13)} | {3 * 2**k for k in range(11)}))
@@ -93,14 +93,6 @@ GB = 1e9
 DEFAULT_MODEL = "GPT-3 175B"
 DEFAULT_ACCELERATOR = "NVIDIA H100 SXM"
 
-
-def _size(n_bytes: float) -> str:
-    """Bytes as a reader writes them: 55.3 GB, 16.7 TB, 469 MB (decimal units, as the model's)."""
-    if n_bytes >= 1e12:
-        return f"{number(n_bytes / 1e12)} TB"
-    if n_bytes >= 1e9 or n_bytes == 0:
-        return f"{number(n_bytes / 1e9)} GB"
-    return f"{number(n_bytes / 1e6)} MB"
 
 
 @dataclass(frozen=True)
@@ -376,7 +368,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
             for k, part in enumerate(row_, start=1):
                 end += part
                 columns[f"y{k}"].append(min(end / GB, top))
-            columns["label"].append(("▲ " if end > limit else "") + _size(end) + (" ✓" if end <= capacity else " ✗"))
+            columns["label"].append(("▲ " if end > limit else "") + data_bytes(end) + (" ✓" if end <= capacity else " ✗"))
         n = len(parts)
         columns |= {
             "alpha": [CHOSEN_ALPHA if i == chosen else OTHER_ALPHA for i in range(n)],
@@ -405,7 +397,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
             set_props(item, index=lay.zero_stage)
         set_props(self._chosen_item, index=RECOMPUTATIONS.index(lay.recomputation))
         set_props(self._y_range, start=0.0, end=HEADROOM * max(top, capacity / GB))
-        set_props(self._capacity_item, label=value(f"memory of one {r.accelerator.name} ({_size(capacity)})"))
+        set_props(self._capacity_item, label=value(f"memory of one {r.accelerator.name} ({data_bytes(capacity)})"))
         self.readout.value = self._readout(inputs, r, tallest)
 
     def _readout(self, inputs: ClusterMemoryInputs, r: ClusterMemoryResult, tallest: float) -> str:
@@ -415,14 +407,14 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
         verdict = "<b>Fits</b>" if mem.fits else "<b>Does not fit</b>"
         used = mem.frac_memory_used
         share = percent(used) if used < 10 else f"{number(used)} times as much"
-        lines = [f"{verdict}: <b>{_size(total)}</b> per accelerator against the {_size(capacity)} of one {acc.name} "
+        lines = [f"{verdict}: <b>{data_bytes(total)}</b> per accelerator against the {data_bytes(capacity)} of one {acc.name} "
                  f"({share}), on {n:,} accelerator{'s' if n > 1 else ''} "
                  f"({lay.n_data_parallel:,} data × {lay.tensor_parallel} tensor × {lay.pipeline_parallel} pipeline)."]
         parts = {name: float(getattr(mem, field)) for name, field, _, _ in COMPONENTS}
         largest = max(parts, key=lambda k: parts[k])
-        lines.append(f"{largest.capitalize()} are the largest part ({_size(parts[largest])}, "
+        lines.append(f"{largest.capitalize()} are the largest part ({data_bytes(parts[largest])}, "
                      f"{percent(parts[largest] / total)}): {self._hint(largest, lay)}.")
-        need = (f"Fewest accelerators: <b>{r.min_accelerators:,}</b> {acc.name} hold its {_size(r.model_states_bytes)} "
+        need = (f"Fewest accelerators: <b>{r.min_accelerators:,}</b> {acc.name} hold its {data_bytes(r.model_states_bytes)} "
                 f"of weights, gradients and optimiser states, fully sharded with no room for activations.")
         if mem.fits:
             lines.append(need)
@@ -433,7 +425,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
                           f"it fit: the {largest} dominate. ") + need)
         if tallest > VIEW_CAPACITIES * capacity:
             lines.append(f"Bars marked ▲ run past the view, which shows up to {VIEW_CAPACITIES:g} times the "
-                         f"accelerator's memory (the tallest is {_size(tallest)}).")
+                         f"accelerator's memory (the tallest is {data_bytes(tallest)}).")
         return "<br>".join(lines)
 
     @staticmethod
@@ -465,22 +457,22 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
         for stage in ZERO_STAGES[lay.zero_stage + 1:]:
             total = sum(r.states_at(stage)) + acts[now]
             if total <= capacity:
-                return f"ZeRO stage {stage} ({_size(total)})"
+                return f"ZeRO stage {stage} ({data_bytes(total)})"
         states = sum(r.states_at(lay.zero_stage))
         if r.activations_with_sequence_parallel is not None:
             total = states + r.activations_with_sequence_parallel[now]
             if total <= capacity:
-                return f"sequence parallelism ({_size(total)})"
+                return f"sequence parallelism ({data_bytes(total)})"
         for k in range(now + 1, len(RECOMPUTATIONS)):
             total = states + acts[k]
             if total <= capacity:
-                return f"{RECOMPUTATIONS[k]} recomputation ({_size(total)})"
+                return f"{RECOMPUTATIONS[k]} recomputation ({data_bytes(total)})"
         # The explorer counts all of an accelerator's memory (training_memory's frac_memory_usable = 1): it fits where
         # the total is at most the memory.
         larger = sorted((a for a in r.accelerators if a.memory_bytes >= r.memory.total_bytes),
                         key=lambda a: a.memory_bytes)
         if larger:
-            return f"the {larger[0].name}, with {_size(larger[0].memory_bytes)}"
+            return f"the {larger[0].name}, with {data_bytes(larger[0].memory_bytes)}"
         return None
 
     def _layout(self) -> ipw.Box:

@@ -65,7 +65,7 @@ from compute_econ.cluster import multisite
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, count_ticks, float_slider, int_slider, log_axis, log_slider,
                     log_ticks, option, selection_slider, set_props, store)
-from ._format import count, megawatts, number, percent, seconds
+from ._format import count, data_bytes, megawatts, percent, seconds
 
 #: The cluster and the ceiling the explorer starts from: Colossus after its doubling (``clusters.csv``).
 COLOSSUS = cluster.get_cluster("xAI Colossus (200k)")
@@ -196,13 +196,6 @@ class MultiSiteResult(ArrayRecord):
         """The power each site needs when the run is split over ``n_sites`` (one of ``sites_grid``), W."""
         return float(np.asarray(self.by_sites.site_power_watts)[int(n_sites) - 1])
 
-
-def _bytes(b: float) -> str:
-    """Bytes in TB, GB or MB (the WAN traffic of a synchronisation: 810 GB, 37.5 TB, 1.62 GB)."""
-    for scale, unit in ((1e12, "TB"), (1e9, "GB")):
-        if b >= scale:
-            return f"{number(b / scale)} {unit}"
-    return f"{number(b / 1e6)} MB"
 
 
 class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
@@ -420,11 +413,11 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
         else:
             chosen = (f"{synchronous}; every {h:,} steps keeps <b>{percent(r.at('efficiency'))}</b>, waiting "
                       f"{seconds(r.at('sync_exposed_per_step_s'))} a step and sending "
-                      f"{_bytes(r.at('wan_bytes_per_site_per_step'))} per site per step on average "
+                      f"{data_bytes(r.at('wan_bytes_per_site_per_step'))} per site per step on average "
                       f"({h:,} times less).")
         return (
             f"Over <b>{n} sites</b> joined by {link} each ({inputs.rtt_ms:.0f} ms round trip), one synchronisation "
-            f"of {count(inputs.n_params)} parameters' gradients sends {_bytes(sent)} out of each site and takes "
+            f"of {count(inputs.n_params)} parameters' gradients sends {data_bytes(sent)} out of each site and takes "
             f"<b>{seconds(sync_s)}</b>, against a site step of {seconds(inputs.site_step_s)}.<br>"
             f"{chosen}<br>{power}<br>{quality}"
         )
