@@ -16,7 +16,7 @@ Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.
 """
 
-from . import cluster, costs, hardware, market, scaling, serving, supply, training, trends
+from . import cluster, costs, hardware, market, plan, scaling, serving, supply, training, trends
 
-__all__ = ["cluster", "costs", "hardware", "market", "scaling", "serving", "supply", "training", "trends"]
+__all__ = ["cluster", "costs", "hardware", "market", "plan", "scaling", "serving", "supply", "training", "trends"]
 __version__ = "0.1.0"
