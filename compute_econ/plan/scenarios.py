@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from compute_econ._validate import choice
+
 from .model import COLOSSUS_ACCELERATORS_PER_MONTH, DAYS_PER_MONTH, FrontierPlan
 
 __all__ = ["SCENARIOS", "OWN_FAST", "PARTNERSHIP", "PUBLIC_GRANT", "get_scenario", "GRANT_GBP",
@@ -96,6 +98,4 @@ SCENARIOS: Mapping[str, FrontierPlan] = MappingProxyType({
 
 def get_scenario(name: str) -> FrontierPlan:
     """The named plan of :data:`SCENARIOS` (a ``ValueError`` lists the names)."""
-    if name not in SCENARIOS:
-        raise ValueError(f"name must be one of {', '.join(repr(k) for k in SCENARIOS)}; got {name!r}")
-    return SCENARIOS[name]
+    return SCENARIOS[choice("name", name, tuple(SCENARIOS))]
