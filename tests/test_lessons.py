@@ -157,7 +157,30 @@ def test_committed_notebooks_are_clean_by_nbstripout():
     assert "nbstripout" in hook and "--keep-id" in hook
 
 
-@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+NUMERIC = sorted(k for k, ex in EXERCISES.items() if not ex.choices)
+CHOICE = sorted(k for k, ex in EXERCISES.items() if ex.choices)
+
+
+@pytest.mark.parametrize("exercise_id", CHOICE)
+def test_a_choice_exercise_accepts_its_answer_only(exercise_id):
+    """A question answered by naming an option (lesson 07's binding constraint, most influential input): the right
+    option is accepted in any case, every other option is refused with a hint that does not name the right one, and
+    an answer that is no option says which options there are."""
+    ex = EXERCISES[exercise_id]
+    right = ex.expected()
+    assert right in ex.choices and len(ex.choices) >= 3
+    assert check(exercise_id, right).correct is True
+    assert check(exercise_id, f"  {right.upper()} ").correct is True
+    assert check(exercise_id, ...).correct is None
+    for other in ex.choices:
+        if other != right:
+            wrong = check(exercise_id, other)
+            assert wrong.correct is False and right not in wrong.message, other
+    refused = check(exercise_id, 1.5)
+    assert refused.correct is False and all(c in refused.message for c in ex.choices)
+
+
+@pytest.mark.parametrize("exercise_id", NUMERIC)
 def test_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
     ex = EXERCISES[exercise_id]
     right = ex.expected()
@@ -224,6 +247,8 @@ def test_no_exercise_answer_is_already_on_screen(path):
     found = {}
     for exercise_id in ids:
         ex = EXERCISES[exercise_id]
+        if ex.choices:  # a named option is in the question itself; the numbers are what a learner could copy
+            continue
         hits = shown(ex.expected(), ex.rtol, on_screen)
         if hits:
             found[exercise_id] = hits[:3]

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
 
-from compute_econ import cluster, costs, hardware, market, scaling, serving, supply, training, trends
+import dataclasses
+
+from compute_econ import cluster, costs, hardware, market, plan, scaling, serving, supply, training, trends
 from compute_econ.supply import pricing
 
 
@@ -29,14 +31,19 @@ class Exercise:
 
     ``expected`` is a function so the answer comes from the model at check
     time; ``rtol`` is the accepted relative error; ``hint`` is shown on a
-    wrong answer and must not give the number away.
+    wrong answer and must not give the number away. A question with
+    ``choices`` takes one of them as its answer (case and surrounding spaces
+    ignored).
     """
 
     question: str
-    expected: Callable[[], float]
+    expected: Callable[[], float | str]
     rtol: float
     hint: str
     unit: str = ""
+    #: For a question answered by naming one of a few options (a constraint, an input): the options.
+    #: ``expected`` then returns one of them, and ``rtol`` is unused.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +270,23 @@ def _goodput_250k_at_daly() -> float:
 
 def _sites_for_a_million_h100s_at_300_mw() -> float:
     return float(cluster.sites_needed(1_000_000, 300e6))
+
+
+def _grant_power_load_isambard_size() -> float:
+    # The public-grant brief with Isambard-AI's 5,448 accelerators instead of 3,500.
+    return float(plan.evaluate_plan(dataclasses.replace(plan.PUBLIC_GRANT, n_accelerators=5448)).load["power"])
+
+
+def _own_fast_on_contract_binding() -> str:
+    return str(plan.evaluate_plan(plan.OWN_FAST.with_strategy("contract")).binding)
+
+
+def _own_fast_on_spot_total_usd() -> float:
+    return float(plan.evaluate_plan(plan.OWN_FAST.with_strategy("spot")).total_usd)
+
+
+def _partnership_finish_top_input() -> str:
+    return plan.sensitivity(plan.PARTNERSHIP, "finish_months").names[0]
 
 
 EXERCISES: dict[str, Exercise] = {
@@ -554,25 +578,70 @@ EXERCISES: dict[str, Exercise] = {
         "site holds, then round the number of sites up (`cluster.sites_needed`).",
         "sites",
     ),
+    "07-feasible": Exercise(
+        "The public-grant brief, but with Isambard-AI's 5,448 accelerators instead of 3,500: how many times the "
+        "site's 5 MW does the owned cluster need (its power load)?",
+        _grant_power_load_isambard_size, 0.02,
+        "`plan.evaluate_plan` on `dataclasses.replace(plan.PUBLIC_GRANT, n_accelerators=...)`; the result's "
+        "`load` holds used / limit for each constraint.",
+        "times the limit",
+    ),
+    "07-binding": Exercise(
+        "The own-fast brief, renting everything on a contract instead (`plan.OWN_FAST.with_strategy('contract')`): "
+        "which constraint has the highest load?",
+        _own_fast_on_contract_binding, 0.0,
+        "Evaluate the plan and read its `binding`, or compare the five loads yourself: a load above 1 is violated, "
+        "and the highest one binds.",
+        choices=plan.CONSTRAINTS,
+    ),
+    "07-cost": Exercise(
+        "The own-fast brief bought entirely on the spot market (strategy 'spot'): what is its total cost (training, "
+        "experiments, failures and serving), in dollars?",
+        _own_fast_on_spot_total_usd, 0.03,
+        "`plan.evaluate_plan(plan.OWN_FAST.with_strategy('spot')).total_usd`; the answer is in dollars, not "
+        "billions.",
+        "USD",
+    ),
+    "07-tornado": Exercise(
+        "Which uncertain input moves the partnership plan's finish date the most? Give its field name.",
+        _partnership_finish_top_input, 0.0,
+        "`plan.sensitivity(plan.PARTNERSHIP, 'finish_months')` ranks the inputs by swing; its `names` are the "
+        "field names.",
+        choices=plan.model.UNCERTAIN_FIELDS,
+    ),
 }
 
 
+def _check_choice(exercise_id: str, ex: Exercise, answer: Any) -> Feedback:
+    options = ", ".join(f"<code>{html.escape(repr(c))}</code>" for c in ex.choices)
+    given = answer.strip().lower() if isinstance(answer, str) else None
+    if given not in {c.lower() for c in ex.choices}:
+        return Feedback(exercise_id, False, f"Your answer should be one of {options}, not "
+                                            f"{html.escape(repr(answer))}.")
+    if given == str(ex.expected()).lower():
+        return Feedback(exercise_id, True, "<b>Correct.</b>")
+    return Feedback(exercise_id, False, f"<b>Not yet.</b> <i>Hint:</i> {html.escape(ex.hint)}")
+
+
 def check(exercise_id: str, answer: Any) -> Feedback:
-    """Check a learner's numeric answer; say "correct" or give a hint, never the answer.
+    """Check a learner's answer; say "correct" or give a hint, never the answer.
 
     Parameters
     ----------
     exercise_id : str
         A key of :data:`EXERCISES` (the lesson gives it).
-    answer : float
-        The learner's number. ``...`` (the placeholder in the lessons) means
-        "not answered yet".
+    answer : float or str
+        The learner's number, or for a question with choices one of them (a
+        string). ``...`` (the placeholder in the lessons) means "not answered yet".
     """
     if exercise_id not in EXERCISES:
         raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}")
     ex = EXERCISES[exercise_id]
     if answer is ... or answer is None:
-        return Feedback(exercise_id, None, "Not answered yet: replace <code>...</code> with your number and run the cell.")
+        what = "your answer" if ex.choices else "your number"
+        return Feedback(exercise_id, None, f"Not answered yet: replace <code>...</code> with {what} and run the cell.")
+    if ex.choices:
+        return _check_choice(exercise_id, ex, answer)
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -580,7 +649,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
                                             f"not {html.escape(type(answer).__name__)}.")
     if not math.isfinite(value):
         return Feedback(exercise_id, False, "Your answer is not a finite number.")
-    expected = ex.expected()
+    expected = float(ex.expected())
     if math.isclose(value, expected, rel_tol=ex.rtol):
         return Feedback(exercise_id, True, f"<b>Correct.</b> (accepted within ±{ex.rtol:.0%})")
     direction = "too high" if value > expected else "too low"
