@@ -11,6 +11,7 @@ Modules, one per area (see DESIGN.md in the repository; CONTRIBUTING.md says how
 * :mod:`compute_econ.market` - concentration (HHI, CR4), long-term contracts vs spot, dependence on few providers
 * :mod:`compute_econ.serving` - what a token costs: memory, prefill and decode, cost per token, queueing, prices
 * :mod:`compute_econ.cluster` - running at scale: training memory, parallelism, failures and goodput
+* :mod:`compute_econ.plan` - the capstone: one frontier plan chained through the others, its constraints, a Monte Carlo and a tornado
 
 Nothing here imports Jupyter, ipywidgets or Bokeh; every function works from a
 script or a test as well as from a lesson.

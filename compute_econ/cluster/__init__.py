@@ -1,4 +1,4 @@
-"""compute_econ.cluster: running at scale - memory, parallelism, failures and goodput (issue 12, in progress).
+"""compute_econ.cluster: running at scale - memory, parallelism, failures and goodput (lesson 06).
 
 Small modules, re-exported here so a lesson can write ``cluster.zero_memory(...)``:
 
