@@ -177,8 +177,8 @@ DEFAULT_CONTRACT = ContractTerms(
 #: volatility or outage rate is published. What they rest on: H100 rentals went from ~$8/h at
 #: the 2023 peak to under $2/h by late 2024 (E. Cheah, "$2 H100s: How the GPU Bubble Burst",
 #: Latent Space, Oct 2024), ln(4) ~ 1.4 in ~1.5 years; then rose ~40 % from $1.70 (Oct 2025) to
-#: $2.35 (Mar 2026) with capacity "sold out" (SemiAnalysis GPU rental index, "The Great GPU
-#: Shortage"). As a random walk, moves of that size imply sigma ~ 0.5-1.1/year; 0.5 is the low
+#: $2.35 (Mar 2026) with capacity "sold out" (SemiAnalysis's H100 1-year rental contract index, "The
+#: Great GPU Shortage": a contract price, which moves less than spot). As a random walk, moves of that size imply sigma ~ 0.5-1.1/year; 0.5 is the low
 #: end. The 2023 shortage (months-long waitlists for H100s) is the evidence for no-capacity months.
 DEFAULT_SPOT = SpotMarket(
     start_usd_per_hour=costs.H100_LAMBDA_2024.on_demand_usd_per_hour,
@@ -190,7 +190,7 @@ DEFAULT_SPOT = SpotMarket(
         "start: compute_econ.costs.H100_LAMBDA_2024 on-demand ($3.49/h, Jan 2024); drift: "
         "-compute_econ.costs.DEPRECIATION_PER_YEAR (Cottier et al. 2024); volatility 0.5/yr and "
         "p_no_capacity 0.05/month: illustrative estimates (H100 rental ~$8/h 2023 -> <$2/h 2024, Latent Space "
-        "Oct 2024; $1.70 -> $2.35/h Oct 2025-Mar 2026, SemiAnalysis; 2023 GPU shortage)"
+        "Oct 2024; 1-year contracts $1.70 -> $2.35/h Oct 2025-Mar 2026, SemiAnalysis; 2023 GPU shortage)"
     ),
 )
 
