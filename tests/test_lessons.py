@@ -184,7 +184,9 @@ def test_a_choice_exercise_accepts_its_answer_only(exercise_id):
 def test_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
     ex = EXERCISES[exercise_id]
     right = ex.expected()
-    assert check(exercise_id, right).correct is True
+    accepted = check(exercise_id, right)
+    assert accepted.correct is True
+    assert f"±{100 * ex.rtol:.2g} %" in accepted.message and "±0 %" not in accepted.message  # 0.1 % is not "0 %"
     assert check(exercise_id, right * (1 + 3 * ex.rtol)).correct is False
     assert check(exercise_id, right * 10).correct is False
     assert check(exercise_id, ...).correct is None

@@ -651,7 +651,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
         return Feedback(exercise_id, False, "Your answer is not a finite number.")
     expected = float(ex.expected())
     if math.isclose(value, expected, rel_tol=ex.rtol):
-        return Feedback(exercise_id, True, f"<b>Correct.</b> (accepted within ±{ex.rtol:.0%})")
+        return Feedback(exercise_id, True, f"<b>Correct.</b> (accepted within ±{100 * ex.rtol:.2g} %)")
     direction = "too high" if value > expected else "too low"
     ratio = max(value, expected) / min(abs(value), abs(expected)) if value > 0 else math.inf
     scale = " — off by more than a factor of 10: check the units and powers of ten." if ratio > 10 else "."
