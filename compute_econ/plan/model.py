@@ -52,6 +52,7 @@ from compute_econ._validate import (
     FloatOrArray,
     array,
     broadcast,
+    choice,
     finite_result,
     instance,
     integer,
@@ -309,8 +310,9 @@ class FrontierPlan:
 
     @property
     def frac_spot(self) -> float:
-        """Share of the cluster bought on the spot market: ``1 - frac_own - frac_contract``."""
-        return max(0.0, 1.0 - self.frac_own - self.frac_contract)
+        """Share of the cluster bought on the spot market: ``1 - frac_own - frac_contract`` (0 within rounding)."""
+        spot = 1.0 - self.frac_own - self.frac_contract
+        return spot if spot > 1e-12 else 0.0  # 0.7 + 0.3 leaves 5.6e-17, which is no spot share
 
     @property
     def strategy(self) -> str:
@@ -323,9 +325,7 @@ class FrontierPlan:
 
     def with_strategy(self, strategy: str) -> FrontierPlan:
         """The same plan with the shares of a named strategy (:data:`STRATEGIES`)."""
-        if strategy not in STRATEGIES:
-            raise ValueError(f"strategy must be one of {', '.join(repr(s) for s in STRATEGIES)}; got {strategy!r}")
-        own, contract = STRATEGIES[strategy]
+        own, contract = STRATEGIES[choice("strategy", strategy, tuple(STRATEGIES))]
         return replace(self, frac_own=own, frac_contract=contract)
 
 

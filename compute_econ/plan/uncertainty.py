@@ -166,15 +166,16 @@ def _by_name(inputs: Sequence[UncertainInput]) -> tuple[UncertainInput, ...]:
 def _ends(plan: FrontierPlan, u: UncertainInput) -> tuple[float, float, float]:
     """(low, plan's value, high) in the field's units; the range widens to include the plan's value.
 
-    A log-scale input the plan sets to 0 (no serving demand, no spot market) does not vary.
+    A log-scale input the plan sets to 0 (no serving demand, no spot market) does not vary; a relative
+    range is clipped to the field's domain.
     """
     base = float(getattr(plan, u.name))
     if u.log and base <= 0:
         return base, base, base
     if u.relative:
         low, high = u.low * base, u.high * base
-        hi_domain = model._UNCERTAIN_DOMAINS[u.name][1]
-        low, high = min(low, hi_domain), min(high, hi_domain)
+        lo_domain, hi_domain = model._UNCERTAIN_DOMAINS[u.name][:2]
+        low, high = (min(max(x, lo_domain), hi_domain) for x in (low, high))
     else:
         low, high = u.low, u.high
     return min(low, base), base, max(high, base)
