@@ -810,3 +810,12 @@ def test_strategies_round_trip_and_with_strategy_refuses_unknown_names():
     for bad in bads:
         with pytest.raises(ValueError, match="strategy must be one of 'own', 'contract', 'spot', 'mix'"):
             MIX.with_strategy(bad)
+
+
+def test_the_ownership_must_be_for_the_plans_accelerator():
+    """Energy cost (ownership.board_watts) and the power check (accelerator.board_watts) use one accelerator's power."""
+    b200 = hardware.get_accelerator("NVIDIA B200")
+    with pytest.raises(ValueError, match="ownership.board_watts"):
+        FrontierPlan(accelerator=b200)
+    ok = FrontierPlan(accelerator=b200, ownership=replace(costs.H100_OWNERSHIP, board_watts=b200.board_watts))
+    assert evaluate_plan(ok).cluster_mw > evaluate_plan(FrontierPlan()).cluster_mw

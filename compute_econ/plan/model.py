@@ -305,6 +305,10 @@ class FrontierPlan:
             raise ValueError(f"accelerator {self.accelerator.name!r} has no published board_watts; "
                              "pass an accelerator with one")
         store(self, "ownership", instance("ownership", self.ownership, costs.Ownership))
+        if self.ownership.board_watts != self.accelerator.board_watts:  # one accelerator's power, in cost and in MW
+            raise ValueError(f"ownership.board_watts ({self.ownership.board_watts!r} W) must equal the accelerator's "
+                             f"board_watts ({self.accelerator.board_watts!r} W): pass an Ownership for "
+                             f"{self.accelerator.name}")
         for name in _UNCERTAIN_DOMAINS:
             store(self, name, _uncertain(name, getattr(self, name)))
 
