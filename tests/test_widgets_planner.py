@@ -34,12 +34,12 @@ def assert_axes_hold_the_data(ex, where: str) -> None:
     """Every bar, label, marker and line of the four panels inside its axis; categorical bars on a factor of theirs."""
     s = {name: src.data for name, src in ex.sources.items()}
     cons, cost, hist, tornado = ex._figures
-    _inside(np.append(s["constraints"]["load"], s["constraints"]["label_at"]), cons.x_range.start, cons.x_range.end,
+    _inside(np.append(s["plan"]["load"], s["plan"]["label_at"]), cons.x_range.start, cons.x_range.end,
             f"{where}: constraints")
-    assert list(s["constraints"]["name"]) == list(plan.CONSTRAINTS) and set(cons.y_range.factors) == set(plan.CONSTRAINTS)
-    _inside(np.concatenate([s["cost"]["left"], s["cost"]["right"], [ex._budget.location]]), cost.x_range.start,
+    assert list(s["plan"]["name"]) == list(plan.CONSTRAINTS) and set(cons.y_range.factors) == set(plan.CONSTRAINTS)
+    _inside(np.concatenate([s["plan"]["left"], s["plan"]["right"], [ex._budget.location]]), cost.x_range.start,
             cost.x_range.end, f"{where}: cost")
-    assert set(s["cost"]["bar"]) <= set(cost.y_range.factors)
+    assert set(s["plan"]["bar"]) <= set(cost.y_range.factors)
     x0, x1 = hist.x_range.start, hist.x_range.end
     _inside(np.concatenate([s["histogram"]["left"], s["histogram"]["right"], s["range"]["p5"], s["range"]["p50"],
                             s["range"]["p95"], [ex._estimate.location]]), x0, x1, f"{where}: distribution")
@@ -111,15 +111,15 @@ def test_drawn_values_and_readout_are_the_models(scenario, moves):
 
     # 1. constraints: each load (bars stop at 200%), its status in the label and the colour
     loads = np.array([float(e.load[c]) for c in plan.CONSTRAINTS])
-    np.testing.assert_allclose(s["constraints"]["load"], np.minimum(loads, LOAD_SHOWN), rtol=1e-12)
-    assert list(s["constraints"]["label_at"]) == [LABEL_AT] * len(plan.CONSTRAINTS)
-    for c, label, colour in zip(plan.CONSTRAINTS, s["constraints"]["label"], s["constraints"]["color"], strict=True):
+    np.testing.assert_allclose(s["plan"]["load"], np.minimum(loads, LOAD_SHOWN), rtol=1e-12)
+    assert list(s["plan"]["label_at"]) == [LABEL_AT] * len(plan.CONSTRAINTS)
+    for c, label, colour in zip(plan.CONSTRAINTS, s["plan"]["label"], s["plan"]["status_color"], strict=True):
         assert label.startswith(e.status[c] + " · ") and colour == STATUS_COLOURS[e.status[c]], c
     # 2. cost: the four parts stacked, then the cash committed; the budget line
     parts = [float(getattr(e, f)) for f in ("training_usd", "experiments_usd", "failures_usd", "serving_usd")]
-    np.testing.assert_allclose(s["cost"]["right"], np.append(np.cumsum(parts), float(e.cash_usd)), rtol=1e-12)
-    np.testing.assert_allclose(s["cost"]["left"], np.append(np.cumsum(parts) - parts, 0.0), rtol=1e-12, atol=1e-6)
-    assert s["cost"]["right"][3] == pytest.approx(float(e.total_usd), rel=1e-12)
+    np.testing.assert_allclose(s["plan"]["right"], np.append(np.cumsum(parts), float(e.cash_usd)), rtol=1e-12)
+    np.testing.assert_allclose(s["plan"]["left"], np.append(np.cumsum(parts) - parts, 0.0), rtol=1e-12, atol=1e-6)
+    assert s["plan"]["right"][3] == pytest.approx(float(e.total_usd), rel=1e-12)
     assert ex._budget.location == p.budget_usd
     # 3. the distribution: the model's finish dates binned, its percentiles marked, the plan's estimate dotted
     share = np.asarray(s["histogram"]["share"])
@@ -196,11 +196,11 @@ def test_a_load_beyond_the_axis_is_drawn_at_its_end_and_written_in_full():
     e = ex.result.evaluation
     i = plan.CONSTRAINTS.index("power")
     assert float(e.load["power"]) > 1000 and not e.feasible
-    assert ex.sources["constraints"].data["load"][i] == LOAD_SHOWN
-    assert ex.sources["constraints"].data["label"][i] == "violated · over 1,000×"
+    assert ex.sources["plan"].data["load"][i] == LOAD_SHOWN
+    assert ex.sources["plan"].data["label"][i] == "violated · over 1,000×"
     assert "<b>Not feasible</b>: <b>power</b> is violated" in ex.readout.value
     assert f"of the site's {plan.PARTNERSHIP.site_power_mw:g} MW" in ex.readout.value
-    assert "NOT feasible" in ex._figures[0].title.text
+    assert ex._figures[0].title.text == "Constraints: NOT feasible (deadline, power violated)"
 
 
 def test_switching_scenario_resets_every_control_to_its_values_in_one_update():
@@ -275,7 +275,7 @@ def test_a_refused_combination_keeps_the_last_picture_and_says_why():
 def test_a_monte_carlo_the_model_refuses_keeps_its_panels_and_says_why(monkeypatch):
     ex = PlannerExplorer("own-fast", n_samples=200)
     kept = {name: dict(ex.sources[name].data) for name in ("histogram", "range", "tornado_low", "tornado_high")}
-    loads = list(ex.sources["constraints"].data["load"])
+    loads = list(ex.sources["plan"].data["load"])
 
     def refuse(*args, **kwargs):
         raise ValueError("a draw the model refuses (staged by this test)")
@@ -284,7 +284,7 @@ def test_a_monte_carlo_the_model_refuses_keeps_its_panels_and_says_why(monkeypat
     ex.controls["n_accelerators"].value = 30_000.0
     assert ex.error == "a draw the model refuses (staged by this test)"
     assert "cannot compute" in ex.readout.value and "the distribution and the tornado still show" in ex.readout.value
-    assert list(ex.sources["constraints"].data["load"]) != loads  # the plan's own panels show the new plan
+    assert list(ex.sources["plan"].data["load"]) != loads  # the plan's own panels show the new plan
     for name, data in kept.items():
         assert all(np.array_equal(np.asarray(v), np.asarray(data[k])) for k, v in ex.sources[name].data.items()), name
     monkeypatch.undo()

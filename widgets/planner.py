@@ -189,7 +189,8 @@ class PlannerRisk(ArrayRecord):
 @dataclass(frozen=True, eq=False)
 class PlannerResult(ArrayRecord):
     """The plan (``evaluation``, :func:`~compute_econ.plan.evaluate_plan`) and its risk (``risk``), for the plan
-    the controls set. ``risk`` is ``None`` only between the two parts of an update (see the module)."""
+    the controls set. ``risk`` is ``None`` between the two parts of an update (see the module), and after a Monte
+    Carlo the model refused (``error`` says why; the distribution and tornado panels keep the last plan's)."""
 
     plan: FrontierPlan
     evaluation: PlanResult
@@ -218,6 +219,9 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
     PARAMETER_CONTROLS = {"plan": "scenario"}
     start: PlannerInputs
     result: PlannerResult
+    #: Seconds the first part of the last update took (the plan, up to its patch); ``last_update_s`` is both parts.
+    last_plan_update_s: float
+    _drawn: PlannerInputs
 
     def __init__(self, plan: FrontierPlan | str = "own-fast", n_samples: int = DEFAULT_N_SAMPLES, seed: int = 0):
         if isinstance(plan, str):
@@ -281,8 +285,10 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
             self.controls[name].observe(lambda change, name=name: self._show_value(name, change["new"]), names="value")
 
         self.sources = {
-            "constraints": ColumnDataSource(data=dict(name=[], load=[], label_at=[], label=[], what=[], color=[])),
-            "cost": ColumnDataSource(data=dict(bar=[], left=[], right=[], part=[], usd=[], color=[])),
+            # The plan's two panels, five rows each (the constraints; four parts of the cost and the cash): one source,
+            # one assignment per update.
+            "plan": ColumnDataSource(data=dict(name=[], load=[], label_at=[], label=[], what=[], status_color=[],
+                                               bar=[], left=[], right=[], part=[], usd=[], part_color=[])),
             "histogram": ColumnDataSource(data=dict(left=[], right=[], share=[], color=[], hatch=[])),
             "range": ColumnDataSource(data=dict(p5=[], p50=[], p95=[], y=[])),
             "tornado_low": ColumnDataSource(data=dict(input=[], left=[], right=[], ends=[], output=[])),
@@ -301,9 +307,8 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         c = fig("Constraints: what each plan uses of its limit", TOP_HEIGHT,
                 y_range=FactorRange(factors=list(reversed(CONSTRAINTS))), x_range=Range1d(start=0, end=LOAD_AXIS_END),
                 x_axis_label=f"used / limit (bars stop at {percent(LOAD_SHOWN)}; labels give the load)")
-        bars = c.hbar(y="name", left=0, right="load", height=0.62, color="color", source=s["constraints"])
-        c.text(x="label_at", y="name", text="label", text_baseline="middle", text_font_size="8pt",
-               source=s["constraints"])
+        bars = c.hbar(y="name", left=0, right="load", height=0.62, color="status_color", source=s["plan"])
+        c.text(x="label_at", y="name", text="label", text_baseline="middle", text_font_size="8pt", source=s["plan"])
         c.add_layout(Span(location=1.0, dimension="height", line_color="#000000", line_dash="dashed", line_width=1.5))
         c.xaxis.ticker = FixedTicker(ticks=[0.0, 0.5, 1.0, 1.5, 2.0])
         c.xaxis.formatter = NumeralTickFormatter(format="0%")
@@ -313,8 +318,8 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         # 2. cost: the economic cost, stacked, and the cash committed against the budget
         k = fig("Cost, and the cash committed against the budget (dashed)", TOP_HEIGHT,
                 y_range=FactorRange(factors=["cash", "cost"]), x_range=Range1d(start=0, end=1), x_axis_label="USD")
-        cost_bars = k.hbar(y="bar", left="left", right="right", height=0.6, color="color", line_color="white",
-                           legend_field="part", source=s["cost"])
+        cost_bars = k.hbar(y="bar", left="left", right="right", height=0.6, color="part_color", line_color="white",
+                           legend_field="part", source=s["plan"])
         self._budget = Span(location=1.0, dimension="height", line_color="#D55E00", line_dash="dashed", line_width=2)
         k.add_layout(self._budget)
         k.xaxis.formatter = _usd_ticks()
@@ -458,22 +463,21 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         e, p = r.evaluation, r.plan
         status = e.status
         loads = [float(e.load[c]) for c in CONSTRAINTS]
-        self._show("constraints", dict(
-            name=list(CONSTRAINTS), load=np.minimum(loads, LOAD_SHOWN), label_at=[LABEL_AT] * len(CONSTRAINTS),
-            label=[f"{status[c]} · {_load_text(x)}" for c, x in zip(CONSTRAINTS, loads, strict=True)],
-            what=[CONSTRAINT_LABELS[c] for c in CONSTRAINTS], color=[STATUS_COLOURS[status[c]] for c in CONSTRAINTS]))
-        set_props(self._figures[0].title, text=f"Constraints: {'feasible' if e.feasible else 'NOT feasible'}; the "
-                                               f"highest load: {e.binding}")
-
         parts = [float(getattr(e, field)) for _, field, _ in COST_PARTS]
         right = np.cumsum(parts)
         cash, budget = float(e.cash_usd), p.budget_usd
-        self._show("cost", dict(
+        self._show("plan", dict(
+            name=list(CONSTRAINTS), load=np.minimum(loads, LOAD_SHOWN), label_at=[LABEL_AT] * len(CONSTRAINTS),
+            label=[f"{status[c]} · {_load_text(x)}" for c, x in zip(CONSTRAINTS, loads, strict=True)],
+            what=[CONSTRAINT_LABELS[c] for c in CONSTRAINTS], status_color=[STATUS_COLOURS[status[c]] for c in CONSTRAINTS],
             bar=["cost"] * len(parts) + ["cash"], left=np.append(right - parts, 0.0), right=np.append(right, cash),
-            part=[name for name, _, _ in COST_PARTS] + ["cash committed"],
-            usd=[usd(x) for x in parts] + [usd(cash)], color=[colour for _, _, colour in COST_PARTS] + [CASH_COLOUR]))
+            part=[name for name, _, _ in COST_PARTS] + ["cash committed"], usd=[usd(x) for x in parts] + [usd(cash)],
+            part_color=[colour for _, _, colour in COST_PARTS] + [CASH_COLOUR]))
+        violated = [c for c in CONSTRAINTS if status[c] == "violated"]
+        set_props(self._figures[0].title, text=f"Constraints: NOT feasible ({', '.join(violated)} violated)" if violated
+                  else "Constraints: feasible (none violated)")
         set_props(self._budget, location=budget)
-        set_props(self._figures[1].x_range, start=0.0, end=_nice_end(1.04 * max(float(right[-1]), cash, budget)))
+        set_props(self._figures[1].x_range, start=0, end=_nice_end(1.04 * max(float(right[-1]), cash, budget)))
         if r.risk is not None:
             self._draw_risk(inputs, r)
 
@@ -506,7 +510,7 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         x0, x1 = min(marks), max(marks)
         pad = 0.03 * (x1 - x0)
         set_props(h.x_range, start=x0 - pad, end=x1 + pad)
-        set_props(h.y_range, start=0.0, end=1.25 * top)
+        set_props(h.y_range, start=0, end=1.25 * top)
         set_props(self._deadline, location=p.deadline_months, visible=finish)
         set_props(self._estimate, location=estimate)
         fmt = self._months_formatter if finish else self._usd_formatter
