@@ -80,7 +80,7 @@ def _raises_naming(cls, name, value):
 
 
 def test_every_explorer_is_enumerated():
-    assert len(EXPLORERS) == 17, [cls.__name__ for cls in EXPLORERS]
+    assert len(EXPLORERS) == 18, [cls.__name__ for cls in EXPLORERS]
 
 
 @pytest.mark.parametrize("cls, name", PARAMETERS, ids=_ids(PARAMETERS))

@@ -23,7 +23,7 @@ _EXPORTS = {
     "LifetimeComputeExplorer": ".serving", "Predict": ".predict", "runs_table": ".tables", "accelerators_table": ".tables",
     "architectures_table": ".tables", "api_prices_table": ".tables",
     "ClusterMemoryExplorer": ".cluster_memory", "ParallelismExplorer": ".parallelism", "GoodputExplorer": ".goodput",
-    "MultiSiteExplorer": ".multisite",
+    "MultiSiteExplorer": ".multisite", "PlannerExplorer": ".planner",
 }
 
 __all__ = list(_EXPORTS)
