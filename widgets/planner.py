@@ -274,7 +274,7 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
                                          "tokens/day", 72, 92, "tokens served a day once the model is trained"),
             "view": toggle_buttons("view", st.view, list(VIEWS), tooltips=["the finish date's distribution and tornado",
                                                                            "the cost's distribution and tornado"],
-                                   style={"button_width": "76px"}),
+                                   style={"button_width": "92px"}),
         }
         # Each slider's value, written as the readout writes it (the slider's own readout cannot write $6.0B).
         self._values = {name: ipw.HTML(layout=ipw.Layout(width=f"{width}px"))
