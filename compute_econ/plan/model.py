@@ -148,9 +148,9 @@ COTTIER_EXPERIMENT_MULTIPLIER = 2.2
 AWS_CAPACITY_BLOCK_ACCELERATORS = 256 * 8
 
 #: Share of the BF16 dense peak a serving fleet turns into tokens: 0.138, derived from DeepSeek's
-#: published production figure, "each H800 node delivers an average throughput of ... 14.8k tokens/s"
-#: of output during decoding (DeepSeek, "Day 6: One More Thing, DeepSeek-V3/R1 Inference System
-#: Overview", 2025-03-01), for a model with 37B active parameters (DeepSeek-V3 technical report,
+#: published production figure, "73.7k/14.8k input/output tokens per second per H800 node" (DeepSeek,
+#: "Day 6 - One More Thing: DeepSeek-V3/R1 Inference System Overview", 2025-03-01, in the repository
+#: deepseek-ai/open-infra-index, README.md), for a model with 37B active parameters (DeepSeek-V3 technical report,
 #: arXiv:2412.19437): 14,800 x 2 x 37e9 / (8 x 989.4e12). An H800 has the H100 SXM's dense peak.
 DEEPSEEK_V3_SERVING_FRAC_OF_PEAK = 14_800 * 2 * 37e9 / (8 * H100_SXM.peak_flop_per_s)
 
