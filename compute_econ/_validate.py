@@ -331,6 +331,28 @@ def finite_result(what: str, value: T, inputs: str = "") -> T:
     return value
 
 
+def finite_results(values: dict[str, Any], what: str, inputs: str = "") -> dict[str, FloatOrArray]:
+    """Each of a record's results as a float (0-d) or an array, all checked finite at once.
+
+    The same check as :func:`finite_result` on each value, named ``what.format(name)``, but a
+    number costs a ``math.isfinite`` rather than a numpy reduction (a planner's update checks
+    dozens of numbers).
+    """
+    out: dict[str, FloatOrArray] = {}
+    for name, value in values.items():
+        arr = np.asarray(value, dtype=float)
+        if arr.ndim == 0:
+            x = float(arr)
+            if not math.isfinite(x):
+                finite_result(what.format(name), arr, inputs)
+            out[name] = x
+        else:
+            if not np.isfinite(arr).all():
+                finite_result(what.format(name), arr, inputs)
+            out[name] = arr
+    return out
+
+
 def scalar_or_array(x: ArrayLike) -> FloatOrArray:
     """Return a Python float for 0-d input, the array otherwise (so scalars print nicely)."""
     return float(x) if np.ndim(x) == 0 else np.asarray(x)  # type: ignore[arg-type]

@@ -819,3 +819,15 @@ def test_the_ownership_must_be_for_the_plans_accelerator():
         FrontierPlan(accelerator=b200)
     ok = FrontierPlan(accelerator=b200, ownership=replace(costs.H100_OWNERSHIP, board_watts=b200.board_watts))
     assert evaluate_plan(ok).cluster_mw > evaluate_plan(FrontierPlan()).cluster_mw
+
+
+def test_finite_results_checks_every_value_and_names_the_first_bad_one():
+    """The one check the plan's and the goodput's records use: numbers come back as floats, arrays as arrays, and a
+    value that is not finite raises the kit's 'outside the model's range' error naming it (compute_econ._validate)."""
+    from compute_econ._validate import finite_results
+
+    out = finite_results({"a": np.float64(2.0), "b": np.array([1.0, 2.0])}, "the plan's {}", "x")
+    assert type(out["a"]) is float and isinstance(out["b"], np.ndarray)
+    for bad in (np.inf, np.array([1.0, np.nan])):
+        with pytest.raises(ValueError, match="the plan's b is not a finite number.*check x"):
+            finite_results({"a": 1.0, "b": bad}, "the plan's {}", "x")

@@ -42,6 +42,7 @@ from compute_econ._validate import (
     array,
     broadcast,
     finite_result,
+    finite_results,
     instance,
     integer,
     non_negative,
@@ -579,10 +580,7 @@ def estimate_goodput(
     if np.any(M <= 0.0) or np.any(g <= 0.0):
         raise ValueError("goodput is 0 for these inputs (the job fails faster than it can checkpoint or restart): "
                          f"they are outside the model's range (check {inputs})")
-    return GoodputEstimate(
-        **{k: _finite(f"the run's {k}", v, inputs) for k, v in out.items()},
-        price_year=year,
-    )
+    return GoodputEstimate(**finite_results(out, "the run's {}", inputs), price_year=year)
 
 
 # --------------------------------------------------------------------------- published logs

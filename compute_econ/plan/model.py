@@ -53,7 +53,7 @@ from compute_econ._validate import (
     array,
     broadcast,
     choice,
-    finite_result,
+    finite_results,
     instance,
     integer,
     scalar,
@@ -520,6 +520,8 @@ def evaluate_plan(plan: FrontierPlan, **uncertain: Any) -> PlanResult:
     if unknown:
         raise ValueError(f"evaluate_plan takes only the uncertain inputs {', '.join(UNCERTAIN_FIELDS)} as "
                          f"keywords; got {', '.join(unknown)}")
+    if not uncertain:  # the plan's own values: validated scalars already (a planner's every move)
+        return _evaluate(plan, {k: np.asarray(getattr(plan, k), dtype=float) for k in UNCERTAIN_FIELDS})
     given = {k: _uncertain_array(k, v) for k, v in uncertain.items()}
     arrays = broadcast({k: given.get(k, np.asarray(getattr(plan, k), dtype=float)) for k in UNCERTAIN_FIELDS})
     v = dict(zip(UNCERTAIN_FIELDS, arrays, strict=True))
@@ -536,7 +538,7 @@ def _evaluate(plan: FrontierPlan, v: Mapping[str, np.ndarray]) -> PlanResult:
 
     # 1-2. the model, its data, and the run's accelerator-hours
     N, D = _model_and_data(plan, v["tokens_served_per_day"], serving_days)
-    C = scaling.training_flop(N, D)
+    C = _training_flop(float(N), float(D)) if N.ndim == 0 else scaling.training_flop(N, D)
     ideal_hours = np.asarray(training.accelerator_hours(C, peak, v["mfu"]), dtype=float)
 
     # 3. goodput at the cluster's size: failures and checkpoints (lesson 06)
@@ -546,7 +548,8 @@ def _evaluate(plan: FrontierPlan, v: Mapping[str, np.ndarray]) -> PlanResult:
     lost_hours = np.asarray(gp.lost_accelerator_hours, dtype=float)
 
     # 4. memory: the fewest accelerators that hold the training state, fully sharded
-    min_acc = np.asarray(memory.min_accelerators(N, acc), dtype=float)
+    min_acc = np.asarray(_min_accelerators(float(N), acc) if N.ndim == 0 else memory.min_accelerators(N, acc),
+                         dtype=float)
 
     # 5. lead times: owned site and chips, contracted capacity, spot at once
     zero = np.zeros(np.shape(ideal_hours))
@@ -617,13 +620,9 @@ def _evaluate(plan: FrontierPlan, v: Mapping[str, np.ndarray]) -> PlanResult:
         "cash_usd": cash + zero, "serving_accelerators": serving_acc + zero, "usd_per_m_tokens": usd_per_m + zero,
         "p_access_lost": p_lost + zero,
     }
-    checked = {**out, **{f"{k} load": x for k, x in load.items()}}
-    if not all(np.isfinite(x).all() for x in checked.values()):  # name the first result that is not finite
-        for name, value in checked.items():
-            finite_result(name.replace("_", " "), value, "the plan's inputs")
-    return PlanResult(**{k: scalar_or_array(x) for k, x in out.items()},
+    return PlanResult(**finite_results(out, "the plan's {}", "the plan's inputs"),
                       lead=int(lead) if lead.ndim == 0 else lead,
-                      load={k: scalar_or_array(x) for k, x in load.items()},
+                      load=finite_results(load, "the {} load", "the plan's inputs"),
                       feasible=bool(feasible) if np.ndim(feasible) == 0 else feasible)
 
 
@@ -631,6 +630,17 @@ def _evaluate(plan: FrontierPlan, v: Mapping[str, np.ndarray]) -> PlanResult:
 def _compute_optimal(training_flop: float) -> tuple[float, float]:
     opt = scaling.compute_optimal(training_flop)
     return float(opt.n_params), float(opt.n_tokens)
+
+
+# Scalar steps a planner repeats at every move, memoised (the same validated model call, once per value).
+@functools.lru_cache(maxsize=256)
+def _training_flop(N: float, D: float) -> float:
+    return float(scaling.training_flop(N, D))
+
+
+@functools.lru_cache(maxsize=256)
+def _min_accelerators(N: float, acc: Accelerator) -> float:
+    return float(memory.min_accelerators(N, acc))
 
 
 @functools.lru_cache(maxsize=64)
