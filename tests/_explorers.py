@@ -56,3 +56,43 @@ def assert_inside(fig: Any, series: list[tuple[str, list[str] | str, Any]], wher
             assert fig.y_range.start <= y.min() and y.max() <= fig.y_range.end, f"{where}: {ycol} outside the y axis"
     assert drawn, f"{where}: {fig.title.text!r} is blank"
     return drawn
+
+
+def sweep_every_control(explorer: Any, assert_axes: Any, *, where: str = "", expected_refusal: Any = None,
+                        reset: bool = False, check: Any = None, allow_empty_columns: bool = False,
+                        readout_forbids: tuple[str, ...] = ("nan", "inf")) -> None:
+    """Move each control of ``explorer`` through :func:`control_values`, the others where they are.
+
+    After every move: the explorer refused nothing (or ``expected_refusal(name, value, explorer)`` accepts the
+    refusal and says why it is expected); some column has data, and every column is finite (and non-empty unless
+    ``allow_empty_columns``); the readout shows none of ``readout_forbids``; ``assert_axes(explorer, where)`` holds,
+    and ``check(explorer, where)`` if given. Each control must change the readout or the data at least once. With
+    ``reset``, each control goes back to its start before the next is moved.
+    """
+    start = {name: control.value for name, control in explorer.controls.items()}
+    for name, control in explorer.controls.items():
+        changed = 0
+        for value in control_values(control):
+            if control.value == value:
+                continue
+            before = (explorer.readout.value, numeric_columns(explorer))
+            control.value = value
+            at = f"{where}{name}={value!r}"
+            if explorer.error is not None:
+                assert expected_refusal is not None and expected_refusal(name, value, explorer), \
+                    f"{at}: refused: {explorer.error}"
+                continue
+            cols = numeric_columns(explorer)
+            assert any(a.size for a in cols.values()), f"{at}: every source is empty"
+            for col, arr in cols.items():
+                assert (arr.size or allow_empty_columns) and np.all(np.isfinite(arr)), f"{at}: {col} empty or not finite"
+            text = explorer.readout.value.lower()
+            assert not [w for w in readout_forbids if w in text], f"{at}: {explorer.readout.value}"
+            assert_axes(explorer, at)
+            if check is not None:
+                check(explorer, at)
+            changed += before[0] != explorer.readout.value or before[1].keys() != cols.keys() or any(
+                before[1][k].shape != v.shape or not np.allclose(before[1][k], v) for k, v in cols.items())
+        assert changed, f"{where}moving {name} changed nothing"
+        if reset:
+            control.value = start[name]

@@ -15,7 +15,7 @@ from compute_econ.cluster import memory
 from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_ADAM_8BIT, RECOMPUTATIONS,
                                          TRANSFORMER_SHAPES, ZERO_STAGES, TrainingLayout, TrainingPrecision,
                                          TransformerShape)
-from _explorers import control_values, numeric_columns
+from _explorers import control_values, numeric_columns, sweep_every_control
 from widgets import ClusterMemoryExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets.cluster_memory import DATA_PARALLEL, RECOMPUTATION_LABELS, VIEW_CAPACITIES, ZERO_LABELS
@@ -68,26 +68,7 @@ GPT3 = TRANSFORMER_SHAPES["GPT-3 175B"]
 def test_every_control_over_its_range_keeps_data_finite_axes_around_it_and_changes_something():
     """Each control over its options (a slider at six points, ends included), the others at the defaults."""
     ex = ClusterMemoryExplorer()
-    start = {name: control.value for name, control in ex.controls.items()}
-    for name, control in ex.controls.items():
-        changed = 0
-        for value in control_values(control):
-            if control.value == value:
-                continue
-            before = (ex.readout.value, numeric_columns(ex))
-            control.value = value
-            where = f"{name}={value!r}"
-            assert ex.error is None, f"{where}: refused: {ex.error}"
-            cols = numeric_columns(ex)
-            for col, arr in cols.items():
-                assert arr.size and np.all(np.isfinite(arr)), f"{where}: {col} empty or not finite"
-            text = ex.readout.value.lower()
-            assert "nan" not in text and "inf" not in text and "—" not in text, where
-            assert_axes_hold_the_data(ex, where)
-            after = (ex.readout.value, cols)
-            changed += before[0] != after[0] or any(not np.allclose(before[1][k], v) for k, v in after[1].items())
-        assert changed, f"moving {name} changed nothing"
-        control.value = start[name]  # back to the start: the controls are tried one at a time
+    sweep_every_control(ex, assert_axes_hold_the_data, reset=True, readout_forbids=("nan", "inf", "—"))
 
 
 def test_controls_moved_to_their_ends_one_after_another_keep_the_axes_around_the_data():

@@ -11,7 +11,7 @@ import pytest
 from compute_econ import cluster, training
 from compute_econ.cluster import multisite
 from compute_econ.hardware import H100_SXM
-from _explorers import assert_inside, control_values, numeric_columns
+from _explorers import assert_inside, numeric_columns, sweep_every_control
 from widgets import MultiSiteExplorer
 from widgets._base import PRIMARY_SLIDER_CLASS, READOUT_CLASS
 from widgets._format import megawatts, percent, seconds
@@ -58,30 +58,16 @@ def model(n_sites=2, h=500, gbps=400, rtt_ms=20.0, n_acc=200_000, n_params=405e9
 
 def test_every_control_over_its_range_keeps_data_finite_axes_around_it_and_changes_something():
     ex = MultiSiteExplorer()
-    for name, control in ex.controls.items():
-        changed = 0
-        for value in control_values(control):
-            if control.value == value:
-                continue
-            before = (ex.readout.value, numeric_columns(ex))
-            control.value = value
-            where = f"{name}={value!r}"
-            if ex.error is not None:
-                # The one refusal the controls can reach: more sites than accelerators (16 sites, 10 H100s).
-                assert name == "n_accelerators" and value < SITES[1], f"{where}: refused: {ex.error}"
-                assert "n_sites must be at most run.n_accelerators" in ex.error, ex.error
-                assert "cannot compute" in ex.readout.value
-                continue
-            cols = numeric_columns(ex)
-            for col, arr in cols.items():
-                assert arr.size and np.all(np.isfinite(arr)), f"{where}: empty or non-finite {col}"
-            text = ex.readout.value.lower()
-            assert "nan" not in text and "inf" not in text and "—" not in text, where
-            assert_axes_hold_the_data(ex, where)
-            after = (ex.readout.value, cols)
-            changed += before[0] != after[0] or before[1].keys() != after[1].keys() or any(
-                before[1][k].shape != v.shape or not np.allclose(before[1][k], v) for k, v in after[1].items())
-        assert changed, f"moving {name} changed nothing"
+
+    def more_sites_than_accelerators(name, value, ex):
+        # The one refusal the controls can reach: more sites than accelerators (16 sites, 10 H100s).
+        assert name == "n_accelerators" and value < SITES[1], f"{name}={value!r}: refused: {ex.error}"
+        assert "n_sites must be at most run.n_accelerators" in ex.error, ex.error
+        assert "cannot compute" in ex.readout.value
+        return True
+
+    sweep_every_control(ex, assert_axes_hold_the_data, expected_refusal=more_sites_than_accelerators,
+                        readout_forbids=("nan", "inf", "—"))
 
 
 def test_browser_contract_classes():
