@@ -13,7 +13,6 @@ CALLS = {
         site_build_months=12.0, chips_per_month=20_000.0, contract_lead_months=6.0, contract_usd_per_hour=1.6,
         spot_usd_per_hour=2.5, accelerator_price_usd=27_500.0, own_utilisation=0.8, serving_frac_of_peak=0.14,
         accelerator=hardware.H100_SXM, ownership=costs.H100_OWNERSHIP, source="contract test example"),
-    plan.FrontierPlan.with_strategy: lambda: dict(self=_PLAN, strategy="own"),
     plan.evaluate_plan: lambda: dict(plan=_PLAN, mfu=[0.35, 0.45], tokens_served_per_day=[1e10, 1e12]),
     plan.UncertainInput: lambda: dict(name="mfu", label="MFU", low=0.3, high=0.5, log=False,
                                       source="contract test example", relative=False),
