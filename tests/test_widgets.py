@@ -652,3 +652,64 @@ def test_patch_serializer_fast_paths_write_what_bokeh_writes():
         else:
             expected = plain.encode(value)
         assert ours.encode(value) == expected, value
+
+
+def test_a_stale_echo_from_the_page_does_not_undo_the_kernels_range():
+    """The race the axes browser test found (End then Home on a slider): the page's echo of the range it held before
+    a move, arriving after the move's update, must not set the kernel's range back, or the next update that returns
+    to the old range sends nothing and the page keeps the newer range with the older data (data outside the axes).
+    Replayed here with the page played by hand: it applies the kernel's patches and echoes what it holds."""
+    import json
+
+    from widgets import ParallelismExplorer
+
+    ex = ParallelismExplorer()
+    view, y_range = ex._views[0], ex._step_fig.y_range
+    sent: list[dict] = []
+    for v in ex._views:
+        v.send = lambda msg, *a, **k: sent.append(msg)
+    page = {"end": y_range.end}
+
+    def apply_patches():
+        for m in sent:
+            if m.get("msg") == "patch" and m["payload"].startswith('{"events"'):
+                for event in json.loads(m["payload"])["events"]:
+                    if event.get("model", {}).get("id") == y_range.id and event.get("attr") == "end":
+                        page["end"] = event["new"]
+        sent.clear()
+
+    def echo(value):
+        view._sync_model(view, {"event": "jsevent", "kind": "ModelChanged", "model": {"id": y_range.id},
+                                "attr": "end", "new": value}, [])
+
+    micro = ex.controls["micro_batch_size"]
+    for name in ("data_parallel_size", "global_batch_size"):  # the page learns the kernel's ranges
+        for i in (-1, 0):
+            c = ex.controls[name]
+            if hasattr(c, "options"):
+                c.index = len(c.options) - 1 if i else 0
+            else:
+                c.value = c.max if i else c.min
+            apply_patches()
+            echo(page["end"])
+    before = page["end"]
+    micro.index = len(micro.options) - 1  # End: the kernel's update...
+    echo(before)  # ...then the page's echo of the range it held before the key press
+    apply_patches()
+    assert y_range.end == page["end"] != before, "the stale echo set the kernel's range back"
+    micro.index = 0  # Home, before the page echoes the new range
+    apply_patches()
+    top = float(np.max(ex.sources["curve"].data["total"]))
+    assert top <= page["end"], f"the page's y range ends at {page['end']:.1f}, below the data's {top:.1f}"
+
+
+def test_the_page_can_still_change_what_the_kernel_never_set():
+    """Properties the kernel has not patched (plot sizes after a layout, ranges BokehJS computes) are still taken
+    from the page."""
+    from widgets import ParallelismExplorer
+
+    ex = ParallelismExplorer()
+    view, fig = ex._views[0], ex._step_fig
+    view._sync_model(view, {"event": "jsevent", "kind": "ModelChanged", "model": {"id": fig.id},
+                            "attr": "inner_width", "new": 321}, [])
+    assert fig.inner_width == 321

@@ -375,6 +375,27 @@ class BatchedBokehModel(BokehModel):
         self.combine_events = True
         self._shown: dict[str, dict[str, Any]] = self._columns_now()
         self.stale_bundle = False
+        # Properties the kernel has patched, as (model id, attribute): the kernel decides them.
+        self._kernel_set: set[tuple[str, str]] = set()
+
+    def _sync_model(self, model: BokehModel, content: dict[str, Any], buffers: list[Any]) -> None:
+        """Apply the browser's change of a property, unless the kernel sets that property.
+
+        jupyter_bokeh sends back what BokehJS changed, and a message the page queued before it applied
+        the kernel's latest patch arrives after it: applied, it would put the kernel's model back to
+        the old value (a range, a data source), and the next update that returns to that value would
+        send nothing, leaving the page with the newer range and older data (found by the axes browser
+        test: End then Home on a slider). For a property the kernel has patched, the kernel's value is
+        the truth; the page's echo is dropped. Everything else (sizes after a layout, ranges BokehJS
+        computes itself, a learner's zoom of a range the kernel never set) is applied as before.
+        """
+        if content.get("event") == "jsevent":
+            ref = content.get("model")
+            attr = "data" if content.get("kind") in ("ColumnDataChanged", "ColumnsStreamed", "ColumnsPatched") \
+                else content.get("attr")
+            if isinstance(ref, dict) and (ref.get("id"), attr) in self._kernel_set:
+                return
+        super()._sync_model(model, content, buffers)
 
     def _columns_now(self) -> dict[str, dict[str, Any]]:
         """Every data source's columns as they are now, by the source's id (what a fresh render shows)."""
@@ -431,6 +452,12 @@ class BatchedBokehModel(BokehModel):
         kept = [e for e in (self._only_new_columns(event) for event in events) if e is not None]
         if not kept:
             return
+        for e in kept:
+            attr = "data" if isinstance(e, (ColumnDataChangedEvent, ColumnsStreamedEvent, ColumnsPatchedEvent)) \
+                else getattr(e, "attr", None)
+            model = getattr(e, "model", None)
+            if model is not None and attr is not None:
+                self._kernel_set.add((model.id, attr))
         doc = self._document
         assert doc is not None
         serializer = _InlineSerializer(doc)
@@ -474,8 +501,9 @@ def set_props(model: Any, **props: Any) -> None:
 
     Bokeh's setter validates every value it is given, a few tens of microseconds each even when
     nothing changes; reading a property is about fifty times cheaper. An update sets a dozen labels,
-    lines and ranges of which a move changes few. The comparison is with the model's value now, so
-    a range the learner zoomed in the browser (sent back to the kernel) is still reset.
+    lines and ranges of which a move changes few. The comparison is with the kernel's value: the
+    browser's echo of a property the kernel has set is not applied (:meth:`BatchedBokehModel._sync_model`),
+    so a learner's zoom of such a range lasts until an update moves the range.
     """
     for name, value in props.items():
         if not _same_column(getattr(model, name), value):
