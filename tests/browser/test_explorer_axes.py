@@ -7,6 +7,10 @@ the test reads BokehJS's own document: every finite value of every visible glyph
 its plot's x and y ranges (categorical axes excepted), and no plot may be blank. A range set in
 Python can be overwritten in the browser and synced back, so only the page is trusted here.
 
+A move is checked once the kernel has answered every request the page sent for it (watched on the
+kernel connection, in the page), with one round trip to the page besides the move's own input: on a
+2-core CI machine this page draws a frame in about 0.1 s, and every round trip waits for the frame.
+
 Glyphs named "context" (the trend explorer's models published before its fit window) are drawn
 outside the view on purpose and are left out.
 """
@@ -103,6 +107,98 @@ def _wait_ranges(lab, timeout_ms: int = 4_000) -> list[str]:
         return lab.page.evaluate(RANGES_PROBLEMS_JS) or ["BokehJS holds no plot"]
 
 
+# Every request the page sends the kernel (a control's new value, a click), until the kernel has answered it:
+# the kernel publishes "idle" with the request as its parent after every output of it (the plots' patch, the
+# readout), and JupyterLab handles its messages in order, awaiting each comm message's handlers, so when that
+# "idle" has been handled the page holds all the kernel sent for the request. BokehJS's own changes sent
+# back to the kernel (ranges it computed, plot sizes: jupyter_bokeh's "jsevent"s) change nothing in the page and
+# are not waited for. Installed once on the notebook's kernel connection.
+TRACK_REQUESTS_JS = """() => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  if (window.__ceRequests && window.__ceRequests.kernel === k) return;
+  const t = window.__ceRequests = {kernel: k, sent: 0, pending: new Set()};
+  k.anyMessage.connect((_, {msg, direction}) => {
+    if (direction !== 'send' || msg.channel !== 'shell') return;
+    const d = msg.content && msg.content.data;
+    if (d && d.content && d.content.event === 'jsevent') return;
+    t.sent++;
+    t.pending.add(msg.header.msg_id);
+  });
+  k.iopubMessage.connect((_, msg) => {
+    if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') t.pending.delete(msg.parent_header.msg_id);
+  });
+}"""
+
+# The state of explorer ``k``'s controls in the page (slider positions, menu choices, pressed toggle buttons,
+# checkboxes), to tell a move that changed a control from one that did not (End on a slider at its maximum).
+CONTROLS_JS = """(k) => {
+  const area = document.querySelectorAll('.ce-readout')[k].closest('.jp-OutputArea-output');
+  return {
+    sliders: [...area.querySelectorAll('.noUi-handle')].map(h => h.getAttribute('aria-valuenow')),
+    menus: [...area.querySelectorAll('.widget-dropdown select')].map(s => s.selectedIndex),
+    toggles: [...area.querySelectorAll('.widget-toggle-button')].map(b => b.classList.contains('mod-active')),
+    boxes: [...area.querySelectorAll('.widget-checkbox input[type=checkbox]')].map(b => b.checked),
+  };
+}"""
+
+# Which of explorer ``k``'s slider handles has the keyboard's focus (-1: none).
+FOCUSED_HANDLE_JS = """(k) => {
+  const area = document.querySelectorAll('.ce-readout')[k].closest('.jp-OutputArea-output');
+  return [...area.querySelectorAll('.noUi-handle')].indexOf(document.activeElement);
+}"""
+
+# Explorer ``k`` scrolled into view, and its controls before its first move: their labels (each slider's, each
+# menu's options, each toggle button's) and state, the handle that has the focus, how many requests the page sent.
+EXPLORER_JS = f"""(k) => {{
+  const area = document.querySelectorAll('.ce-readout')[k].closest('.jp-OutputArea-output');
+  area.scrollIntoView({{block: 'nearest', inline: 'nearest'}});
+  const labels = {{
+    sliders: [...area.querySelectorAll('.noUi-handle')].map(h => {{  // the slider widget's label
+      let s = h.parentElement;
+      while (s && !(s.tagName === 'DIV' && (s.getAttribute('class') || '').includes('widget-slider'))) s = s.parentElement;
+      const l = s && s.querySelector('label');
+      return l ? (l.textContent || '').trim() : ''; }}),
+    menus: [...area.querySelectorAll('.widget-dropdown select')].map(s => [...s.options].map(o => o.textContent)),
+    toggles: [...area.querySelectorAll('.widget-toggle-button')].map(b => (b.textContent || '').trim()),
+  }};
+  return {{labels, controls: ({CONTROLS_JS})(k), focus: ({FOCUSED_HANDLE_JS})(k), sent: window.__ceRequests.sent}};
+}}"""
+
+SCROLL_JS = "e => e.scrollIntoView({block: 'nearest', inline: 'nearest'})"
+SCROLL_AND_FOCUS_JS = "e => { e.scrollIntoView({block: 'nearest', inline: 'nearest'}); e.focus(); }"
+
+# After a move of explorer ``k``'s controls: wait until the kernel has answered every request the page sent
+# (and at least one was sent if the move changed a control), then until every glyph is inside its ranges
+# (BokehJS recomputes its data ranges when it next draws), as _wait_ranges does. One round trip a move.
+SETTLE_JS = f"""async ({{k, before, sentBefore, idleMs, rangesMs}}) => {{
+  const controls = ({CONTROLS_JS});
+  const ranges = ({RANGES_PROBLEMS_JS});
+  const t = window.__ceRequests;
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const changed = JSON.stringify(controls(k)) !== JSON.stringify(before);
+  let problems = [], start = performance.now();
+  while (t.pending.size > 0 || (changed && t.sent === sentBefore)) {{
+    if (performance.now() - start > idleMs) {{
+      problems = [t.sent === sentBefore ? 'the move changed a control but sent the kernel nothing'
+                                        : `the kernel did not answer ${{t.pending.size}} request(s) in ${{idleMs}} ms`];
+      break;
+    }}
+    await frame();
+  }}
+  if (!problems.length) {{
+    start = performance.now();
+    while (true) {{
+      const p = ranges();
+      if (p !== null && p.length === 0) break;
+      if (performance.now() - start > rangesMs) {{ problems = p || ['BokehJS holds no plot']; break; }}
+      await frame();
+    }}
+  }}
+  return {{problems, readout: document.querySelectorAll('.ce-readout')[k].textContent || '', controls: controls(k),
+           focus: ({FOCUSED_HANDLE_JS})(k), sent: t.sent, changed}};
+}}"""
+
+
 # Every control's label, value and menu inside an explorer is whole: not past the explorer's edge,
 # not clipped by a box with hidden overflow, not cut short with an ellipsis. (Issue 9: at 1366 px
 # with the file browser open, the training-cost explorer's three columns of sliders were squeezed
@@ -166,46 +262,56 @@ def test_every_explorer_keeps_its_data_inside_its_axes(lab, page_guard):
     readouts = page.locator(".ce-readout")
     n_explorers = readouts.count()
     assert n_explorers == len(EXPLORERS), f"expected the fixture's {len(EXPLORERS)} explorers, found {n_explorers}"
+    assert page.evaluate("() => document.querySelectorAll('.ce-readout').length") == n_explorers  # as indexed below
+    page.evaluate(TRACK_REQUESTS_JS)
     moves = 0
     for k in range(n_explorers):
         area = readouts.nth(k).locator(
             "xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' jp-OutputArea-output ')][1]")
-        area.scroll_into_view_if_needed()
         name = f"explorer {k + 1}"
+        state = page.evaluate(EXPLORER_JS, k)  # scrolled into view; the controls' labels and state
+        labels = state["labels"]
 
-        def check(what: str, name: str = name, k: int = k) -> None:
-            nonlocal moves
+        def check(what, name: str = name, k: int = k) -> None:
+            """Wait for the move to settle, then check every plot's glyphs and this explorer's readout.
+
+            ``what`` names the move: a string, or a function of the controls' state after it.
+            """
+            nonlocal moves, state
             moves += 1
-            problems = _wait_ranges(lab) + readout_faults(" ".join((readouts.nth(k).text_content() or "").split()))
+            state = page.evaluate(SETTLE_JS, {"k": k, "before": state["controls"], "sentBefore": state["sent"],
+                                              "idleMs": 60_000, "rangesMs": 4_000})
+            problems = state["problems"] + readout_faults(" ".join(state["readout"].split()))
+            what = what(state["controls"]) if callable(what) else what
             print(f"{name}, {what}: {'ok' if not problems else problems}", flush=True)
             if problems:
                 failures.append(f"{name}, {what}: {problems}")
 
-        handles = area.locator(".noUi-handle")
-        for i in range(handles.count()):
-            h = handles.nth(i)
-            label = h.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]//label").first
-            what = (label.text_content() or f"slider {i}").strip()
-            h.scroll_into_view_if_needed()
+        # Slider handles and menus stay the same elements while the explorer lives: found once. Controls are
+        # scrolled into view in the page (Playwright's scroll_into_view_if_needed first waits two animation
+        # frames for the element to stand still, and a frame of this page takes about 0.1 s to draw).
+        handles = area.locator(".noUi-handle").element_handles()
+        for i, (h, label) in enumerate(zip(handles, labels["sliders"], strict=True)):
+            what = label or f"slider {i}"
             for key in ("End", "Home"):
-                h.focus()
-                h.press(key)
-                check(f"{what} at {'max' if key == 'End' else 'min'} ({h.get_attribute('aria-valuenow')})")
-        selects = area.locator(".widget-dropdown select")
-        for i in range(selects.count()):
-            s = selects.nth(i)
-            options = s.locator("option").all_text_contents()
+                if state["focus"] != i:  # as locator.press: focus the handle, then press the key
+                    h.evaluate(SCROLL_AND_FOCUS_JS)
+                page.keyboard.press(key)
+                check(lambda now, what=what, key=key, i=i:
+                      f"{what} at {'max' if key == 'End' else 'min'} ({now['sliders'][i]})")
+        selects = area.locator(".widget-dropdown select").element_handles()
+        for i, (sel, options) in enumerate(zip(selects, labels["menus"], strict=True)):
             for idx in sorted({len(options) - 1, 0}):
-                s.scroll_into_view_if_needed()
-                s.select_option(index=idx)
+                sel.evaluate(SCROLL_JS)
+                sel.select_option(index=idx)
                 check(f"menu {i} = {options[idx]!r}")
-        toggles = area.locator(".widget-toggle-button")
-        for i in range(toggles.count()):
-            toggles.nth(i).scroll_into_view_if_needed()
+        toggles = area.locator(".widget-toggle-button")  # ToggleButtons may draw their buttons anew
+        for i, text in enumerate(labels["toggles"]):
+            toggles.nth(i).evaluate(SCROLL_JS)
             toggles.nth(i).click()
-            check(f"toggle {(toggles.nth(i).text_content() or '').strip()!r}")
+            check(f"toggle {text!r}")
         boxes = area.locator(".widget-checkbox input[type=checkbox]")
-        for i in range(boxes.count()):
+        for i in range(len(state["controls"]["boxes"])):
             for _ in range(2):
                 boxes.nth(i).click()
                 check(f"checkbox {i}")
