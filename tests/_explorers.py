@@ -64,7 +64,7 @@ def sweep_every_control(explorer: Any, assert_axes: Any, *, where: str = "", exp
     """Move each control of ``explorer`` through :func:`control_values`, the others where they are.
 
     After every move: the explorer refused nothing (or ``expected_refusal(name, value, explorer)`` accepts the
-    refusal and says why it is expected); some column has data, and every column is finite (and non-empty unless
+    refusal and says why it is expected, and the picture is the one before the move); some column has data, and every column is finite (and non-empty unless
     ``allow_empty_columns``); the readout shows none of ``readout_forbids``; ``assert_axes(explorer, where)`` holds,
     and ``check(explorer, where)`` if given. Each control must change the readout or the data at least once. With
     ``reset``, each control goes back to its start before the next is moved.
@@ -81,6 +81,9 @@ def sweep_every_control(explorer: Any, assert_axes: Any, *, where: str = "", exp
             if explorer.error is not None:
                 assert expected_refusal is not None and expected_refusal(name, value, explorer), \
                     f"{at}: refused: {explorer.error}"
+                kept = numeric_columns(explorer)  # a refusal keeps the last good picture (DESIGN.md, Widgets)
+                assert kept.keys() == before[1].keys() and all(
+                    np.array_equal(kept[k], before[1][k]) for k in kept), f"{at}: a refusal changed the picture"
                 continue
             cols = numeric_columns(explorer)
             assert any(a.size for a in cols.values()), f"{at}: every source is empty"
@@ -96,3 +99,4 @@ def sweep_every_control(explorer: Any, assert_axes: Any, *, where: str = "", exp
         assert changed, f"{where}moving {name} changed nothing"
         if reset:
             control.value = start[name]
+            assert explorer.error is None, f"{where}{name} back at {start[name]!r}: refused: {explorer.error}"
