@@ -831,3 +831,17 @@ def test_finite_results_checks_every_value_and_names_the_first_bad_one():
     for bad in (np.inf, np.array([1.0, np.nan])):
         with pytest.raises(ValueError, match="the plan's b is not a finite number.*check x"):
             finite_results({"a": 1.0, "b": bad}, "the plan's {}", "x")
+
+
+def test_sensitivities_ranks_several_outputs_as_sensitivity_ranks_each():
+    """One evaluation for every output the planner shows (cost and finish date), the same tornadoes as one call each."""
+    from compute_econ.plan import sensitivities
+
+    both = sensitivities(PARTNERSHIP, ("total_usd", "finish_months"))
+    assert list(both) == ["total_usd", "finish_months"]
+    for output, s in both.items():
+        assert s == sensitivity(PARTNERSHIP, output)
+    assert set(sensitivities(OWN_FAST)) == set(SENSITIVITY_OUTPUTS)
+    for bad in ((), "total_usd", ("total_usd", "total_usd"), ("total_usd", "n_params")):
+        with pytest.raises(ValueError, match="outputs"):
+            sensitivities(OWN_FAST, bad)

@@ -51,7 +51,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import bounded_work, choice, instance, integer
 from compute_econ.plan import (CONSTRAINT_LABELS, CONSTRAINTS, DEFAULT_N_SAMPLES, MAX_SAMPLES,
                                SCENARIOS, STRATEGIES, FrontierPlan, PlanDistribution, PlanResult, Sensitivity,
-                               evaluate_plan, sensitivity, simulate_plan)
+                               evaluate_plan, sensitivities, simulate_plan)
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, _on_grid, dropdown, float_slider, log_slider, set_props, store, \
     toggle_buttons
@@ -425,8 +425,9 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
     @staticmethod
     def _compute_risk(inputs: PlannerInputs) -> PlannerRisk:
         p = inputs.plan
+        tornado = sensitivities(p, ("total_usd", "finish_months"))  # both views from one evaluation
         return PlannerRisk(distribution=simulate_plan(p, inputs.n_samples, inputs.seed),
-                           cost=sensitivity(p, "total_usd"), finish=sensitivity(p, "finish_months"))
+                           cost=tornado["total_usd"], finish=tornado["finish_months"])
 
     def _update(self, refuse: bool) -> None:
         """The plan (``evaluate_plan``: constraints, cost), then, in a second patch, its risk (the Monte Carlo and

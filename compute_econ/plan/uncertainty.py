@@ -29,6 +29,7 @@ __all__ = [
     "Sensitivity",
     "simulate_plan",
     "sensitivity",
+    "sensitivities",
     "DEFAULT_N_SAMPLES",
     "MAX_SAMPLES",
     "SENSITIVITY_OUTPUTS",
@@ -337,7 +338,8 @@ def sensitivity(plan: FrontierPlan, output: str = "total_usd",
                 inputs: Sequence[UncertainInput] = UNCERTAIN_INPUTS) -> Sensitivity:
     """Which uncertain input moves an output most: each to the ends of its range, the others held (a tornado).
 
-    All ``2 x len(inputs)`` evaluations run in one vectorised call.
+    All ``2 x len(inputs)`` evaluations run in one vectorised call (:func:`sensitivities` ranks several
+    outputs from the same call).
 
     Parameters
     ----------
@@ -361,8 +363,38 @@ def sensitivity(plan: FrontierPlan, output: str = "total_usd",
     >>> s.names[0]
     'experiment_compute_multiplier'
     """
-    plan = instance("plan", plan, FrontierPlan)
     out_name = choice("output", output, SENSITIVITY_OUTPUTS)
+    return sensitivities(plan, (out_name,), inputs)[out_name]
+
+
+def sensitivities(plan: FrontierPlan, outputs: Sequence[str] = SENSITIVITY_OUTPUTS,
+                  inputs: Sequence[UncertainInput] = UNCERTAIN_INPUTS) -> dict[str, Sensitivity]:
+    """:func:`sensitivity` of several outputs at once, by output, from one vectorised evaluation of the plan.
+
+    Parameters
+    ----------
+    plan : FrontierPlan
+    outputs : sequence of str
+        Names of :data:`SENSITIVITY_OUTPUTS`, at least one, each once; default all of them.
+    inputs : sequence of UncertainInput
+        The ranges; default :data:`UNCERTAIN_INPUTS`.
+
+    Returns
+    -------
+    dict of str to Sensitivity
+
+    Examples
+    --------
+    >>> both = sensitivities(FrontierPlan(), ("total_usd", "finish_months"))
+    >>> both["total_usd"] == sensitivity(FrontierPlan(), "total_usd")
+    True
+    """
+    plan = instance("plan", plan, FrontierPlan)
+    if isinstance(outputs, (str, bytes)) or not isinstance(outputs, Sequence) or not outputs:
+        raise ValueError(f"outputs must be a non-empty sequence of {', '.join(SENSITIVITY_OUTPUTS)}, got {outputs!r}")
+    names = [choice("outputs[i]", o, SENSITIVITY_OUTPUTS) for o in outputs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"outputs must name each output once, got {names}")
     ins = _by_name(inputs)
     k = len(ins)
     columns = {f: np.full(2 * k + 1, float(getattr(plan, f))) for f in UNCERTAIN_FIELDS}
@@ -371,10 +403,15 @@ def sensitivity(plan: FrontierPlan, output: str = "total_usd",
         lows[i], _, highs[i] = _ends(plan, u)
         columns[u.name][2 * i] = lows[i]
         columns[u.name][2 * i + 1] = highs[i]
-    values = np.asarray(getattr(model.evaluate_plan(plan, **columns), out_name), dtype=float)
-    at_low, at_high, base = values[0:2 * k:2], values[1:2 * k:2], float(values[-1])
-    swing = np.abs(at_high - at_low)
-    order = np.argsort(-swing, kind="stable")
-    return Sensitivity(output=out_name, base_value=base, names=tuple(ins[i].name for i in order),
-                       labels=tuple(ins[i].label for i in order), input_low=lows[order], input_high=highs[order],
-                       output_at_low=at_low[order], output_at_high=at_high[order], swing=swing[order])
+    result = model.evaluate_plan(plan, **columns)
+    out: dict[str, Sensitivity] = {}
+    for name in names:
+        values = np.asarray(getattr(result, name), dtype=float)
+        at_low, at_high, base = values[0:2 * k:2], values[1:2 * k:2], float(values[-1])
+        swing = np.abs(at_high - at_low)
+        order = np.argsort(-swing, kind="stable")
+        out[name] = Sensitivity(output=name, base_value=base, names=tuple(ins[i].name for i in order),
+                                labels=tuple(ins[i].label for i in order), input_low=lows[order],
+                                input_high=highs[order], output_at_low=at_low[order], output_at_high=at_high[order],
+                                swing=swing[order])
+    return out

@@ -18,6 +18,7 @@ CALLS = {
                                       source="contract test example", relative=False),
     plan.simulate_plan: lambda: dict(plan=_PLAN, n_samples=64, seed=0, inputs=plan.UNCERTAIN_INPUTS),
     plan.sensitivity: lambda: dict(plan=_PLAN, output="finish_months", inputs=plan.UNCERTAIN_INPUTS),
+    plan.sensitivities: lambda: dict(plan=_PLAN, outputs=("total_usd", "finish_months"), inputs=plan.UNCERTAIN_INPUTS),
     plan.get_scenario: lambda: dict(name="own-fast"),
 }
 RESULTS = {
