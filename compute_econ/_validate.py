@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 from typing import Any, TypeVar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -289,6 +289,19 @@ def growth_factor(name: str, value: ArrayLike) -> np.ndarray:
 def usd_per_hour(name: str, value: ArrayLike, *, allow_zero: bool = False) -> np.ndarray:
     """An hourly price in :data:`USD_PER_HOUR_RANGE` (> 0 unless ``allow_zero``), as a float array."""
     return array(name, value, *USD_PER_HOUR_RANGE, low_open=not allow_zero, unit="USD/h")
+
+
+#: A field's domain in a table of them: (lowest, highest, lowest excluded, unit).
+Domain = tuple[float, float, bool, str]
+
+
+def in_domain(domains: Mapping[str, Domain], name: str, value: Any, *, vectorised: bool = False) -> Any:
+    """``value`` checked against ``domains[name]``: one number (:func:`scalar`), or with ``vectorised`` a number
+    or an array (:func:`array`). For records and functions whose fields' domains sit in one table."""
+    low, high, low_open, unit = domains[name]
+    if vectorised:
+        return array(name, value, low, high, low_open=low_open, unit=unit)
+    return scalar(name, value, low, high, low_open=low_open, unit=unit)
 
 
 def bounded_work(name: str, value: Any, high: int = MAX_WORK_ITEMS, low: int = 1) -> int:

@@ -29,10 +29,12 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import (
     INF,
     YEAR_RANGE,
+    Domain,
     FloatOrArray,
     array,
     broadcast,
     finite_result,
+    in_domain,
     in_range,
     instance,
     integer,
@@ -541,7 +543,7 @@ def emissions_t_co2e(
 
 #: The domain of each numeric field of a :class:`TrainingRun` (and of the keywords of
 #: :func:`estimate_training_run`): (lowest, highest, lowest excluded, unit).
-_RUN_DOMAINS: dict[str, tuple[float, float, bool, str]] = {
+_RUN_DOMAINS: dict[str, Domain] = {
     "training_flop": (0.0, INF, False, "FLOP"),
     "peak_flop_per_s": (0.0, INF, True, "FLOP/s"),
     "board_watts": (0.0, INF, True, "W"),
@@ -556,13 +558,11 @@ _RUN_DOMAINS: dict[str, tuple[float, float, bool, str]] = {
 
 
 def _run_scalar(name: str, value: Any) -> float:
-    low, high, low_open, unit = _RUN_DOMAINS[name]
-    return scalar(name, value, low, high, low_open=low_open, unit=unit)
+    return in_domain(_RUN_DOMAINS, name, value)
 
 
 def _run_array(name: str, value: Any) -> np.ndarray:
-    low, high, low_open, unit = _RUN_DOMAINS[name]
-    return array(name, value, low, high, low_open=low_open, unit=unit)
+    return in_domain(_RUN_DOMAINS, name, value, vectorised=True)
 
 
 @dataclass(frozen=True)

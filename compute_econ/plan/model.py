@@ -49,11 +49,12 @@ from compute_econ import costs, scaling, training
 from compute_econ._records import ArrayRecord
 from compute_econ._validate import (
     USD_PER_HOUR_RANGE,
+    Domain,
     FloatOrArray,
-    array,
     broadcast,
     choice,
     finite_results,
+    in_domain,
     instance,
     integer,
     scalar,
@@ -334,7 +335,7 @@ class FrontierPlan:
 
 
 #: Domains of the uncertain inputs: (low, high, low_open, unit). Monte Carlo draws are checked here too.
-_UNCERTAIN_DOMAINS: Mapping[str, tuple[float, float, bool, str]] = MappingProxyType({
+_UNCERTAIN_DOMAINS: Mapping[str, Domain] = MappingProxyType({
     "tokens_served_per_day": (0.0, 1e17, False, "tokens/day"),
     "spot_capacity": (0.0, MAX_ACCELERATORS, False, "accelerators"),
     "mfu": (0.0, 1.0, True, ""),
@@ -354,13 +355,11 @@ UNCERTAIN_FIELDS: tuple[str, ...] = tuple(_UNCERTAIN_DOMAINS)
 
 
 def _uncertain(name: str, value: Any) -> float:
-    low, high, low_open, unit = _UNCERTAIN_DOMAINS[name]
-    return scalar(name, value, low, high, low_open=low_open, unit=unit)
+    return in_domain(_UNCERTAIN_DOMAINS, name, value)
 
 
 def _uncertain_array(name: str, value: Any) -> np.ndarray:
-    low, high, low_open, unit = _UNCERTAIN_DOMAINS[name]
-    return array(name, value, low, high, low_open=low_open, unit=unit)
+    return in_domain(_UNCERTAIN_DOMAINS, name, value, vectorised=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,7 +367,8 @@ class PlanResult(ArrayRecord):
     """What a :class:`FrontierPlan` comes to (returned by :func:`evaluate_plan`).
 
     Arrays where :func:`evaluate_plan` was given arrays of uncertain inputs; numbers otherwise.
-    Money is USD of 2023-24 (the kit's H100 prices; not adjusted between those years).
+    Money is USD as each price was quoted, 2023 to 2026 (the kit's H100 purchase and rental prices and
+    the 2026 contract index), not adjusted between those years.
 
     Attributes
     ----------
