@@ -143,6 +143,10 @@ def setup_notebook(force: bool = True) -> None:
     ``skip`` slide, or BokehModel views cannot render in slides.
     """
     global _bokeh_loaded
+    from . import book
+
+    if book.in_book():  # the book's pages load BokehJS once, from files next to them
+        return
     if _bokeh_loaded and not force:
         return
     from bokeh.io import output_notebook
@@ -886,7 +890,28 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self._views.append(view)
         return view
 
+    def static_grid(self) -> dict[str, list[Any]]:
+        """The controls the book precomputes, and their positions (see :mod:`widgets.static`).
+
+        By default the main slider (CSS class ``ce-primary-slider``) at up to
+        :data:`widgets.static.DEFAULT_SLIDER_POSITIONS` of its own steps; an explorer whose lesson
+        turns on a second control (an accelerator, a scenario) adds it here. Every position is one
+        run of :meth:`update` at build time and one stored picture in the page.
+        """
+        from .static import slider_positions
+
+        for name, control in self.controls.items():
+            if PRIMARY_SLIDER_CLASS in control._dom_classes:
+                return {name: slider_positions(control)}
+        raise NotImplementedError(f"{type(self).__name__} has no control with the class {PRIMARY_SLIDER_CLASS}")
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        from . import book
+
+        if book.in_book():  # no kernel behind the page: a standalone document with precomputed positions
+            from .static import static_html
+
+            return {"text/html": static_html(self), "text/plain": f"<{type(self).__name__}: precomputed for the book>"}
         if _in_kernel():
             setup_notebook(force=False)
         for view in self._views:

@@ -23,6 +23,7 @@ import dataclasses
 
 from compute_econ import cluster, costs, hardware, market, plan, scaling, serving, supply, training, trends
 from compute_econ.supply import pricing
+from . import book
 
 
 @dataclass(frozen=True)
@@ -637,6 +638,9 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     if exercise_id not in EXERCISES:
         raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}")
     ex = EXERCISES[exercise_id]
+    if book.in_book():  # no kernel behind the page: where to check, never the answer
+        return Feedback(exercise_id, None, f"Work it out, then check your answer in the live lesson. "
+                                           f"{book.live_lesson_html('check it')}")
     if answer is ... or answer is None:
         what = "your answer" if ex.choices else "your number"
         return Feedback(exercise_id, None, f"Not answered yet: replace <code>...</code> with {what} and run the cell.")

@@ -112,6 +112,14 @@ class Predict:
                              f"You were {off}. {feedback(ratio)}{extra}")
 
     def _repr_mimebundle_(self, **kwargs: object) -> object:
+        from . import book
+
+        if book.in_book():  # no kernel: the question, and where to commit a guess; the answer is not computed
+            unit = f" (in {html.escape(self.unit)})" if self.unit else ""
+            return {"text/html": f'<div class="ce-static-predict"><b>Predict first.</b> {html.escape(self.question)}'
+                                 f"{unit}<br>Write your guess down. {book.live_lesson_html('commit it and see the answer')}"
+                                 "</div>",
+                    "text/plain": f"Predict first. {self.question}"}
         return self.widget._repr_mimebundle_(**kwargs)
 
 

@@ -1,0 +1,415 @@
+"""An explorer without a kernel: a standalone Bokeh document whose controls move precomputed pictures.
+
+:func:`static_explorer` walks an explorer over a grid of one or two of its controls (its
+:meth:`~widgets._base.Explorer.static_grid`), running the explorer's own ``update`` at every position,
+and records every Bokeh property and every text the update changed (data sources, ranges, ticks,
+labels, the readout). The document it builds holds the explorer's own figures, Bokeh widgets in place
+of the gridded ipywidgets controls, and one ``CustomJS`` that, when a widget moves, assigns the
+recorded values of that position: the picture and the readout change at once, in the browser, with
+the numbers the live explorer computes. The controls that are not gridded are shown fixed at their
+value, with a line saying so and a link to the live lesson.
+
+What a position stores is the explorer's state itself (not a re-implementation), so the book shows
+what the live explorer shows; ``tests/test_static.py`` compares the two position by position.
+Values that repeat across positions are stored once (a source that follows one control of two has
+as many values as that control has positions), and float columns go as float32 as the live
+explorers send them (:func:`widgets._base._compact`).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as ipw
+import numpy as np
+from bokeh.document import Document
+from bokeh.document.events import ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent, ModelChangedEvent
+from bokeh.embed import components
+from bokeh.layouts import column, row
+from bokeh.model import Model
+from bokeh.models import (CheckboxGroup, CustomJS, CustomJSTickFormatter, Div, LayoutDOM, RadioButtonGroup, Select,
+                          Slider)
+
+from . import book
+from ._base import READOUT_CLASS, BatchedBokehModel, Explorer, _compact, _same_column
+
+#: CSS classes of the static explorer's parts (the browser tests find them by these).
+STATIC_CLASS = "ce-static-explorer"
+STATIC_NOTE_CLASS = "ce-static-note"
+
+#: Most positions a gridded slider gets when the explorer does not say (its own steps, thinned evenly).
+DEFAULT_SLIDER_POSITIONS = 25
+
+
+# -- the grid ------------------------------------------------------------------------------------------------
+
+def slider_positions(control: ipw.ValueWidget, most: int = DEFAULT_SLIDER_POSITIONS) -> list[Any]:
+    """Up to ``most`` values of a slider, from its own steps, evenly thinned, always with its current value.
+
+    The grid of a ``FloatSlider``/``IntSlider`` is ``min + k * step``; of a ``FloatLogSlider``,
+    ``base ** (min + k * step)``; of a ``SelectionSlider``, its options. The current value is kept
+    so the book opens on the picture the lesson opens on.
+    """
+    if most < 2:
+        raise ValueError(f"most must be at least 2 positions, got {most!r}")
+    if isinstance(control, ipw.SelectionSlider):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        current = options.index(control.value)
+        return [options[i] for i in _thin(len(options), most, current)]
+    n = int(math.floor((control.max - control.min) / control.step + 1e-9)) + 1
+    if isinstance(control, ipw.FloatLogSlider):
+        exps = control.min + control.step * np.arange(n)
+        current = int(np.argmin(np.abs(exps - math.log(control.value, control.base))))
+        picked = _thin(n, most, current)
+        return [control.value if i == current else float(control.base ** exps[i]) for i in picked]
+    values = control.min + control.step * np.arange(n)
+    current = int(np.argmin(np.abs(values - control.value)))
+    picked = _thin(n, most, current)
+    if isinstance(control, ipw.IntSlider):
+        return [int(values[i]) if i != current else control.value for i in picked]
+    return [control.value if i == current else float(np.round(values[i], 12)) for i in picked]
+
+
+def _thin(n: int, most: int, keep: int) -> list[int]:
+    """Indices ``0 .. n-1`` thinned evenly to at most ``most``, with ``keep`` among them."""
+    if n <= most:
+        return list(range(n))
+    picked = set(np.round(np.linspace(0, n - 1, most - 1)).astype(int).tolist())
+    picked.add(keep)
+    return sorted(picked)
+
+
+def option_values(control: ipw.ValueWidget) -> list[Any]:
+    """Every option of a menu control (``Dropdown``, ``ToggleButtons``, ``RadioButtons``), or ``[False, True]``."""
+    if isinstance(control, ipw.Checkbox):
+        return [False, True]
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]
+
+
+# -- labels as the live controls write them ------------------------------------------------------------------
+
+_D3_SPEC = re.compile(r"^(?P<currency>\$)?(?P<comma>,)?(?:\.(?P<precision>\d+))?(?P<trim>~)?(?P<kind>[a-z%])?$")
+
+
+def readout_label(control: ipw.ValueWidget, value: Any) -> str:
+    """A control's value as its own readout writes it (its d3 ``readout_format``, or its option's label)."""
+    if isinstance(control, (ipw.Dropdown, ipw.ToggleButtons, ipw.RadioButtons, ipw.SelectionSlider)):
+        for option in control.options:
+            label, v = option if isinstance(option, tuple) else (str(option), option)
+            if v == value or v is value:
+                return str(label)
+        return str(value)
+    if isinstance(control, ipw.Checkbox):
+        return "on" if value else "off"
+    spec = getattr(control, "readout_format", None) or (".3g" if isinstance(control, ipw.FloatLogSlider) else "d")
+    match = _D3_SPEC.match(spec)
+    if match is None:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    kind = match["kind"] or "g"
+    if kind == "r":  # d3's rounding to significant digits, written without an exponent
+        digits = int(match["precision"] or 3)
+        v = float(f"{float(value):.{digits}g}")
+        decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(v))))) if v else 0
+        return ("$" if match["currency"] else "") + format(v, f"{',' if match['comma'] else ''}.{decimals}f")
+    if kind == "s":  # d3's SI prefix: the kit's own number format instead
+        from ._format import number
+
+        return number(float(value))
+    python_spec = f"{',' if match['comma'] else ''}{'.' + match['precision'] if match['precision'] else ''}{kind}"
+    text = format(value if kind != "d" else int(round(value)), python_spec)
+    return ("$" if match["currency"] else "") + text
+
+
+# -- recording ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Track:
+    """One property that moves: its model, its name, the distinct values, and which one each position shows."""
+
+    model: Any  # a Bokeh model, or an ipywidgets.HTML (its ``value``)
+    prop: str
+    values: list[Any] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+
+    def record(self, value: Any) -> None:
+        for i, seen in enumerate(self.values):
+            if _same_value(seen, value):
+                self.index.append(i)
+                return
+        self.values.append(value)
+        self.index.append(len(self.values) - 1)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_column(a[k], b[k]) for k in a)
+    if isinstance(a, Model) or isinstance(b, Model):
+        return a is b
+    return _same_column(a, b)
+
+
+def _current(model: Any, prop: str) -> Any:
+    value = getattr(model, prop)
+    if prop == "data":
+        return {k: np.array(v) if isinstance(v, np.ndarray) else list(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value
+
+
+@dataclass
+class StaticExplorer:
+    """An explorer recorded over its grid: what :func:`static_html` embeds and the tests compare.
+
+    ``grid`` maps each gridded control's name to its positions (in the order the widgets combine:
+    position ``k`` is ``numpy.unravel_index(k, sizes)``); ``tracks`` hold every property that moves.
+    """
+
+    explorer: Explorer
+    grid: dict[str, list[Any]]
+    tracks: list[Track]
+    start: tuple[int, ...]  # the position the explorer started at
+    layout: LayoutDOM | None = None
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.grid.values())
+
+    @property
+    def n_positions(self) -> int:
+        return int(np.prod(self.sizes)) if self.grid else 1
+
+    def position(self, k: int) -> dict[str, Any]:
+        """The controls' values at position ``k``."""
+        idx = np.unravel_index(k, self.sizes)
+        return {name: values[i] for (name, values), i in zip(self.grid.items(), idx, strict=True)}
+
+    def value_at(self, track: Track, k: int) -> Any:
+        return track.values[track.index[k]]
+
+
+def _text_widgets(box: ipw.Widget) -> list[ipw.HTML]:
+    """Every ``ipywidgets.HTML`` in the explorer's widget tree (the readout, value labels, headings)."""
+    found: list[ipw.HTML] = []
+    if isinstance(box, (ipw.HTML, ipw.Label)):
+        found.append(box)
+    for child in getattr(box, "children", ()):
+        found.extend(_text_widgets(child))
+    return found
+
+
+def record(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) -> StaticExplorer:
+    """Walk ``explorer`` over ``grid`` (default: its :meth:`~widgets._base.Explorer.static_grid`) and record
+    every property its updates change.
+
+    Two walks: the first finds which Bokeh properties and texts change at all (Bokeh's change events),
+    the second records their values at every position. The explorer is left at its starting position.
+    """
+    grid = {name: list(values) for name, values in (explorer.static_grid() if grid is None else grid).items()}
+    for name, values in grid.items():
+        if name not in explorer.controls:
+            raise ValueError(f"grid: {name!r} is not a control of {type(explorer).__name__}; "
+                             f"its controls are {', '.join(explorer.controls)}")
+        if not values:
+            raise ValueError(f"grid: control {name!r} has no positions")
+    start_values = {name: explorer.controls[name].value for name in grid}
+    start = tuple(_index_of(values, start_values[name], name) for name, values in grid.items())
+    sizes = tuple(len(v) for v in grid.values())
+    n = int(np.prod(sizes)) if grid else 1
+    positions = [dict(zip(grid, (grid[name][i] for name, i in zip(grid, np.unravel_index(k, sizes), strict=True)),
+                          strict=True)) for k in range(n)]
+
+    docs = [view._document for view in explorer._views]
+    touched: dict[tuple[str, str], tuple[Any, str]] = {}
+
+    def on_change(event: Any) -> None:
+        if isinstance(event, (ColumnDataChangedEvent, ColumnsStreamedEvent, ColumnsPatchedEvent)):
+            touched[(event.model.id, "data")] = (event.model, "data")
+        elif isinstance(event, ModelChangedEvent):
+            touched[(event.model.id, event.attr)] = (event.model, event.attr)
+
+    texts = _text_widgets(explorer.widget)
+    text_values: list[set[str]] = [set() for _ in texts]
+    for doc in docs:
+        doc.on_change(on_change)
+    try:
+        for values in positions:  # first walk: what moves
+            explorer.set(**values)
+            for seen, widget in zip(text_values, texts, strict=True):
+                seen.add(widget.value)
+    finally:
+        for doc in docs:
+            doc.callbacks.remove_on_change(on_change)
+    tracks = [Track(model, prop) for model, prop in touched.values()]
+    tracks += [Track(widget, "value") for widget, seen in zip(texts, text_values, strict=True) if len(seen) > 1]
+    for values in positions:  # second walk: the values at every position
+        explorer.set(**values)
+        for track in tracks:
+            track.record(_current(track.model, track.prop))
+    explorer.set(**start_values)
+    return StaticExplorer(explorer, grid, tracks, start)
+
+
+def _index_of(values: list[Any], value: Any, name: str) -> int:
+    for i, v in enumerate(values):
+        if v == value or (isinstance(v, float) and isinstance(value, float) and math.isclose(v, value, rel_tol=1e-9)):
+            return i
+    raise ValueError(f"grid: control {name!r} starts at {value!r}, which is not one of its positions")
+
+
+# -- the document ---------------------------------------------------------------------------------------------
+
+def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: int) -> LayoutDOM:
+    label = str(control.description or name)
+    labels = [readout_label(control, v) for v in values]
+    width = 300
+    if isinstance(control, (ipw.Dropdown,)):
+        return Select(title=label, options=[(str(i), text) for i, text in enumerate(labels)], value=str(at),
+                      width=width, name=name)
+    if isinstance(control, (ipw.ToggleButtons, ipw.RadioButtons)):
+        return RadioButtonGroup(labels=labels, active=at, name=name)
+    if isinstance(control, ipw.Checkbox):
+        return CheckboxGroup(labels=[label], active=[0] if values[at] else [], name=name)
+    formatter = CustomJSTickFormatter(args={"labels": labels}, code="return labels[Math.round(tick)] ?? ''")
+    return Slider(title=label, start=0, end=max(len(values) - 1, 1), step=1, value=at, format=formatter,
+                  width=width, name=name, disabled=len(values) < 2)
+
+
+def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
+    label = html.escape(str(control.description or name))
+    return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>",
+               css_classes=[STATIC_NOTE_CLASS])
+
+
+def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int, LayoutDOM],
+               texts: dict[int, Div]) -> LayoutDOM | None:
+    """The ipywidgets tree as a Bokeh layout: boxes as rows and columns, texts as ``Div``s, views as their roots."""
+    layout = getattr(widget, "layout", None)
+    if layout is not None and getattr(layout, "display", None) == "none":
+        return None
+    if isinstance(widget, BatchedBokehModel):
+        return widget._model
+    if id(widget) in controls:
+        return controls[id(widget)]
+    if isinstance(widget, (ipw.HTML, ipw.Label)):
+        div = Div(text=widget.value if isinstance(widget, ipw.HTML) else html.escape(widget.value))
+        if READOUT_CLASS in widget._dom_classes:
+            div.css_classes = [READOUT_CLASS]
+        texts[id(widget)] = div
+        return div
+    if isinstance(widget, ipw.Box):
+        children = [c for c in (_translate(child, recorded, controls, texts) for child in widget.children)
+                    if c is not None]
+        if not children:
+            return None
+        return row(*children) if isinstance(widget, ipw.HBox) else column(*children)
+    return None
+
+
+def static_document(recorded: StaticExplorer) -> LayoutDOM:
+    """The standalone Bokeh layout of a recorded explorer (its own figures, Bokeh controls, one ``CustomJS``)."""
+    explorer = recorded.explorer
+    controls: dict[int, LayoutDOM] = {}
+    gridded = []
+    for (name, values), at in zip(recorded.grid.items(), recorded.start, strict=True):
+        widget = _bokeh_control(name, explorer.controls[name], values, at)
+        controls[id(explorer.controls[name])] = widget
+        gridded.append(widget)
+    fixed = [name for name in explorer.controls if name not in recorded.grid]
+    for name in fixed:
+        controls[id(explorer.controls[name])] = _fixed_control(name, explorer.controls[name])
+    for view in explorer._views:  # the figures leave the explorer's documents (and its views) for the book's
+        doc = view._document
+        if doc is not None and view._model in doc.roots:
+            doc.callbacks.remove_on_change(view)
+            doc.remove_root(view._model)
+    texts: dict[int, Div] = {}
+    body = _translate(explorer.widget, recorded, controls, texts)
+    assert body is not None
+    targets, props, values, index = [], [], [], []
+    for track in recorded.tracks:
+        if isinstance(track.model, ipw.Widget):
+            if id(track.model) not in texts:
+                continue  # a hidden text
+            target, prop = texts[id(track.model)], "text"
+        else:
+            target, prop = track.model, track.prop
+        targets.append(target)
+        props.append(prop)
+        values.append([_compact_value(v) for v in track.values])
+        index.append(track.index)
+    callback = CustomJS(args={"widgets": gridded, "sizes": list(recorded.sizes), "targets": targets,
+                              "props": props, "values": values, "index": index}, code=_APPLY_JS)
+    for widget in gridded:
+        widget.js_on_change("active" if isinstance(widget, (RadioButtonGroup, CheckboxGroup)) else "value", callback)
+    note_text = ""
+    if fixed:
+        names = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in fixed)
+        note_text = f"In the book, {names} stay fixed at the values shown. {book.live_lesson_html('move them')}"
+    moving = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in recorded.grid)
+    head = Div(text=(f"<i>Precomputed for the book: moving {moving} shows pictures the kit computed for "
+                     f"{recorded.n_positions} positions.</i> {note_text}"), css_classes=[STATIC_NOTE_CLASS],
+               sizing_mode="stretch_width")
+    layout = column(head, body, css_classes=[STATIC_CLASS], name=type(explorer).__name__)
+    recorded.layout = layout
+    return layout
+
+
+def _compact_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items()}
+    return value
+
+
+_APPLY_JS = """
+let k = 0;
+for (let i = 0; i < widgets.length; i++) {
+  const w = widgets[i];
+  let at;
+  if (w.active === undefined) at = Number(w.value);
+  else if (Array.isArray(w.active)) at = w.active.length ? 1 : 0;
+  else at = w.active;
+  k = k * sizes[i] + Math.round(at);
+}
+for (let t = 0; t < targets.length; t++) {
+  const v = values[t][index[t][k]];
+  const target = targets[t], prop = props[t];
+  if (prop === "data") {
+    const data = v instanceof Map ? Object.fromEntries(v) : {...v};
+    target.data = data;
+  } else {
+    target[prop] = v;
+  }
+}
+"""
+
+
+def static_explorer(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) -> StaticExplorer:
+    """Record ``explorer`` over ``grid`` and build its standalone document (see the module's docstring)."""
+    recorded = record(explorer, grid)
+    static_document(recorded)
+    return recorded
+
+
+def static_html(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) -> str:
+    """The explorer as HTML for a book page: a ``<div>`` and the ``<script>`` that embeds its document.
+
+    BokehJS must be loaded before it (:func:`widgets.book.bokeh_js_files`, in the page's head).
+    """
+    recorded = static_explorer(explorer, grid)
+    assert recorded.layout is not None
+    doc = Document()
+    doc.add_root(recorded.layout)
+    script, div = components(recorded.layout)
+    return (f'<div class="{STATIC_CLASS}-host" data-explorer="{type(explorer).__name__}" '
+            f'data-positions="{recorded.n_positions}">{div}</div>\n{script}')
+
+
+__all__ = ["DEFAULT_SLIDER_POSITIONS", "STATIC_CLASS", "StaticExplorer", "Track", "option_values", "readout_label",
+           "record", "slider_positions", "static_document", "static_explorer", "static_html"]
