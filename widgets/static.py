@@ -19,7 +19,6 @@ explorers send them (:func:`widgets._base._compact`).
 from __future__ import annotations
 
 import html
-import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
