@@ -702,6 +702,9 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     """
 
     PARAMETER_CONTROLS: ClassVar[Mapping[str, str]] = {}
+    #: The controls the book precomputes (:meth:`static_grid`), by name, with the most positions a slider gets
+    #: (a menu gets all its options); empty: the main slider alone.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {}
 
     start: InputsT
     result: ResultT
@@ -893,13 +896,18 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     def static_grid(self) -> dict[str, list[Any]]:
         """The controls the book precomputes, and their positions (see :mod:`widgets.static`).
 
-        By default the main slider (CSS class ``ce-primary-slider``) at up to
-        :data:`widgets.static.DEFAULT_SLIDER_POSITIONS` of its own steps; an explorer whose lesson
-        turns on a second control (an accelerator, a scenario) adds it here. Every position is one
-        run of :meth:`update` at build time and one stored picture in the page.
+        The controls in :attr:`STATIC_CONTROLS` (a slider at up to its number of its own steps, a menu
+        at all its options), in that order; by default the main slider (CSS class
+        ``ce-primary-slider``) at up to :data:`widgets.static.DEFAULT_SLIDER_POSITIONS` steps. Every
+        position is one run of :meth:`update` at build time and one stored picture in the page.
         """
-        from .static import slider_positions
+        from .static import option_values, slider_positions
 
+        if self.STATIC_CONTROLS:
+            return {name: slider_positions(self.controls[name], most)
+                    if isinstance(self.controls[name], (ipw.FloatSlider, ipw.FloatLogSlider, ipw.IntSlider,
+                                                        ipw.SelectionSlider))
+                    else option_values(self.controls[name]) for name, most in self.STATIC_CONTROLS.items()}
         for name, control in self.controls.items():
             if PRIMARY_SLIDER_CLASS in control._dom_classes:
                 return {name: slider_positions(control)}

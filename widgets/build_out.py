@@ -16,6 +16,9 @@ shortage gets and how long it takes to catch up. Numbers come from
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import math
 from dataclasses import replace
 
@@ -64,6 +67,9 @@ class BuildOutExplorer(Explorer[buildout.BuildOutScenario, buildout.BuildOutResu
     growth_per_year : float
         Baseline demand growth factor per year (1.0 to 1.4).
     """
+
+    #: The book precomputes the lead time, the lesson's point.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"lead_time_quarters": 9, "shock_mw": 21}
 
     PARAMETER_CONTROLS = {"shock_mw": "shock_mw", "shock_quarter": "shock_quarter",
                           "lead_time_quarters": "lead_time_quarters", "growth_per_year": "growth_per_year"}

@@ -29,6 +29,8 @@ still read.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -191,6 +193,9 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
     seq_len : int
         Tokens per sequence (no control), 1 to 1e8; default 2,048, Korthikanti et al.'s.
     """
+
+    #: The book precomputes every ZeRO stage.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"zero_stage": 4, "n_data_parallel": 24}
 
     PARAMETER_CONTROLS = {"model": "model", "precision": "precision", "accelerator": "accelerator",
                           "n_data_parallel": "n_data_parallel", "tensor_parallel": "tensor_parallel",

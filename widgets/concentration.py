@@ -19,6 +19,9 @@ treated as a fringe of tiny firms, with the upper bound of HHI shown too.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import textwrap
 from dataclasses import dataclass, replace
 from typing import Any
@@ -156,6 +159,9 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         More markets to offer, e.g. who develops frontier models
         (:func:`compute_econ.trends.developer_shares`); each plot names its source.
     """
+
+    #: The book precomputes the leader's share (a market brings its own firms to merge, which the book shows fixed).
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"lead_share": 25}
 
     PARAMETER_CONTROLS = {"market_name": "market"}
     start: ConcentrationInputs

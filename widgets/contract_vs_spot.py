@@ -17,6 +17,9 @@ the picture only changes when a control does.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -113,6 +116,9 @@ class ContractVsSpotExplorer(Explorer[ContractVsSpotInputs, market.ContractVsSpo
     seed : int
         First simulated draw (the "draw" slider, 0 to 20).
     """
+
+    #: The book precomputes the contract's price against the spot market's volatility.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"contract_price": 5, "volatility": 21}
 
     PARAMETER_CONTROLS = {"seed": "seed"}
     start: ContractVsSpotInputs

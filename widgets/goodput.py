@@ -27,6 +27,9 @@ readout compares the model's goodput with the paper's ">90% effective training t
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -227,6 +230,9 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
     usd_per_accelerator_hour : float
         Price of an accelerator-hour, USD of 2024, 0.5 to 10 (default Lambda's on-demand H100, $3.49).
     """
+
+    #: The book precomputes how reliable each accelerator is.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator_mtbf_hours": 9, "n_accelerators": 25}
 
     PARAMETER_CONTROLS = {"n_accelerators": "n_accelerators", "accelerator_mtbf_hours": "accelerator_mtbf_hours",
                           "checkpoint_s": "checkpoint_s", "restart_minutes": "restart_minutes",

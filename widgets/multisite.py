@@ -50,6 +50,9 @@ Where the numbers come from (all economics is in :mod:`compute_econ.cluster`):
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 
 import ipywidgets as ipw
@@ -225,6 +228,9 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
         The final-loss penalty you attribute to synchronising every H > 1 steps, nats, 0 to 10: an assumption,
         reported unchanged, not a model output (default 0, as DiLoCo's abstract reports).
     """
+
+    #: The book precomputes how often the sites synchronise (DiLoCo).
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"sync_every_steps": 13, "n_sites": 25}
 
     PARAMETER_CONTROLS = {"n_sites": "n_sites", "sync_every_steps": "sync_every_steps", "wan_gbps": "wan_gbps",
                           "rtt_ms": "rtt_ms", "n_accelerators": "n_accelerators", "n_params": "n_params",

@@ -36,6 +36,9 @@ alone is not: it leaves out the MFU of the compute).
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -193,6 +196,9 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
     scale_out_gbit_per_s : int
         Network bandwidth per accelerator, Gb/s: 100, 200, 400 or 800.
     """
+
+    #: The book precomputes every model.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "data_parallel_size": 18}
 
     PARAMETER_CONTROLS = {name: name for name in (
         "model", "data_parallel_size", "tensor_parallel_size", "pipeline_parallel_size", "n_virtual_stages",

@@ -33,6 +33,9 @@ the readout). ``make bench`` times both.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import contextlib
 import math
 import time
@@ -215,6 +218,9 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
     seed : int
         Seed of the Monte Carlo's draws (the same seed, the same picture).
     """
+
+    #: The book precomputes own, contract, spot and the mix.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"strategy": 0, "n_accelerators": 25}
 
     PARAMETER_CONTROLS = {"plan": "scenario"}
     start: PlannerInputs

@@ -15,6 +15,9 @@ of serving at batch sizes from 1 to 1,024.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 
 import ipywidgets as ipw
@@ -121,6 +124,9 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
     context_tokens : int
         Attention context, a power of two from 512 to 131,072 tokens.
     """
+
+    #: The book precomputes every accelerator of the catalogue.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator": 0, "batch_size": 25}
 
     PARAMETER_CONTROLS = {"accelerator": "accelerator", "batch_size": "batch_size", "matmul_size": "matmul_size",
                           "context_tokens": "context_tokens"}

@@ -16,6 +16,9 @@ below it on less ("under-trained").
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 
 import ipywidgets as ipw
@@ -106,6 +109,9 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
     show_models : bool
         Start with the notable models overlaid.
     """
+
+    #: The book precomputes the fits side by side, as section 3 compares them.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"fit": 0, "budget": 25}
 
     PARAMETER_CONTROLS = {"compute_flop": "budget", "fit": "fit", "show_models": "show_models"}
     start: ScalingInputs

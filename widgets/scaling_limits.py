@@ -16,6 +16,9 @@ economics is in :mod:`compute_econ.supply.constraints`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 
 import ipywidgets as ipw
@@ -72,6 +75,9 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, constraints.LargestRun
         its power and chip growth, the share of the largest run and the data multiplier, which must
         lie in the sliders' ranges; its other fields are used as given.
     """
+
+    #: The book precomputes how fast power grows, the binding limit.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"dc_power_growth_per_year": 9, "year": 25}
 
     PARAMETER_CONTROLS = {"year": "year"}
     start: ScalingLimitsInputs

@@ -15,6 +15,9 @@ priced-out buyers in grey. All economics is in :mod:`compute_econ.supply.pricing
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -122,6 +125,9 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
     price_cap_usd_per_hour : float
         The price held below the clearing price in the rationing modes, USD per accelerator-hour, 2 to 10.
     """
+
+    #: The book precomputes prices against rationing.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"mode": 0, "capacity_m": 25}
 
     PARAMETER_CONTROLS = {"capacity_m": "capacity_m", "new_lab_m": "new_lab_m", "new_fab_m": "new_fab_m",
                           "mode": "mode", "price_cap_usd_per_hour": "price_cap_usd_per_hour"}

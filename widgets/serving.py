@@ -17,6 +17,9 @@ replica's usable memory. Every number comes from :mod:`compute_econ.serving`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import math
 from dataclasses import dataclass, replace
 
@@ -142,6 +145,9 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
     usd_per_accelerator_hour : float
         Price of one accelerator-hour, USD, 0.5 to 10 (default: Lambda's H100 list price, 2024).
     """
+
+    #: The book precomputes every model.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "batch_size": 25}
 
     PARAMETER_CONTROLS = {"model": "model", "accelerator": "accelerator", "n_accelerators": "n_accelerators",
                           "precision": "precision", "batch_size": "batch_size", "prompt_tokens": "prompt_tokens",
@@ -475,6 +481,9 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
         Tokens billed per request (input plus output), 1 to 1e6.
     """
 
+    #: The book precomputes demand against the replicas.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"arrival_rate_per_s": 9, "replicas": 25}
+
     PARAMETER_CONTROLS = {"arrival_rate_per_s": "arrival_rate_per_s", "replicas": "replicas",
                           "percentile": "percentile", "target_wait_s": "target_wait_s",
                           "service_time_s": "service_time_s", "slots_per_replica": "slots_per_replica"}
@@ -765,6 +774,9 @@ class LifetimeComputeExplorer(Explorer[LifetimeInputs, LifetimeResult]):
     tokens_served : float
         Tokens served over the model's life (input plus output), 1e9 to 1e17 (the main slider).
     """
+
+    #: The book precomputes every model.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "tokens_served": 25}
 
     PARAMETER_CONTROLS = {"model": "model", "training_tokens": "training_tokens", "tokens_served": "tokens_served"}
     start: LifetimeInputs

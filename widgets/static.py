@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ import numpy as np
 from bokeh.document import Document
 from bokeh.document.events import ColumnDataChangedEvent, ColumnsPatchedEvent, ColumnsStreamedEvent, ModelChangedEvent
 from bokeh.embed import components
+from bokeh.util.warnings import BokehDeprecationWarning
 from bokeh.layouts import column, row
 from bokeh.model import Model
 from bokeh.models import (CheckboxGroup, CustomJS, CustomJSTickFormatter, Div, LayoutDOM, RadioButtonGroup, Select,
@@ -207,8 +209,9 @@ def record(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) 
     """Walk ``explorer`` over ``grid`` (default: its :meth:`~widgets._base.Explorer.static_grid`) and record
     every property its updates change.
 
-    Two walks: the first finds which Bokeh properties and texts change at all (Bokeh's change events),
-    the second records their values at every position. The explorer is left at its starting position.
+    One walk: Bokeh's change events say which properties move, first at which position; before it,
+    every position showed the value the property had before the walk. The explorer is left at its
+    starting position.
     """
     grid = {name: list(values) for name, values in (explorer.static_grid() if grid is None else grid).items()}
     for name, values in grid.items():
@@ -225,34 +228,50 @@ def record(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) 
                           strict=True)) for k in range(n)]
 
     docs = [view._document for view in explorer._views]
-    touched: dict[tuple[str, str], tuple[Any, str]] = {}
+    texts = _text_widgets(explorer.widget)
+    before: dict[int, Any] = {id(widget): widget.value for widget in texts}  # what each showed before the walk
+    for doc in docs:
+        for model in doc.models:
+            with warnings.catch_warnings():  # reading every property reads deprecated aliases too
+                warnings.simplefilter("ignore", BokehDeprecationWarning)
+                values = model.properties_with_values(include_defaults=True, include_undefined=False)
+            before[id(model)] = {prop: _current(model, prop) for prop in values}
+    tracks: dict[tuple[int, str], Track] = {}
 
     def on_change(event: Any) -> None:
         if isinstance(event, (ColumnDataChangedEvent, ColumnsStreamedEvent, ColumnsPatchedEvent)):
-            touched[(event.model.id, "data")] = (event.model, "data")
+            model, prop = event.model, "data"
         elif isinstance(event, ModelChangedEvent):
-            touched[(event.model.id, event.attr)] = (event.model, event.attr)
+            model, prop = event.model, event.attr
+        else:
+            return
+        if (id(model), prop) not in tracks:  # first moved now: until now, every position showed what it showed before
+            track = tracks[(id(model), prop)] = Track(model, prop)
+            for _ in range(k):
+                track.record(before[id(model)][prop])
 
-    texts = _text_widgets(explorer.widget)
-    text_values: list[set[str]] = [set() for _ in texts]
+    fixed = {name: control.value for name, control in explorer.controls.items() if name not in grid}
     for doc in docs:
         doc.on_change(on_change)
     try:
-        for values in positions:  # first walk: what moves
+        for k, values in enumerate(positions):  # one walk: what moves, and its value at every position
             explorer.set(**values)
-            for seen, widget in zip(text_values, texts, strict=True):
-                seen.add(widget.value)
+            moved = [name for name, value in fixed.items() if explorer.controls[name].value != value]
+            if moved:  # the book shows them fixed: they must be
+                raise ValueError(f"grid: moving {', '.join(grid)} of {type(explorer).__name__} moves "
+                                 f"{', '.join(moved)} too (a control that follows); grid those as well, or others")
+            for widget in texts:
+                if widget.value != before[id(widget)] and (id(widget), "value") not in tracks:
+                    track = tracks[(id(widget), "value")] = Track(widget, "value")
+                    for _ in range(k):
+                        track.record(before[id(widget)])
+            for track in tracks.values():
+                track.record(_current(track.model, track.prop))
     finally:
         for doc in docs:
             doc.callbacks.remove_on_change(on_change)
-    tracks = [Track(model, prop) for model, prop in touched.values()]
-    tracks += [Track(widget, "value") for widget, seen in zip(texts, text_values, strict=True) if len(seen) > 1]
-    for values in positions:  # second walk: the values at every position
-        explorer.set(**values)
-        for track in tracks:
-            track.record(_current(track.model, track.prop))
     explorer.set(**start_values)
-    return StaticExplorer(explorer, grid, tracks, start)
+    return StaticExplorer(explorer, grid, list(tracks.values()), start)
 
 
 def _index_of(values: list[Any], value: Any, name: str) -> int:
@@ -276,14 +295,17 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
     if isinstance(control, ipw.Checkbox):
         return CheckboxGroup(labels=[label], active=[0] if values[at] else [], name=name)
     formatter = CustomJSTickFormatter(args={"labels": labels}, code="return labels[Math.round(tick)] ?? ''")
+    # A slider whose value the explorer writes in a label of its own (readout off) shows no second value.
     return Slider(title=label, start=0, end=max(len(values) - 1, 1), step=1, value=at, format=formatter,
-                  width=width, name=name, disabled=len(values) < 2)
+                  show_value=bool(getattr(control, "readout", True)), width=width, name=name,
+                  disabled=len(values) < 2)
 
 
 def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
     label = html.escape(str(control.description or name))
-    return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>",
-               css_classes=[STATIC_NOTE_CLASS])
+    if not getattr(control, "readout", True):  # its value is in a label of the explorer's, next to it
+        return Div(text=f"{label}:")
+    return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>")
 
 
 def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int, LayoutDOM],

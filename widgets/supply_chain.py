@@ -16,6 +16,9 @@ today and set its growth per year. All numbers come from
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import functools
 from dataclasses import dataclass, replace
 from typing import Any
@@ -92,6 +95,9 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
     report_year : int
         The calendar year whose total the readout reports next to 2024 (2025 to 2033).
     """
+
+    #: The book precomputes packaging against memory: which one binds.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"cowos_capacity_x": 13, "hbm_capacity_x": 13}
 
     PARAMETER_CONTROLS = {"horizon_years": "horizon_years", "report_year": "report_year"}
     start: SupplyChainInputs

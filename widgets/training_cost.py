@@ -15,6 +15,9 @@ with the rental price as a line and the break-even utilisation marked.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -147,6 +150,9 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
     mfu : float
         Model FLOPs utilisation, 0.1 to 0.7.
     """
+
+    #: The book precomputes every accelerator of the catalogue.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator": 0, "n_params": 25}
 
     PARAMETER_CONTROLS = {"n_params": "n_params", "n_tokens": "n_tokens", "accelerator": "accelerator",
                           "n_accelerators": "n_accelerators", "mfu": "mfu"}

@@ -19,6 +19,9 @@ All statistics come from :mod:`compute_econ.trends`; this module only draws.
 
 from __future__ import annotations
 
+from typing import ClassVar
+from collections.abc import Mapping
+
 import functools
 from dataclasses import dataclass, replace
 from typing import Any
@@ -180,6 +183,9 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
     models : compute_econ.trends.NotableModels, optional
         The data; default the shipped snapshot of Epoch AI's data set.
     """
+
+    #: The book precomputes each quantity the lesson plots.
+    STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"quantity": 0, "year": 25}
 
     PARAMETER_CONTROLS = {"year": "year", "start_year": "start_year", "quantity": "quantity",
                           "frontier_only": "models", "domain": "domain", "level": "level"}
