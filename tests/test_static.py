@@ -59,7 +59,7 @@ def test_every_position_is_what_the_live_explorer_computes(name, recordings):
     assert n >= 10, f"{name}: only {n} positions precomputed"
     rng = np.random.default_rng(0)
     start_k = int(np.ravel_multi_index(recorded.start, recorded.sizes))
-    picks = sorted({0, n - 1, n // 2, start_k, *rng.integers(0, n, 3).tolist()})
+    picks = sorted({0, n - 1, start_k, *rng.integers(0, n, 2).tolist()})
     compared = 0
     for k in picks:
         live = make(name)
@@ -71,7 +71,7 @@ def test_every_position_is_what_the_live_explorer_computes(name, recordings):
             assert _same_data(_recorded_source(recorded, source, k), dict(live.sources[source].data)), \
                 f"{name}: source {source!r} differs at {recorded.position(k)}"
         compared += 1
-    assert compared >= len(picks) - 2, f"{name}: the model refused most of the sampled positions"
+    assert compared >= len(picks) - 1, f"{name}: the model refused most of the sampled positions"
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
