@@ -65,13 +65,17 @@ def test_every_position_is_what_the_live_explorer_computes(name, recordings):
         live = make(name)
         live.set(**recorded.position(k))
         assert _recorded_readout(recorded, k) == live.readout.value, f"{name}: readout differs at {recorded.position(k)}"
+        assert recorded.refused[k] == (live.error is not None)
         if live.error is not None:  # refused there: the live explorer keeps its own last picture
             continue
         for source in live.sources:
             assert _same_data(_recorded_source(recorded, source, k), dict(live.sources[source].data)), \
                 f"{name}: source {source!r} differs at {recorded.position(k)}"
         compared += 1
-    assert compared >= len(picks) - 1, f"{name}: the model refused most of the sampled positions"
+    assert compared >= 2, f"{name}: the model refused most of the sampled positions"
+    # As live, a refused position says why and keeps the last picture; the book should show mostly pictures.
+    # (The parallelism explorer refuses a third: more data-parallel replicas than the global batch has sequences.)
+    assert sum(recorded.refused) <= n / 3, f"{name}: the model refuses {sum(recorded.refused)} of {n} positions"
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

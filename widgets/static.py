@@ -34,8 +34,8 @@ from bokeh.embed import components
 from bokeh.util.warnings import BokehDeprecationWarning
 from bokeh.layouts import column, row
 from bokeh.model import Model
-from bokeh.models import (CheckboxGroup, CustomJS, CustomJSTickFormatter, Div, LayoutDOM, RadioButtonGroup, Select,
-                          Slider)
+from bokeh.models import CustomJS, CustomJSTickFormatter, LayoutDOM
+from bokeh.models.widgets import CheckboxGroup, Div, RadioButtonGroup, Select, Slider
 
 from . import book
 from ._base import READOUT_CLASS, BatchedBokehModel, Explorer, _compact, _same_column
@@ -176,6 +176,7 @@ class StaticExplorer:
     grid: dict[str, list[Any]]
     tracks: list[Track]
     start: tuple[int, ...]  # the position the explorer started at
+    refused: list[bool]  # by position: the model refused the combination (the readout says why)
     layout: LayoutDOM | None = None
 
     @property
@@ -213,19 +214,20 @@ def record(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) 
     every position showed the value the property had before the walk. The explorer is left at its
     starting position.
     """
-    grid = {name: list(values) for name, values in (explorer.static_grid() if grid is None else grid).items()}
-    for name, values in grid.items():
+    table: dict[str, list[Any]] = {name: list(values) for name, values in
+                                   (explorer.static_grid() if grid is None else grid).items()}
+    for name, values in table.items():
         if name not in explorer.controls:
             raise ValueError(f"grid: {name!r} is not a control of {type(explorer).__name__}; "
                              f"its controls are {', '.join(explorer.controls)}")
         if not values:
             raise ValueError(f"grid: control {name!r} has no positions")
-    start_values = {name: explorer.controls[name].value for name in grid}
-    start = tuple(_index_of(values, start_values[name], name) for name, values in grid.items())
-    sizes = tuple(len(v) for v in grid.values())
-    n = int(np.prod(sizes)) if grid else 1
-    positions = [dict(zip(grid, (grid[name][i] for name, i in zip(grid, np.unravel_index(k, sizes), strict=True)),
-                          strict=True)) for k in range(n)]
+    start_values = {name: explorer.controls[name].value for name in table}
+    start = tuple(_index_of(values, start_values[name], name) for name, values in table.items())
+    sizes = tuple(len(v) for v in table.values())
+    n = int(np.prod(sizes)) if table else 1
+    positions = [{name: table[name][int(i)] for name, i in zip(table, np.unravel_index(k, sizes), strict=True)}
+                 for k in range(n)]
 
     docs = [view._document for view in explorer._views]
     texts = _text_widgets(explorer.widget)
@@ -250,28 +252,30 @@ def record(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) 
             for _ in range(k):
                 track.record(before[id(model)][prop])
 
-    fixed = {name: control.value for name, control in explorer.controls.items() if name not in grid}
+    fixed = {name: control.value for name, control in explorer.controls.items() if name not in table}
+    refused: list[bool] = []
     for doc in docs:
         doc.on_change(on_change)
     try:
-        for k, values in enumerate(positions):  # one walk: what moves, and its value at every position
-            explorer.set(**values)
+        for k, position in enumerate(positions):  # one walk: what moves, and its value at every position
+            explorer.set(**position)
             moved = [name for name, value in fixed.items() if explorer.controls[name].value != value]
             if moved:  # the book shows them fixed: they must be
-                raise ValueError(f"grid: moving {', '.join(grid)} of {type(explorer).__name__} moves "
+                raise ValueError(f"grid: moving {', '.join(table)} of {type(explorer).__name__} moves "
                                  f"{', '.join(moved)} too (a control that follows); grid those as well, or others")
             for widget in texts:
                 if widget.value != before[id(widget)] and (id(widget), "value") not in tracks:
                     track = tracks[(id(widget), "value")] = Track(widget, "value")
                     for _ in range(k):
                         track.record(before[id(widget)])
+            refused.append(explorer.error is not None)
             for track in tracks.values():
                 track.record(_current(track.model, track.prop))
     finally:
         for doc in docs:
             doc.callbacks.remove_on_change(on_change)
     explorer.set(**start_values)
-    return StaticExplorer(explorer, grid, list(tracks.values()), start)
+    return StaticExplorer(explorer, table, list(tracks.values()), start, refused)
 
 
 def _index_of(values: list[Any], value: Any, name: str) -> int:
@@ -288,7 +292,8 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
     labels = [readout_label(control, v) for v in values]
     width = 300
     if isinstance(control, (ipw.Dropdown,)):
-        return Select(title=label, options=[(str(i), text) for i, text in enumerate(labels)], value=str(at),
+        options: list[str | tuple[Any, str]] = [(str(i), text) for i, text in enumerate(labels)]
+        return Select(title=label, options=options, value=str(at),
                       width=width, name=name)
     if isinstance(control, (ipw.ToggleButtons, ipw.RadioButtons)):
         return RadioButtonGroup(labels=labels, active=at, name=name)
