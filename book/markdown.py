@@ -1,4 +1,4 @@
-"""Markdown to HTML for the book, with TeX rendered at build time as MathML (no math script in the page).
+r"""Markdown to HTML for the book, with TeX rendered at build time as MathML (no math script in the page).
 
 nbconvert's markdown parser (``MarkdownWithMath``) already keeps ``$...$`` and ``$$...$$`` away from the
 markdown rules; its renderer writes them back as TeX for MathJax. :class:`MathMLRenderer` writes MathML
