@@ -1,4 +1,4 @@
-"""The static book, built once for the tests (tests/test_book.py and tests/browser/test_book.py).
+"""The static book, built once for the tests (tests/test_book.py and tests/browser/test_book_in_browser.py).
 
 :func:`built_book` runs ``python -m book --out test-artifacts/book`` in a subprocess (the kernels it starts
 inherit this environment) and returns the folder. The build is reused while its inputs are unchanged: a

@@ -2,7 +2,7 @@
 math, its explorers, its budgets, and that it gives no exercise answer away.
 
 The fast tests check the builder's parts on small inputs; the ``slow`` ones read the book built once per session
-by tests/_book.py (``test-artifacts/book``). The browser checks are in tests/browser/test_book.py.
+by tests/_book.py (``test-artifacts/book``). The browser checks are in tests/browser/test_book_in_browser.py.
 """
 
 from __future__ import annotations

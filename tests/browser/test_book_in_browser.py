@@ -225,6 +225,30 @@ def test_a_deck_steps_and_draws_its_explorers_offline(book_dir, offline, stem):
     o.assert_clean()
 
 
+@pytest.mark.parametrize("stem", LESSONS)
+def test_a_slide_taller_than_the_projector_scrolls(book_dir, offline, stem):
+    """At 1280x720 most slides fit; a slide that does not (a tall explorer, a long table) scrolls inside itself,
+    so every step stays readable. The count is printed for the record (-s)."""
+    o = offline(DECK_VIEWPORT)
+    page = o.open(book_dir / "decks" / f"{stem}.html")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    slides = page.evaluate("""async () => {
+      const out = [];
+      for (const s of document.querySelectorAll('.reveal .slides > section > section')) {
+        const at = Reveal.getIndices(s);
+        Reveal.slide(at.h, at.v, 99);
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        out.push({at: [at.h, at.v], over: s.scrollHeight - s.clientHeight, overflow: getComputedStyle(s).overflowY});
+      }
+      return out;
+    }""")
+    tall = [s for s in slides if s["over"] > 2]
+    print(f"{stem}: {len(tall)} of {len(slides)} slides scroll at 1280x720: {[s['at'] for s in tall]}")
+    assert all(s["overflow"] in ("auto", "scroll") for s in tall), f"a tall slide that cannot scroll: {tall}"
+    assert len(tall) <= len(slides) // 3, f"{len(tall)} of {len(slides)} slides do not fit 1280x720"
+    o.assert_clean()
+
+
 def test_every_deck_step_is_reachable_with_the_keyboard(book_dir, offline):
     """Space walks the whole deck of one lesson, slide by slide (vertical subslides and fragments included), to
     the last step: nothing is skipped and the walk ends."""
