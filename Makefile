@@ -14,13 +14,14 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 # about TCP on every kernel start); Windows has no Unix sockets for ZeroMQ, so it keeps TCP.
 KERNEL_ARGS ?= $(if $(filter Windows_NT,$(OS)),,--KernelManager.transport=ipc)
 
-.PHONY: lab test lint bench slides clean help
+.PHONY: lab test lint bench book slides clean help
 
 help:
 	@echo "make lab    - set up .venv and open the lessons in JupyterLab"
 	@echo "make test   - set up .venv with the test extra and run every test (lint and types included)"
 	@echo "make lint   - ruff and mypy only (configured in pyproject.toml)"
 	@echo "make bench  - time the explorers in the kernel and in the page (prints two tables, ~20 min)"
+	@echo "make book   - build the static book (pages, slides, index; no kernel needed to read it) in _build/book"
 	@echo "make clean  - remove .venv and test artefacts"
 
 $(BIN)/python:
@@ -54,5 +55,11 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/browser_latency.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/browser_floor.py --rounds 1 --lessons
 
+# The static book: every lesson executed once, as pages and reveal.js decks that need no kernel (book/).
+# reveal.js comes from npm (book/package-lock.json): the build runs `npm ci --prefix book` when it is missing.
+book: $(VENV)/.installed-test
+	$(BIN)/python -m book --out _build/book
+	@echo "open $(CURDIR)/_build/book/index.html (from disk, or copy _build/book to any static host)"
+
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) test-artifacts _build book/node_modules .pytest_cache .hypothesis

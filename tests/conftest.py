@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None)
@@ -25,3 +26,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"contract: {stats['callables']} public callables fuzzed, {stats['calls']} calls with bad or drawn "
             f"values, {stats['met']} ({share:.1f} %) met the contract")
+
+
+@pytest.fixture(scope="session")
+def book_dir():
+    """The static book, built once per session (or reused while its inputs are unchanged): tests/_book.py."""
+    from _book import BookBuildFailed, built_book
+
+    try:
+        return built_book()
+    except BookBuildFailed as exc:
+        pytest.fail(str(exc))

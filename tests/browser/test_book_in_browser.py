@@ -1,0 +1,269 @@
+"""The static book in a real browser (system Chromium, pages opened from disk, no JupyterLab, no kernel).
+
+Every request whose URL is not ``file:``/``data:``/``blob:`` is blocked and counted; a page passes with none,
+with no console error or uncaught page error, and with every static explorer drawn (a ``canvas`` of nonzero
+size inside the Bokeh shadow DOM of each ``.ce-static-explorer-host``). In each deck the keys step through
+the slides, and the arrow keys on a focused Bokeh slider do not change slide.
+
+For the "moving a slider changes the plot and the readout" checks: :func:`readout_text` and
+:func:`focus_first_slider` (the first Bokeh slider handle of an explorer, focused, ready for arrow keys),
+and :func:`canvas_sizes`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("*.ipynb"))
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+HOST = ".ce-static-explorer-host"
+PAGE_VIEWPORT = {"width": 1366, "height": 850}
+DECK_VIEWPORT = {"width": 1280, "height": 720}
+# The lesson and deck photographed for the lead (a page at 1366x850, a slide with an explorer at 1280x720).
+SHOT_LESSON = "02_from_flop_to_dollars"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+class OfflinePage:
+    """A page in a fresh context that may only load from disk: what left (blocked) and what went wrong."""
+
+    def __init__(self, browser, viewport: dict):
+        self.context = browser.new_context(viewport=viewport)
+        self.context.set_default_timeout(20_000)
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("request", self._on_request)
+        self.page.on("websocket", lambda ws: self.blocked.append(ws.url))
+
+    def _route(self, route):
+        if route.request.url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _on_request(self, request):
+        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in self.blocked:
+            self.blocked.append(request.url)
+
+    def open(self, path: Path):
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def assert_clean(self):
+        urls = sorted(set(self.blocked))
+        assert not urls, f"{len(urls)} URL(s) requested off the machine: {urls[:5]}"
+        assert not self.errors, "browser errors:\n  " + "\n  ".join(self.errors)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def offline(browser):
+    pages: list[OfflinePage] = []
+
+    def make(viewport: dict = PAGE_VIEWPORT) -> OfflinePage:
+        pages.append(OfflinePage(browser, viewport))
+        return pages[-1]
+
+    yield make
+    for p in pages:
+        p.close()
+
+
+# -- helpers (also for the lead's slider checks) ---------------------------------------------------------------
+
+# Every canvas under an element, through every (open) shadow root, with its drawn size.
+_CANVASES_JS = """(host) => {
+  const out = [];
+  const walk = (node) => {
+    if (node.tagName === 'CANVAS') { const r = node.getBoundingClientRect(); out.push([r.width, r.height]); }
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.children || []) walk(child);
+  };
+  walk(host);
+  return out;
+}"""
+
+
+def hosts(page):
+    """The static explorers of the page, in order."""
+    return page.locator(HOST)
+
+
+def canvas_sizes(page, index: int) -> list[list[float]]:
+    """[width, height] of every canvas drawn inside explorer ``index`` (Bokeh's shadow DOM included)."""
+    return hosts(page).nth(index).evaluate(_CANVASES_JS)
+
+
+def wait_until_drawn(page, index: int, timeout_ms: int = 15_000) -> list[list[float]]:
+    """Wait until explorer ``index`` has a canvas of nonzero size; its canvases' sizes."""
+    page.wait_for_function(f"""() => {{
+      const host = document.querySelectorAll('{HOST}')[{index}];
+      return host && ({_CANVASES_JS})(host).some(([w, h]) => w > 0 && h > 0);
+    }}""", timeout=timeout_ms)
+    return canvas_sizes(page, index)
+
+
+# The text under an element, through its shadow roots, without the CSS Bokeh puts in them.
+_TEXT_JS = """(el) => {
+  const parts = [];
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
+    if (node.tagName === 'STYLE' || node.tagName === 'SCRIPT') return;
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.childNodes || []) walk(child);
+  };
+  walk(el);
+  return parts.join(' ').replace(/\\s+/g, ' ').trim();
+}"""
+
+
+def readout_text(page, index: int) -> str:
+    """The readout of explorer ``index`` (the Bokeh Div with the class ``ce-readout``, its text in its shadow
+    root), as the learner reads it."""
+    return hosts(page).nth(index).locator(".ce-readout").first.evaluate(_TEXT_JS)
+
+
+def focus_first_slider(page, index: int):
+    """Focus the first Bokeh slider handle (``.noUi-handle``) of explorer ``index`` and return its locator:
+    ArrowRight/ArrowLeft then move the slider by one precomputed position."""
+    handle = hosts(page).nth(index).locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    return handle
+
+
+def _indices(page) -> dict:
+    return page.evaluate("() => Reveal.getIndices()")
+
+
+def _go_to_host(page, index: int) -> None:
+    """Show the slide holding explorer ``index`` (reveal hides the slides far from the current one)."""
+    page.evaluate(f"""() => {{
+      const host = document.querySelectorAll('{HOST}')[{index}];
+      const section = host.closest('section');
+      const at = Reveal.getIndices(section);
+      Reveal.slide(at.h, at.v, at.f);
+    }}""")
+    page.wait_for_timeout(300)
+
+
+# -- the tests -------------------------------------------------------------------------------------------------
+
+def test_the_index_loads_nothing_from_elsewhere(book_dir, offline):
+    o = offline()
+    page = o.open(book_dir / "index.html")
+    assert page.locator("article.ce-lesson-card").count() == len(LESSONS)
+    for stem in LESSONS:
+        assert page.locator(f'a[href="lessons/{stem}.html"]').count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "book-index.png"), full_page=True)
+    o.assert_clean()
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_a_lesson_page_draws_every_explorer_offline(book_dir, offline, stem):
+    o = offline()
+    page = o.open(book_dir / "lessons" / f"{stem}.html")
+    n = hosts(page).count()
+    assert n >= 1, "no static explorer on the page"
+    for k in range(n):
+        hosts(page).nth(k).scroll_into_view_if_needed()
+        sizes = wait_until_drawn(page, k)
+        assert any(w > 100 and h > 100 for w, h in sizes), f"explorer {k}: canvases {sizes}"
+        assert readout_text(page, k).strip(), f"explorer {k} has an empty readout"
+    if stem == SHOT_LESSON:
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(ARTIFACTS / f"book-page-{stem}.png"))
+        hosts(page).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"book-page-{stem}-explorer.png"))
+    o.assert_clean()
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_a_deck_steps_and_draws_its_explorers_offline(book_dir, offline, stem):
+    o = offline(DECK_VIEWPORT)
+    page = o.open(book_dir / "decks" / f"{stem}.html")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    assert _indices(page)["h"] == 0 and _indices(page)["v"] == 0
+    seen = [_indices(page)]
+    for key in ("ArrowRight", "Space", "ArrowRight"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(200)
+        seen.append(_indices(page))
+        assert seen[-1] != seen[-2], f"{key} did not step the deck: {seen}"
+    n = hosts(page).count()
+    assert n >= 1
+    for k in range(n):
+        _go_to_host(page, k)
+        sizes = wait_until_drawn(page, k)
+        assert any(w > 100 and h > 100 for w, h in sizes), f"explorer {k} on its slide: canvases {sizes}"
+    # The arrow keys on a focused Bokeh slider move the slider, not the deck.
+    _go_to_host(page, 0)
+    before, readout = _indices(page), readout_text(page, 0)
+    focus_first_slider(page, 0)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert _indices(page) == before, "an arrow key on a slider also changed slide"
+    assert readout_text(page, 0) != readout, "the arrow key did not reach the slider"
+    page.keyboard.press("ArrowLeft")
+    if stem == SHOT_LESSON:
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.screenshot(path=str(ARTIFACTS / f"book-deck-{stem}-explorer.png"))
+    o.assert_clean()
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_a_slide_taller_than_the_projector_scrolls(book_dir, offline, stem):
+    """At 1280x720 most slides fit; a slide that does not (a tall explorer, a long table) scrolls inside itself,
+    so every step stays readable. The count is printed for the record (-s)."""
+    o = offline(DECK_VIEWPORT)
+    page = o.open(book_dir / "decks" / f"{stem}.html")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    slides = page.evaluate("""async () => {
+      const out = [];
+      for (const s of document.querySelectorAll('.reveal .slides > section > section')) {
+        const at = Reveal.getIndices(s);
+        Reveal.slide(at.h, at.v, 99);
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        out.push({at: [at.h, at.v], over: s.scrollHeight - s.clientHeight, overflow: getComputedStyle(s).overflowY});
+      }
+      return out;
+    }""")
+    tall = [s for s in slides if s["over"] > 2]
+    print(f"{stem}: {len(tall)} of {len(slides)} slides scroll at 1280x720: {[s['at'] for s in tall]}")
+    assert all(s["overflow"] in ("auto", "scroll") for s in tall), f"a tall slide that cannot scroll: {tall}"
+    assert len(tall) <= len(slides) // 3, f"{len(tall)} of {len(slides)} slides do not fit 1280x720"
+    o.assert_clean()
+
+
+def test_every_deck_step_is_reachable_with_the_keyboard(book_dir, offline):
+    """Space walks the whole deck of one lesson, slide by slide (vertical subslides and fragments included), to
+    the last step: nothing is skipped and the walk ends."""
+    o = offline(DECK_VIEWPORT)
+    page = o.open(book_dir / "decks" / f"{SHOT_LESSON}.html")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    total = page.evaluate("() => Reveal.getTotalSlides()")
+    visited = set()
+    for _ in range(4 * total):
+        at = _indices(page)
+        visited.add((at["h"], at["v"]))
+        if page.evaluate("() => Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+            break
+        page.keyboard.press("Space")
+        page.wait_for_timeout(60)
+    assert len(visited) == total, f"visited {len(visited)} of {total} slides"
+    assert re.fullmatch(r"\d+ / \d+|\d+/\d+", page.locator(".slide-number").inner_text().strip().replace("\u2009", " "))
+    o.assert_clean()
