@@ -146,6 +146,47 @@ def focus_first_slider(page, index: int):
     return handle
 
 
+# A fingerprint of what explorer ``index`` draws: its canvases' pixels, hashed (the picture itself, not its data).
+_PIXELS_JS = """(host) => {
+  let h = 0;
+  const walk = (node) => {
+    if (node.tagName === 'CANVAS') {
+      const s = node.toDataURL();
+      for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    }
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.children || []) walk(child);
+  };
+  walk(host);
+  return h;
+}"""
+
+
+def pixels(page, index: int) -> int:
+    """A hash of every canvas explorer ``index`` has drawn: it changes when the picture changes."""
+    return hosts(page).nth(index).evaluate(_PIXELS_JS)
+
+
+def _settle(page) -> None:
+    """Two animation frames: BokehJS has drawn what the last key press changed."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def move_first_slider(page, index: int) -> dict:
+    """Move the first slider of explorer ``index`` one position (right, or left at the right end), as a learner
+    does with the keyboard; the readout and the picture before and after."""
+    focus_first_slider(page, index)
+    before = {"readout": readout_text(page, index), "pixels": pixels(page, index)}
+    page.keyboard.press("ArrowRight")
+    _settle(page)
+    if readout_text(page, index) == before["readout"]:  # at the right end: one step left instead
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("ArrowLeft")
+        _settle(page)
+    page.wait_for_timeout(100)
+    return {"before": before, "after": {"readout": readout_text(page, index), "pixels": pixels(page, index)}}
+
+
 def _indices(page) -> dict:
     return page.evaluate("() => Reveal.getIndices()")
 
@@ -184,6 +225,9 @@ def test_a_lesson_page_draws_every_explorer_offline(book_dir, offline, stem):
         sizes = wait_until_drawn(page, k)
         assert any(w > 100 and h > 100 for w, h in sizes), f"explorer {k}: canvases {sizes}"
         assert readout_text(page, k).strip(), f"explorer {k} has an empty readout"
+        moved = move_first_slider(page, k)
+        assert moved["after"]["readout"] != moved["before"]["readout"], f"explorer {k}: the readout did not change"
+        assert moved["after"]["pixels"] != moved["before"]["pixels"], f"explorer {k}: the picture did not change"
     if stem == SHOT_LESSON:
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / f"book-page-{stem}.png"))
@@ -266,4 +310,51 @@ def test_every_deck_step_is_reachable_with_the_keyboard(book_dir, offline):
         page.wait_for_timeout(60)
     assert len(visited) == total, f"visited {len(visited)} of {total} slides"
     assert re.fullmatch(r"\d+ / \d+|\d+/\d+", page.locator(".slide-number").inner_text().strip().replace("\u2009", " "))
+    o.assert_clean()
+
+
+def _text(html_text: str) -> str:
+    """What a reader reads of an HTML readout, without any whitespace (the browser's text nodes are joined
+    with spaces, Python's with none)."""
+    import html as html_module
+
+    return re.sub(r"\s+", "", html_module.unescape(re.sub(r"<[^>]+>", "", html_text)))
+
+
+def test_each_control_position_shows_the_position_the_kit_computed(book_dir, offline, tmp_path):
+    """The page combines a menu and a slider into the position whose recorded picture it shows: for several
+    (menu, slider) pairs set in the page, the readout is the one the Python walk recorded at that position."""
+    import numpy as np
+
+    import widgets
+    from widgets import static
+
+    recorded = static.static_explorer(widgets.ScalingExplorer())
+    assert list(recorded.grid) == ["fit", "budget"] and recorded.sizes[0] > 1
+    readout = next(t for t in recorded.tracks if t.model is recorded.explorer.readout)
+    from bokeh.embed import components
+
+    script, div = components(recorded.layout)
+    bokeh_js = "".join(f'<script src="{(book_dir / "_static" / f.name).as_uri()}"></script>'
+                       for f in widgets.book.bokeh_js_files())
+    page_file = tmp_path / "explorer.html"
+    page_file.write_text(f"<!doctype html><html><head>{bokeh_js}</head><body>"
+                         f'<div class="ce-static-explorer-host">{div}</div>{script}</body></html>')
+    o = offline()
+    page = o.open(page_file)
+    wait_until_drawn(page, 0)
+    select = hosts(page).first.locator("select").first
+    n_fits, n_budgets = recorded.sizes
+    fit_at, budget_at = recorded.start
+    for fit, budget in [(fit_at, budget_at), (n_fits - 1, budget_at), (n_fits - 1, budget_at - 3), (0, budget_at - 3),
+                        (0, 0), (n_fits - 1, 0)]:
+        select.select_option(index=fit)
+        handle = focus_first_slider(page, 0)
+        at = int(float(handle.get_attribute("aria-valuenow")))
+        key = "ArrowRight" if budget > at else "ArrowLeft"
+        for _ in range(abs(budget - at)):
+            page.keyboard.press(key)
+        _settle(page)
+        k = int(np.ravel_multi_index((fit, budget), recorded.sizes))
+        assert _text(readout_text(page, 0)) == _text(recorded.value_at(readout, k)), recorded.position(k)
     o.assert_clean()
