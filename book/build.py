@@ -177,6 +177,14 @@ def _nav(info: LessonInfo, previous: LessonInfo | None, following: LessonInfo | 
     return f'<nav class="ce-book-nav">{"".join(parts)}</nav>'
 
 
+def _built_note() -> str:
+    """What a reader of a page should know: it was computed once, when the book was built, and where."""
+    return ('<p class="ce-book-built">This page was run once, when the book was built on '
+            f"{dt.date.today().isoformat()}: its outputs, and the positions its explorers move between, were "
+            "computed then. Where the lesson measures <i>your machine</i>, it measured the machine that built the "
+            "book; run the lesson live to measure yours.</p>")
+
+
 def _resources(info: LessonInfo, **extra) -> dict:
     return {"metadata": {"name": info.stem, "path": str(info.path.parent)},
             "book": {"title": info.title, "stem": info.stem, "scripts": _scripts(), **extra}}
@@ -187,7 +195,8 @@ def render_page(nb: nbformat.NotebookNode, info: LessonInfo, previous: LessonInf
     """The lesson's textbook page (``lessons/<stem>.html``)."""
     exporter = BookPageExporter(template_file="page.html.j2", extra_template_paths=[str(TEMPLATES)],
                                 exclude_anchor_links=False)
-    body, _ = exporter.from_notebook_node(nb, resources=_resources(info, nav=_nav(info, previous, following)))
+    body, _ = exporter.from_notebook_node(nb, resources=_resources(info, nav=_nav(info, previous, following),
+                                                                       note=_built_note()))
     return body
 
 
