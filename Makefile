@@ -43,8 +43,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 lab: $(VENV)/.installed
 	BOKEH_RESOURCES=inline $(BIN)/jupyter lab $(LAB_ARGS) $(KERNEL_ARGS) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons
 
+# Two workers (pytest-xdist), each taking whole test files: most tests wait on a kernel, a browser or a
+# subprocess, so two of them share a 2-core machine well. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --durations=30 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -5,7 +5,7 @@
   XSRF check, ``window.jupyterapp`` exposed), a temp workspaces dir (no restored
   tabs), a temp user-settings dir (news toast and autosave off, so nothing is
   ever written back into a lesson) and ``BOKEH_RESOURCES=inline``. It waits for
-  ``/api/status``, logs to ``test-artifacts/jupyter-lab.log`` and terminates
+  ``/api/status``, logs to ``test-artifacts/jupyter-lab[gwN].log`` (one per xdist worker) and terminates
   the server on teardown.
 * ``browser``   - ``/usr/bin/chromium`` driven by Python Playwright (no browser
   download, ever). Missing Chromium skips, or fails when ``CI=true``.
@@ -54,7 +54,7 @@ def lab_url(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     try:
         with lab_server(tmp_path_factory.mktemp("jupyterlab"), USER_SETTINGS,
-                        ARTIFACTS / "jupyter-lab.log") as url:
+                        ARTIFACTS / f"jupyter-lab{os.environ.get('PYTEST_XDIST_WORKER', '')}.log") as url:
             yield url
     except LabFailed as exc:
         pytest.fail(str(exc))
