@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import platform
 import statistics
 import sys
@@ -654,21 +653,17 @@ def bench_planner(n_changes: int) -> tuple[dict, dict]:
 
 def bench_lessons() -> list[dict]:
     import nbformat
-    from jupyter_client import KernelManager
     from nbclient import NotebookClient
+
+    from book.build import kernel_manager
 
     out = []
     for path in sorted((ROOT / "lessons").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
-        # Unix sockets, as `make lab` (ipykernel 7 warns about unencrypted TCP); Windows keeps TCP. The sockets'
-        # path is absolute, in a fresh folder: a relative one is resolved by the kernel in the lesson's folder and
-        # by the client in this one, so they never meet (and stale sockets were left in lessons/).
-        with tempfile.TemporaryDirectory(prefix="ce-bench-") as sockets:
-            km = (KernelManager(kernel_name="python3", transport="tcp") if os.name == "nt" else
-                  KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel-ipc")))
-            NotebookClient(nb, km=km, timeout=300, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        with tempfile.TemporaryDirectory(prefix="ce-bench-") as sockets:  # Unix sockets, as `make lab`
+            NotebookClient(nb, km=kernel_manager(Path(sockets)), timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute(cleanup_kc=True)
         out.append(dict(lesson=path.name, seconds=time.perf_counter() - t0))
     return out
 

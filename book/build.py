@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+from jupyter_client import KernelManager
 from nbconvert.exporters import HTMLExporter, SlidesExporter
 
 from widgets import book as book_mode
@@ -95,6 +97,19 @@ def ensure_reveal() -> Path:
 
 # -- executing a lesson ----------------------------------------------------------------------------------------
 
+def kernel_manager(sockets: Path) -> KernelManager:
+    """A kernel that talks over Unix sockets in the folder ``sockets``, as ``make lab``'s do (ipykernel 7 warns
+    about unencrypted TCP on every start); Windows, with no Unix sockets for ZeroMQ, keeps TCP.
+
+    The sockets' path is absolute, in a fresh folder: a relative one is resolved by the kernel in the
+    lesson's folder and by the client in this one, so they never meet (and stale sockets were left in
+    ``lessons/``). ``benchmarks/run.py`` starts its kernels the same way.
+    """
+    if os.name == "nt":
+        return KernelManager(kernel_name="python3", transport="tcp")
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel-ipc"))
+
+
 def execute_lesson(path: Path) -> nbformat.NotebookNode:
     """The lesson at ``path`` executed in book mode (kernel env :data:`widgets.book.ENV` = its repository path)."""
     from nbclient import NotebookClient
@@ -103,9 +118,11 @@ def execute_lesson(path: Path) -> nbformat.NotebookNode:
     previous = os.environ.get(book_mode.ENV)
     os.environ[book_mode.ENV] = path.resolve().relative_to(ROOT).as_posix()
     try:
-        client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="ce-book-") as sockets:
+            client = NotebookClient(nb, km=kernel_manager(Path(sockets)), timeout=CELL_TIMEOUT_S,
+                                    kernel_name="python3", allow_errors=True,
+                                    resources={"metadata": {"path": str(path.parent)}})
+            client.execute(cleanup_kc=True)  # a kernel manager passed in is not shut down unless asked
     finally:
         if previous is None:
             os.environ.pop(book_mode.ENV, None)
