@@ -309,8 +309,8 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
 def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
     label = html.escape(str(control.description or name))
     if not getattr(control, "readout", True):  # its value is in a label of the explorer's, next to it
-        return Div(text=f"{label}:")
-    return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>")
+        return Div(text=f"{label}:", disable_math=True)
+    return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>", disable_math=True)
 
 
 def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int, LayoutDOM],
@@ -324,7 +324,8 @@ def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int,
     if id(widget) in controls:
         return controls[id(widget)]
     if isinstance(widget, (ipw.HTML, ipw.Label)):
-        div = Div(text=widget.value if isinstance(widget, ipw.HTML) else html.escape(widget.value))
+        # The kit's texts are HTML, never TeX: a readout's "$2.9B ... $6.0B" must not be read as math.
+        div = Div(text=widget.value if isinstance(widget, ipw.HTML) else html.escape(widget.value), disable_math=True)
         if READOUT_CLASS in widget._dom_classes:
             div.css_classes = [READOUT_CLASS]
         texts[id(widget)] = div
@@ -370,8 +371,10 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
         props.append(prop)
         values.append([_compact_value(v) for v in track.values])
         index.append(track.index)
+    start = int(np.ravel_multi_index(recorded.start, recorded.sizes)) if recorded.grid else 0
     callback = CustomJS(args={"widgets": gridded, "sizes": list(recorded.sizes), "targets": targets,
-                              "props": props, "values": values, "index": index}, code=_APPLY_JS)
+                              "props": props, "values": values, "index": index, "start": start,
+                              "key": gridded[0].id if gridded else body.id}, code=_APPLY_JS)
     for widget in gridded:
         widget.js_on_change("active" if isinstance(widget, (RadioButtonGroup, CheckboxGroup)) else "value", callback)
     note_text = ""
@@ -379,7 +382,7 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
         names = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in fixed)
         note_text = f"In the book, {names} stay fixed at the values shown. {book.live_lesson_html('move them')}"
     moving = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in recorded.grid)
-    head = Div(text=(f"<i>Precomputed for the book: moving {moving} shows pictures the kit computed for "
+    head = Div(disable_math=True, text=(f"<i>Precomputed for the book: moving {moving} shows pictures the kit computed for "
                      f"{recorded.n_positions} positions.</i> {note_text}"), css_classes=[STATIC_NOTE_CLASS],
                sizing_mode="stretch_width")
     layout = column(head, body, css_classes=[STATIC_CLASS], name=type(explorer).__name__)
@@ -394,6 +397,7 @@ def _compact_value(value: Any) -> Any:
 
 
 _APPLY_JS = """
+// Which position the widgets now show: k = k * size + index, first widget first (numpy's C order).
 let k = 0;
 for (let i = 0; i < widgets.length; i++) {
   const w = widgets[i];
@@ -403,12 +407,17 @@ for (let i = 0; i < widgets.length; i++) {
   else at = w.active;
   k = k * sizes[i] + Math.round(at);
 }
+// Assign only what differs from the position on show (kept per document): each assignment redraws.
+const shown = (window.__ceStatic = window.__ceStatic || {});
+const current = shown[key] || (shown[key] = index.map((ix) => ix[start]));
 for (let t = 0; t < targets.length; t++) {
-  const v = values[t][index[t][k]];
+  const j = index[t][k];
+  if (current[t] === j) continue;
+  current[t] = j;
+  const v = values[t][j];
   const target = targets[t], prop = props[t];
   if (prop === "data") {
-    const data = v instanceof Map ? Object.fromEntries(v) : {...v};
-    target.data = data;
+    target.data = v instanceof Map ? Object.fromEntries(v) : {...v};
   } else {
     target[prop] = v;
   }
