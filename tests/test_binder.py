@@ -255,11 +255,13 @@ def test_binder_env_saves_notebooks_through_the_kit_hook(binder_env):
     """pip installs the kit's server config from the wheel, and the Binder env's server lists the extension
     that keeps saved lessons small (widgets/saving.py)."""
     cfg = binder_env["venv"] / "etc/jupyter/jupyter_server_config.d/compute_econ.json"
-    assert json.loads(cfg.read_text())["ServerApp"]["jpserver_extensions"] == {"widgets.saving": True}
+    assert json.loads(cfg.read_text())["ServerApp"]["jpserver_extensions"] == {"widgets.saving": True,
+                                                                                "widgets.nodelay": True}
     out = _run([binder_env["venv"] / "bin" / "jupyter", "server", "extension", "list"], binder_env["env"])
     listing = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout + out.stderr)
     assert re.search(r"widgets\.saving\s+enabled", listing), listing
     assert re.search(r"widgets\.saving\s.*OK", listing), listing
+    assert re.search(r"widgets\.nodelay\s+enabled", listing), listing
 
 
 @pytest.mark.slow

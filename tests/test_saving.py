@@ -67,7 +67,7 @@ def test_every_server_in_the_environment_loads_the_hook():
     """The kit ships a server extension (enabled by a config file pip installs from the wheel and `make` copies
     into .venv) that registers the hook; a real server started in this environment runs it on save."""
     cfg = json.loads((ROOT / "jupyter-config" / "jupyter_server_config.d" / "compute_econ.json").read_text())
-    assert cfg["ServerApp"]["jpserver_extensions"] == {"widgets.saving": True}
+    assert cfg["ServerApp"]["jpserver_extensions"] == {"widgets.saving": True, "widgets.nodelay": True}
     assert '"etc/jupyter/jupyter_server_config.d"' in (ROOT / "pyproject.toml").read_text()
 
     class Manager:
