@@ -228,6 +228,12 @@ def _stop(hub: Hub, timeout_s: float = 30) -> list[str]:
     return out
 
 
+def _default_sigint() -> None:
+    # A parent started in the background by a shell ignores SIGINT, and children inherit that; JupyterHub
+    # stops its services and servers with SIGINT first, so the hub must not inherit it ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def running_hub(work: Path, *, port: int | None = None, cull_timeout_s: int | None = None,
                 log: Path | None = None, password: str | None = None, echo: bool = False,
@@ -262,8 +268,11 @@ def running_hub(work: Path, *, port: int | None = None, cull_timeout_s: int | No
         out = open(log, "ab")  # noqa: SIM115  (closed below)
     # The venv's python runs the hub; its servers and kernels come from the same venv (see the config).
     process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=work, env=env,
-                               stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
-    hub = Hub(f"http://127.0.0.1:{port}", token, work, process, marker, log, env.get("HUB_PASSWORD"))
+                               stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True,
+                               preexec_fn=_default_sigint)
+    host = env.get("HUB_IP", "127.0.0.1")
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    hub = Hub(f"http://{host}:{port}", token, work, process, marker, log, env.get("HUB_PASSWORD"))
     try:
         _wait_answers(hub, 90)
         yield hub
