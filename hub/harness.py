@@ -219,9 +219,9 @@ def _stop(hub: Hub, timeout_s: float = 30) -> list[str]:
     if hub.process.poll() is None:
         hub.process.kill()
         hub.process.wait(5)
-    left = [p for p in alive if p.is_running()] + hub.processes()
+    left = {p.pid: p for p in [*alive, *hub.processes()] if p.is_running()}
     out = []
-    for p in left:
+    for p in left.values():
         with suppress(psutil.Error):
             if p.status() != psutil.STATUS_ZOMBIE:
                 out.append(f"{p.pid} {' '.join(p.cmdline())[:200]}")
