@@ -14,7 +14,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 # about TCP on every kernel start); Windows has no Unix sockets for ZeroMQ, so it keeps TCP.
 KERNEL_ARGS ?= $(if $(filter Windows_NT,$(OS)),,--KernelManager.transport=ipc)
 
-.PHONY: lab test lint bench book slides clean help
+.PHONY: lab test lint bench book slides hub clean help
 
 help:
 	@echo "make lab    - set up .venv and open the lessons in JupyterLab"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   - ruff and mypy only (configured in pyproject.toml)"
 	@echo "make bench  - time the explorers in the kernel and in the page (prints two tables, ~20 min)"
 	@echo "make book   - build the static book (pages, slides, index; no kernel needed to read it) in _build/book"
+	@echo "make hub    - JupyterHub for a class on this machine (localhost:8000; prints the login and the nbgitpuller link)"
 	@echo "make clean  - remove .venv and test artefacts"
 
 $(BIN)/python:
@@ -65,5 +66,16 @@ book: $(VENV)/.installed-test
 	$(BIN)/python -m book --out _build/book
 	@echo "open $(CURDIR)/_build/book/index.html (from disk, or copy _build/book to any static host)"
 
+# JupyterHub on this machine (hub/): the hub, the idle culler and nbgitpuller from the `hub` extra, the lab
+# settings of binder/overrides.json from the install above; configurable-http-proxy from npm
+# (`npm ci --prefix hub` on first use: hub/package-lock.json). HUB_PORT, HUB_IP, HUB_PASSWORD: hub/__main__.py.
+$(VENV)/.installed-hub: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
+	touch $@
+
+hub: $(VENV)/.installed-hub
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "error: the hub's proxy (configurable-http-proxy) needs Node.js 20+ and npm: install them (Debian/Ubuntu: sudo apt-get install nodejs npm; macOS: brew install node), then run make hub again"; exit 1; }
+	$(BIN)/python -m hub
+
 clean:
-	rm -rf $(VENV) test-artifacts _build book/node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) test-artifacts _build book/node_modules hub/node_modules .pytest_cache .hypothesis
