@@ -14,7 +14,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 # about TCP on every kernel start); Windows has no Unix sockets for ZeroMQ, so it keeps TCP.
 KERNEL_ARGS ?= $(if $(filter Windows_NT,$(OS)),,--KernelManager.transport=ipc)
 
-.PHONY: lab test lint bench book slides hub clean help
+.PHONY: lab test lint bench book slides hub hub-load clean help
 
 help:
 	@echo "make lab    - set up .venv and open the lessons in JupyterLab"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench  - time the explorers in the kernel and in the page (prints two tables, ~20 min)"
 	@echo "make book   - build the static book (pages, slides, index; no kernel needed to read it) in _build/book"
 	@echo "make hub    - JupyterHub for a class on this machine (localhost:8000; prints the login and the nbgitpuller link)"
+	@echo "make hub-load - load-test that hub: 1, 10, 20, 40 learners move a slider together (~15 min; table in test-artifacts/)"
 	@echo "make clean  - remove .venv and test artefacts"
 
 $(BIN)/python:
@@ -76,6 +77,12 @@ $(VENV)/.installed-hub: $(VENV)/.installed
 hub: $(VENV)/.installed-hub
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "error: the hub's proxy (configurable-http-proxy) needs Node.js 20+ and npm: install them (Debian/Ubuntu: sudo apt-get install nodejs npm; macOS: brew install node), then run make hub again"; exit 1; }
 	$(BIN)/python -m hub
+
+# The class load test on a real hub (hub/load.py): 1, 10, 20 and 40 learners log in, run lesson 1 and move a
+# slider together; the table goes to test-artifacts/hub-load.md (HUB_LOAD_ARGS, e.g. --levels 1 10).
+hub-load: $(VENV)/.installed-hub
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "error: the hub's proxy (configurable-http-proxy) needs Node.js 20+ and npm: install them (Debian/Ubuntu: sudo apt-get install nodejs npm; macOS: brew install node), then run make hub-load again"; exit 1; }
+	$(BIN)/python -m hub.load $(HUB_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) test-artifacts _build book/node_modules hub/node_modules .pytest_cache .hypothesis

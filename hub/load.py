@@ -25,17 +25,17 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import json
-import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from hub.kernel_client import KernelSession
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,84 +50,6 @@ display(_load_explorer)
 _load_slider = _load_explorer.controls["budget"]
 print(_load_slider.model_id, _load_slider.base, _load_slider.min, _load_slider.max, _load_slider.step)
 """
-
-
-# -- one learner's kernel, over the websocket as JupyterLab talks to it -----------------------------------------
-
-class KernelSession:
-    """A kernel on a learner's server, driven over ``api/kernels/{id}/channels`` as JupyterLab drives it."""
-
-    def __init__(self, server_url: str, token: str, timeout_s: float = 120.0) -> None:
-        import requests
-        import websocket
-
-        self.server_url = server_url.rstrip("/") + "/"
-        self.headers = {"Authorization": f"token {token}"}
-        self.session_id = uuid.uuid4().hex
-        reply = requests.post(self.server_url + "api/kernels", json={"name": "python3"}, headers=self.headers,
-                              timeout=timeout_s)
-        reply.raise_for_status()
-        self.kernel_id = reply.json()["id"]
-        ws_url = self.server_url.replace("http://", "ws://", 1) + f"api/kernels/{self.kernel_id}/channels"
-        # TCP_NODELAY, as browsers set it: without it a small message waits for the previous one's ACK (Nagle's
-        # algorithm against delayed ACKs), and every move measured 40 ms longer than a learner waits.
-        self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session_id}", header=self.headers,
-                                              timeout=timeout_s,
-                                              sockopt=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),))
-
-    def _send(self, channel: str, msg_type: str, content: dict) -> str:
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "learner", "session": self.session_id,
-                       "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content, "buffers": [], "channel": channel}))
-        return msg_id
-
-    def _until_idle(self, msg_id: str, timeout_s: float) -> list[dict]:
-        """Every iopub/shell message answering ``msg_id``, until the kernel says it is idle again."""
-        deadline = time.monotonic() + timeout_s
-        got: list[dict] = []
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no answer to {msg_id} within {timeout_s} s")
-            self.ws.settimeout(left)
-            msg = json.loads(self.ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            got.append(msg)
-            if msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
-                return got
-
-    def execute(self, code: str, timeout_s: float = 120.0) -> tuple[list[dict], float]:
-        """Run ``code``; the messages it caused and the seconds until the kernel was idle."""
-        t0 = time.perf_counter()
-        msg_id = self._send("shell", "execute_request", {"code": code, "silent": False, "store_history": True,
-                                                          "user_expressions": {}, "allow_stdin": False,
-                                                          "stop_on_error": True})
-        got = self._until_idle(msg_id, timeout_s)
-        errors = [m for m in got if m["msg_type"] == "error"]
-        if errors:
-            c = errors[0]["content"]
-            raise RuntimeError(f"{c.get('ename')}: {c.get('evalue')}")
-        return got, time.perf_counter() - t0
-
-    def move(self, comm_id: str, value: float, timeout_s: float = 30.0) -> tuple[float, bool]:
-        """Set a widget's value as the page does (``comm_msg``, method ``update``); seconds until idle, and whether
-        a Bokeh patch (the new picture) came back."""
-        t0 = time.perf_counter()
-        msg_id = self._send("shell", "comm_msg", {"comm_id": comm_id, "data": {
-            "method": "update", "state": {"value": value}, "buffer_paths": []}})
-        got = self._until_idle(msg_id, timeout_s)
-        patched = any(m["msg_type"] == "comm_msg" and "PATCH-DOC" in json.dumps(m["content"].get("data", {}))
-                      for m in got)
-        return time.perf_counter() - t0, patched
-
-    def close(self) -> None:
-        try:
-            self.ws.close()
-        except Exception:  # noqa: BLE001 - closing a socket the hub may already have dropped
-            pass
 
 
 def lesson_cells(path: Path = LESSON) -> list[str]:
