@@ -106,8 +106,11 @@ c.Spawner.environment = {
 # From the hub's environment: PATH (nbgitpuller runs `git`; learners' terminals), the locale, and the mark
 # hub/harness.py puts on every process the hub starts (to find them all by pid when it stops the hub).
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "JUPYTERHUB_SINGLEUSER_APP", "CE_HUB_HARNESS_ID"]
-c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 60
+# A class logs in at once: on the 2-core machine of the load test (hub/SIZING.md) 20 servers starting together
+# took 77 s each to answer, and with JupyterHub's 30 s (http_timeout) or the 60 s first set here half of them
+# were given up. Generous limits: a slow start is better than a learner told to try again.
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 240
 
 # --- Services: the idle culler, and the harness's admin token ------------------------------------------
 CULL_TIMEOUT = int(os.environ.get("HUB_CULL_TIMEOUT", "3600"))

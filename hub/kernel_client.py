@@ -34,13 +34,25 @@ class KernelSession:
         self.headers = {"Authorization": f"token {token}"}
         self.session_id = uuid.uuid4().hex
         self.kernel_id = kernel_id or start_kernel(self.server_url, token, timeout=timeout_s)
+        self.timeout_s = timeout_s
+        self.ws = self._connect()
+
+    def _connect(self) -> websocket.WebSocket:
         ws_url = (self.server_url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
                   + f"api/kernels/{self.kernel_id}/channels")
         # TCP_NODELAY, as browsers set it: without it a small message waits for the previous one's ACK (Nagle's
         # algorithm against delayed ACKs), and every move measured 40 ms longer than a learner waits.
-        self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session_id}", header=self.headers,
-                                              timeout=timeout_s,
-                                              sockopt=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),))
+        return websocket.create_connection(f"{ws_url}?session_id={self.session_id}", header=self.headers,
+                                           timeout=self.timeout_s,
+                                           sockopt=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),))
+
+    def reconnect(self) -> None:
+        """A fresh websocket to the same kernel. The server pings an open websocket every 30 s and drops it if
+        no pong comes; a browser answers at once, this client only while it reads, so a session left idle for
+        minutes (while the rest of the class logs in) is reconnected before it is used again, as JupyterLab
+        reconnects a tab."""
+        self.close()
+        self.ws = self._connect()
 
     def __enter__(self) -> KernelSession:
         return self

@@ -163,6 +163,9 @@ def run_level(hub: Any, learners: list[Learner], new: list[Learner], cells: Sequ
                 failures.append(f"{learner.name}: lesson failed: {err}")
 
     ready = [lr for lr in learners if lr.session is not None and lr.comm_id]
+    for learner in ready:  # idle while the others logged in: the server may have dropped the websocket
+        assert learner.session is not None
+        learner.session.reconnect()
     _, _, _, _, kernels = _memory(hub, ready)
     cpu0 = sum(sum(k.cpu_times()[:2]) for k in kernels)
     latencies: list[float] = []

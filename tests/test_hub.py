@@ -327,6 +327,6 @@ def test_z2jh_config_uses_only_documented_keys():
         assert tuple(needed.split(".")) in paths, needed
     assert config["cull"]["enabled"] is True and config["singleuser"]["defaultUrl"] == "/lab"
     text = (ROOT / "hub" / "z2jh" / "config.yaml").read_text()
-    for line in text.splitlines():  # the sizing numbers are placeholders the load test fills
+    for line in text.splitlines():  # every sizing number says where it comes from (the load test)
         if line.strip().startswith(("guarantee:", "limit:")):
             assert "# from hub/SIZING.md" in line, line
