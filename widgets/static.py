@@ -313,7 +313,7 @@ def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
     return Div(text=f"{label}: <b>{html.escape(readout_label(control, control.value))}</b>", disable_math=True)
 
 
-def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int, LayoutDOM],
+def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
                texts: dict[int, Div]) -> LayoutDOM | None:
     """The ipywidgets tree as a Bokeh layout: boxes as rows and columns, texts as ``Div``s, views as their roots."""
     layout = getattr(widget, "layout", None)
@@ -331,7 +331,7 @@ def _translate(widget: ipw.Widget, recorded: StaticExplorer, controls: dict[int,
         texts[id(widget)] = div
         return div
     if isinstance(widget, ipw.Box):
-        children = [c for c in (_translate(child, recorded, controls, texts) for child in widget.children)
+        children = [c for c in (_translate(child, controls, texts) for child in widget.children)
                     if c is not None]
         if not children:
             return None
@@ -357,7 +357,7 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
             doc.callbacks.remove_on_change(view)
             doc.remove_root(view._model)
     texts: dict[int, Div] = {}
-    body = _translate(explorer.widget, recorded, controls, texts)
+    body = _translate(explorer.widget, controls, texts)
     assert body is not None
     targets, props, values, index = [], [], [], []
     for track in recorded.tracks:
