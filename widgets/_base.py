@@ -88,6 +88,10 @@ T = TypeVar("T")
 READOUT_CLASS = "ce-readout"
 PRIMARY_SLIDER_CLASS = "ce-primary-slider"
 EXPLORER_CLASS = "ce-explorer"
+#: Widgets that need a kernel (a button that shows the data as tables): the book's static copy leaves them out.
+LIVE_ONLY_CLASS = "ce-live-only"
+#: Text for screen readers only (a plot's description): kept off the screen, not hidden from assistive technology.
+SR_ONLY_CLASS = "ce-sr-only"
 
 # The page's style for explorers, shipped with each one (a <style> in a hidden HTML widget, so it
 # works wherever the explorer is shown: JupyterLab, Notebook 7, a hub, a deck). ipywidgets animates a
@@ -100,6 +104,8 @@ EXPLORER_CSS = f"""<style>
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-origin,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
+.{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>"""
 
 # Metadata on the page-setup output below, so the save hook (widgets.saving) drops it with BokehJS.
@@ -525,6 +531,16 @@ def _in_kernel() -> bool:
 
 
 # -- controls that take the caller's starting value or refuse it -------------------------------------------
+
+def accessible_name(control: ipw.ValueWidget) -> str:
+    """What a screen reader announces for a control: its ``tooltip`` where the kit gives one (a control whose
+    description is short, "model", says in full what it sets and in which unit), else its ``description``.
+
+    ipywidgets 8 puts neither on a slider's handle (jupyter-widgets/ipywidgets#2650); the page script of
+    :func:`setup_notebook` does, and the book's Bokeh controls take the same name.
+    """
+    return str(control.tooltip or control.description or "")
+
 
 def option_values(control: ipw.ValueWidget) -> tuple[Any, ...]:
     """The values a selection control (dropdown, toggle buttons, selection slider) can take."""
