@@ -65,6 +65,7 @@ import math
 import os
 import sys
 import time
+from pathlib import Path
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -98,12 +99,15 @@ SR_ONLY_CLASS = "ce-sr-only"
 # slider handle for 300 ms after every key press or click on the track (noUiSlider's "tap" state);
 # each animation frame re-renders the lesson page, which in a long lesson costs 15-20 ms of the
 # browser's main thread a frame and delays the plot's own redraw by about 40 ms (make bench). The
-# handle jumps instead; dragging was never animated.
+# handle jumps instead; dragging was never animated. A control the keyboard reaches shows a focus ring (WCAG 2.4.7;
+# ipywidgets' menus had none), dark blue, 7:1 on white (WCAG 1.4.11 asks 3:1). ``ce-sr-only`` is the usual
+# visually-hidden pattern: off the screen, still read by a screen reader.
 EXPLORER_CSS = f"""<style>
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-origin,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
+.{EXPLORER_CLASS} :focus-visible {{ outline: 2px solid #1a56a8 !important; outline-offset: 1px; }}
 .{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>"""
@@ -139,6 +143,12 @@ COMM_GUARD_JS = """
 _bokeh_loaded = False
 
 
+def page_a11y_js() -> str:
+    """The page script that names the kit's controls for assistive technology (``widgets/a11y.js``; it says
+    what it does and what it depends on)."""
+    return (Path(__file__).with_name("a11y.js")).read_text(encoding="utf-8")
+
+
 def setup_notebook(force: bool = True) -> None:
     """Load BokehJS into the notebook page from *inline* resources.
 
@@ -161,7 +171,7 @@ def setup_notebook(force: bool = True) -> None:
     from IPython.display import Javascript, display
 
     output_notebook(resources=INLINE, hide_banner=True)
-    display(Javascript(COMM_GUARD_JS), metadata=PAGE_SETUP_METADATA)
+    display(Javascript(COMM_GUARD_JS + page_a11y_js()), metadata=PAGE_SETUP_METADATA)
     _bokeh_loaded = True
 
 
@@ -721,6 +731,10 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     #: The controls the book precomputes (:meth:`static_grid`), by name, with the most positions a slider gets
     #: (a menu gets all its options); empty: the main slider alone.
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {}
+    #: Each control's accessible name, by control: what it sets and in which unit ("training compute budget, in
+    #: FLOP"). It becomes the control's ``tooltip`` unless the explorer set one (see :func:`accessible_name`);
+    #: tests/test_accessibility.py requires a name of some words for every control of every explorer.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {}
 
     start: InputsT
     result: ResultT
@@ -745,13 +759,30 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self._update_due = False
         self._memos: dict[Hashable, Any] = {}
         self._build()
+        unknown = set(self.CONTROL_NAMES) - set(self.controls)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.CONTROL_NAMES names no control: {', '.join(sorted(unknown))}")
+        for name, text in self.CONTROL_NAMES.items():
+            if not self.controls[name].tooltip:
+                self.controls[name].tooltip = text
         self._control_names = {id(control): name for name, control in self.controls.items()}
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self._update(refuse=False)  # no last picture to keep: a refusal is the caller's ValueError
         self.widget = self._layout()
         self.widget.add_class(EXPLORER_CLASS)
-        self.widget.children = (*self.widget.children, ipw.HTML(EXPLORER_CSS, layout=ipw.Layout(display="none")))
+        self.widget.children = (*self.widget.children, ipw.HTML(EXPLORER_CSS + self._names_html(),
+                                                                 layout=ipw.Layout(display="none")))
+
+    def _names_html(self) -> str:
+        """The controls' accessible names by their visible label, for the page script (``widgets/a11y.js``).
+
+        ipywidgets 8 shows a slider's tooltip on its label, where the script reads it, but drops a menu's when the
+        menu has a description (``DropdownView.updateTooltip``): the script finds a menu's name here instead.
+        """
+        names = {str(c.description): accessible_name(c) for c in self.controls.values()
+                 if c.description and c.tooltip}
+        return f'<div class="ce-control-names" hidden data-names="{html.escape(json.dumps(names))}"></div>'
 
     # -- to implement -------------------------------------------------------
     @abc.abstractmethod

@@ -69,6 +69,14 @@ class BuildOutExplorer(Explorer[buildout.BuildOutScenario, buildout.BuildOutResu
     """
 
     #: The book precomputes the lead time, the lesson's point.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "shock_mw": "extra demand for data-centre power that arrives at once, in megawatts",
+        "shock_quarter": "quarter in which the demand shock arrives",
+        "lead_time_quarters": "lead time to build new data-centre capacity, in quarters",
+        "growth_per_year": "baseline growth of demand for power, times per year",
+        "build_rate_mw_per_quarter": "most capacity that can be built in a quarter, in megawatts",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"lead_time_quarters": 9, "shock_mw": 21}
 
     PARAMETER_CONTROLS = {"shock_mw": "shock_mw", "shock_quarter": "shock_quarter",

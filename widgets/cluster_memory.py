@@ -195,6 +195,19 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
     """
 
     #: The book precomputes every ZeRO stage.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "model": "model whose training memory is shown",
+        "precision": "number precision of weights and optimiser state",
+        "accelerator": "accelerator, which sets the memory per device",
+        "n_data_parallel": "data-parallel ranks, a count of model copies",
+        "pipeline_parallel": "pipeline stages, a count",
+        "zero_stage": "ZeRO stage: what the data-parallel ranks shard (0 none, 3 everything)",
+        "tensor_parallel": "tensor-parallel size, accelerators sharing each layer",
+        "micro_batch_size": "micro-batch size, in sequences",
+        "recomputation": "activation recomputation: which activations are recomputed instead of stored",
+        "sequence_parallel": "sequence parallelism alongside the tensor parallelism, on or off",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"zero_stage": 4, "n_data_parallel": 24}
 
     PARAMETER_CONTROLS = {"model": "model", "precision": "precision", "accelerator": "accelerator",

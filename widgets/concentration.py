@@ -161,6 +161,13 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
     """
 
     #: The book precomputes the leader's share (a market brings its own firms to merge, which the book shows fixed).
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "market": "market whose providers are shown",
+        "lead_share": "market share of the largest provider, in percent",
+        "merge_a": "first firm of a hypothetical merger",
+        "merge_b": "second firm of the merger",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"lead_share": 25}
 
     PARAMETER_CONTROLS = {"market_name": "market"}

@@ -118,6 +118,15 @@ class ContractVsSpotExplorer(Explorer[ContractVsSpotInputs, market.ContractVsSpo
     """
 
     #: The book precomputes the contract's price against the spot market's volatility.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "volatility": "volatility of the spot price, sigma per year",
+        "contract_price": "contract price, in dollars per accelerator-hour",
+        "contract_months": "contract length, in months",
+        "p_no_capacity": "chance each month that spot capacity is unavailable, in percent",
+        "drift": "drift of the spot price, in log units per year",
+        "seed": "random draw of the spot price path (a seed)",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"contract_price": 5, "volatility": 21}
 
     PARAMETER_CONTROLS = {"seed": "seed"}

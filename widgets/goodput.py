@@ -232,6 +232,17 @@ class GoodputExplorer(Explorer[GoodputInputs, GoodputResult]):
     """
 
     #: The book precomputes how reliable each accelerator is.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "n_accelerators": "accelerators in the training job, a count",
+        "accelerator_mtbf_hours": "mean time between failures of one accelerator, in hours",
+        "checkpoint_s": "time to write a checkpoint, in seconds",
+        "restart_minutes": "time to restart after a failure, in minutes",
+        "interval_minutes": "interval between checkpoints, in minutes",
+        "optimal_interval": "checkpoint at Daly's optimal interval, on or off",
+        "ideal_accelerator_hours": "size of the run, in accelerator-hours without failures",
+        "usd_per_accelerator_hour": "price of compute, in dollars per accelerator-hour",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator_mtbf_hours": 9, "n_accelerators": 25}
 
     PARAMETER_CONTROLS = {"n_accelerators": "n_accelerators", "accelerator_mtbf_hours": "accelerator_mtbf_hours",

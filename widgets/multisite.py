@@ -230,6 +230,17 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
     """
 
     #: The book precomputes how often the sites synchronise (DiLoCo).
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "n_sites": "data-centre sites the run is split across, a count",
+        "sync_every_steps": "steps between synchronisations across sites",
+        "wan_gbps": "wide-area network bandwidth per site, in gigabits per second",
+        "rtt_ms": "network round trip between sites, in milliseconds",
+        "n_accelerators": "H100 accelerators in the run, a count",
+        "n_params": "model parameters, a count",
+        "site_step_s": "time of one training step within a site, in seconds",
+        "site_ceiling_mw": "power ceiling of one site, in megawatts",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"sync_every_steps": 13, "n_sites": 25}
 
     PARAMETER_CONTROLS = {"n_sites": "n_sites", "sync_every_steps": "sync_every_steps", "wan_gbps": "wan_gbps",

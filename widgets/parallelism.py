@@ -198,6 +198,20 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
     """
 
     #: The book precomputes every model.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "data_parallel_size": "data-parallel replicas, a count",
+        "model": "model being trained",
+        "global_batch_size": "global batch, in sequences",
+        "micro_batch_size": "micro-batch, in sequences",
+        "sequence_tokens": "sequence length, in tokens",
+        "frac_peak_flop": "model FLOP utilisation of the compute, a share of peak",
+        "tensor_parallel_size": "tensor-parallel size, accelerators sharing each layer",
+        "pipeline_parallel_size": "pipeline stages, a count",
+        "n_virtual_stages": "interleaved pipeline chunks per stage, a count",
+        "frac_allreduce_overlapped": "share of the all-reduce overlapped with compute, a fraction",
+        "scale_out_gbit_per_s": "scale-out network bandwidth, in gigabits per second per accelerator",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "data_parallel_size": 18}
 
     PARAMETER_CONTROLS = {name: name for name in (

@@ -220,6 +220,10 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
     """
 
     #: The book precomputes own, contract, spot and the mix.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "view": "what the lower plots show: the finish date or the cost",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"strategy": 0, "n_accelerators": 25}
 
     PARAMETER_CONTROLS = {"plan": "scenario"}
@@ -272,10 +276,10 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
                                             readout=False, style=style(60), layout=ipw.Layout(width="164px"),
                                             tooltip="months from today to a trained model"),
             "budget_usd": log("budget_usd", p.budget_usd, BUDGET_DECADES, "budget", 52, 112,
-                              "cash the lab can commit to get the model trained"),
+                              "cash the lab can commit to get the model trained, in dollars"),
             "n_accelerators": accelerators,
             "training_flop": log("training_flop", float(p.training_flop or 0.0), FLOP_DECADES, "FLOP", 40, 104,
-                                 "the final training run's budget, FLOP"),
+                                 "the final training run's budget, in FLOP"),
             "tokens_served_per_day": log("tokens_served_per_day", p.tokens_served_per_day, TOKENS_DECADES,
                                          "tokens/day", 72, 92, "tokens served a day once the model is trained"),
             "view": toggle_buttons("view", st.view, list(VIEWS), tooltips=["the finish date's distribution and tornado",

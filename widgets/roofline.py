@@ -126,6 +126,14 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
     """
 
     #: The book precomputes every accelerator of the catalogue.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "accelerator": "accelerator whose roofline is drawn",
+        "precision": "number precision of the arithmetic",
+        "batch_size": "decode batch size, in sequences",
+        "matmul_size": "matrix multiply size n, for an n by n by n product",
+        "context_tokens": "attention context, in tokens",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator": 0, "batch_size": 25}
 
     PARAMETER_CONTROLS = {"accelerator": "accelerator", "batch_size": "batch_size", "matmul_size": "matmul_size",

@@ -111,6 +111,12 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
     """
 
     #: The book precomputes the fits side by side, as section 3 compares them.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "budget": "training compute budget, in FLOP",
+        "fit": "scaling-law fit used for the loss",
+        "show_models": "show notable models on the plots, on or off",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"fit": 0, "budget": 25}
 
     PARAMETER_CONTROLS = {"compute_flop": "budget", "fit": "fit", "show_models": "show_models"}

@@ -77,6 +77,14 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, constraints.LargestRun
     """
 
     #: The book precomputes how fast power grows, the binding limit.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "year": "year of the largest training run",
+        "dc_power_growth_per_year": "growth of data-centre power for AI, times per year",
+        "gpu_production_growth_per_year": "growth of AI chip production, times per year",
+        "frac_largest_run": "share of all AI compute used by the largest run, a fraction",
+        "multimodal_multiplier": "data from images, audio and video, as a multiple of text",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"dc_power_growth_per_year": 9, "year": 25}
 
     PARAMETER_CONTROLS = {"year": "year"}

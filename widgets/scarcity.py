@@ -127,6 +127,14 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
     """
 
     #: The book precomputes prices against rationing.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "capacity_m": "accelerator capacity on the market, in millions",
+        "new_lab_m": "demand of a new lab, in millions of accelerators",
+        "new_fab_m": "capacity a new fab adds, in millions of accelerators",
+        "mode": "how scarce capacity is allocated",
+        "price_cap_usd_per_hour": "price cap, in dollars per accelerator-hour",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"mode": 0, "capacity_m": 25}
 
     PARAMETER_CONTROLS = {"capacity_m": "capacity_m", "new_lab_m": "new_lab_m", "new_fab_m": "new_fab_m",

@@ -147,6 +147,17 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
     """
 
     #: The book precomputes every model.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "model": "model being served",
+        "accelerator": "accelerator the model is served on",
+        "n_accelerators": "accelerators per serving replica, a count",
+        "batch_size": "decode batch size, in sequences",
+        "prompt_tokens": "prompt length, in tokens",
+        "output_tokens": "output length, in tokens",
+        "precision": "number precision of the weights",
+        "usd_per_accelerator_hour": "price of compute, in dollars per accelerator-hour",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "batch_size": 25}
 
     PARAMETER_CONTROLS = {"model": "model", "accelerator": "accelerator", "n_accelerators": "n_accelerators",
@@ -482,6 +493,15 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
     """
 
     #: The book precomputes demand against the replicas.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "arrival_rate_per_s": "request arrival rate, in requests per second",
+        "replicas": "serving replicas, a count",
+        "percentile": "latency percentile the readout reports",
+        "target_wait_s": "target wait before a request starts, in seconds",
+        "service_time_s": "service time of one request, in seconds",
+        "slots_per_replica": "batch slots per replica, requests served at once",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"arrival_rate_per_s": 9, "replicas": 25}
 
     PARAMETER_CONTROLS = {"arrival_rate_per_s": "arrival_rate_per_s", "replicas": "replicas",
@@ -776,6 +796,12 @@ class LifetimeComputeExplorer(Explorer[LifetimeInputs, LifetimeResult]):
     """
 
     #: The book precomputes every model.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "model": "model trained and then served",
+        "training_tokens": "tokens the model was trained on, a count",
+        "tokens_served": "tokens served over the model's life, a count",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"model": 0, "tokens_served": 25}
 
     PARAMETER_CONTROLS = {"model": "model", "training_tokens": "training_tokens", "tokens_served": "tokens_served"}

@@ -97,6 +97,17 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
     """
 
     #: The book precomputes packaging against memory: which one binds.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "cowos_capacity_x": "CoWoS packaging capacity, as a multiple of today's",
+        "cowos_growth_per_year": "growth of CoWoS packaging capacity, times per year",
+        "hbm_capacity_x": "HBM memory capacity, as a multiple of today's",
+        "hbm_growth_per_year": "growth of HBM memory capacity, times per year",
+        "wafers_capacity_x": "leading-edge wafer capacity, as a multiple of today's",
+        "wafers_growth_per_year": "growth of leading-edge wafer capacity, times per year",
+        "horizon_years": "years ahead the plot covers",
+        "report_year": "year the readout reports",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"cowos_capacity_x": 13, "hbm_capacity_x": 13}
 
     PARAMETER_CONTROLS = {"horizon_years": "horizon_years", "report_year": "report_year"}

@@ -152,6 +152,21 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
     """
 
     #: The book precomputes every accelerator of the catalogue.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "n_params": "model parameters N, a count",
+        "n_tokens": "training tokens D, a count",
+        "accelerator": "accelerator the model is trained on",
+        "n_accelerators": "accelerators in the cluster, a count",
+        "mfu": "model FLOP utilisation, a share of peak",
+        "rent_usd_per_hour": "rent, in dollars per accelerator-hour",
+        "accelerator_price_usd": "purchase price per accelerator, in dollars",
+        "life_years": "useful life of an owned accelerator, in years",
+        "cost_of_capital": "cost of capital, per year",
+        "utilisation": "utilisation of owned accelerators, a share of hours",
+        "usd_per_mwh": "electricity price, in dollars per megawatt-hour",
+        "pue": "power usage effectiveness of the data centre (PUE), total power over IT power",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"accelerator": 0, "n_params": 25}
 
     PARAMETER_CONTROLS = {"n_params": "n_params", "n_tokens": "n_tokens", "accelerator": "accelerator",

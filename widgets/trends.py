@@ -185,6 +185,15 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
     """
 
     #: The book precomputes each quantity the lesson plots.
+    #: Each control's name for a screen reader (its tooltip): what it sets and in which unit.
+    CONTROL_NAMES: ClassVar[Mapping[str, str]] = {
+        "year": "year to project the trend to",
+        "level": "uncertainty bands to draw around the trend",
+        "quantity": "quantity plotted over time",
+        "models": "which models the trend is fitted to",
+        "domain": "domain of the models shown",
+        "start_year": "models published from this year on",
+    }
     STATIC_CONTROLS: ClassVar[Mapping[str, int]] = {"quantity": 0, "year": 25}
 
     PARAMETER_CONTROLS = {"year": "year", "start_year": "start_year", "quantity": "quantity",
