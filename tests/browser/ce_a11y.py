@@ -120,11 +120,11 @@ def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = la
                       "focus_visible": visible_focus})
         page.keyboard.press("Tab")
     # Past the last control Tab may still stop in the explorer (a plot's toolbar buttons), but it must leave.
-    left, extra = False, 0
-    for extra in range(20):
-        left = page.evaluate("ex => !ex.contains(document.activeElement)", explorer.element_handle())
-        if left:
-            break
+    outside = "ex => !ex.contains(document.activeElement)"
+    extra = 0
+    while extra < 20 and not page.evaluate(outside, explorer.element_handle()):
         page.keyboard.press("Tab")
+        extra += 1
+    left = page.evaluate(outside, explorer.element_handle())
     steps.append({"left_explorer": left, "stops_after_controls": extra})
     return steps
