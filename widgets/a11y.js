@@ -81,7 +81,7 @@
     const handle = widget.querySelector('[role="slider"]');
     if (!handle || handle.__ceNamed) return;
     handle.__ceNamed = true;
-    keysStay(widget);
+    keysStay(handle);
     const name = nameOf(widget);
     if (name) handle.setAttribute("aria-label", name);
     const readout = widget.querySelector(":scope > .widget-readout");
@@ -112,6 +112,7 @@
       const name = nameOf(widget);
       if (name) widget.setAttribute("aria-label", name);
       const sync = () => widget.querySelectorAll("button").forEach((b) => {
+        keysStay(b);  // on the button itself: Space on a button in a JupyterLab deck went to the deck, not the button
         const pressed = b.classList.contains("mod-active") ? "true" : "false";
         if (b.getAttribute("aria-pressed") !== pressed) b.setAttribute("aria-pressed", pressed);
       });

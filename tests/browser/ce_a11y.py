@@ -69,7 +69,8 @@ _STATE_JS = """e => e.matches('[role="slider"]') ? e.getAttribute('aria-valuenow
     : String(e.classList.contains('mod-active')) + e.getAttribute('aria-pressed')"""
 
 
-def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = lambda: None) -> list[dict]:
+def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = lambda: None,
+                  probe: Callable[[], Any] = lambda: None) -> list[dict]:
     """Walk one explorer's controls with the keyboard alone and return what each step saw.
 
     Focus starts on the explorer's first control (as a learner reaches it from the cell above); then Tab, and
@@ -79,7 +80,8 @@ def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = la
     on its last option), a button or checkbox with Space (a pressed button, whose press changes nothing, is
     skipped: its neighbour was pressed instead). Its state must change, the focused element must show a focus
     outline, and after the last control Tab must leave the explorer within 20 presses. ``settle()`` waits after each move (for the
-    kernel to go idle, so a control the move switched off is off before Tab reaches it).
+    kernel to go idle, so a control the move switched off is off before Tab reaches it); ``probe()`` is recorded
+    after each move (the deck's slide, say).
     """
     controls = explorer.evaluate_handle(_CONTROLS_JS)
     n = page.evaluate("cs => cs.length", controls)
@@ -117,7 +119,7 @@ def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = la
         page.wait_for_timeout(100)
         after = page.evaluate(_STATE_JS, active)
         steps.append({"index": i, "kind": kind, "name": name, "before": before, "after": after,
-                      "focus_visible": visible_focus})
+                      "focus_visible": visible_focus, "probe": probe()})
         page.keyboard.press("Tab")
     # Past the last control Tab may still stop in the explorer (a plot's toolbar buttons), but it must leave.
     outside = "ex => !ex.contains(document.activeElement)"

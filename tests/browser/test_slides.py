@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from ce_a11y import keyboard_walk
 from playwright.sync_api import expect
 
 PIN = "jupyterlab-slideshow==0.3.4"
@@ -131,7 +132,8 @@ def test_lesson_as_a_deck_fits_every_screen_and_its_explorer_is_live(lab, page_g
     * the title slide shows no code (the set-up cell is a note);
     * no step needs scrolling;
     * at the laptop size, the first explorer met on the way is live: moving its slider changes its readout and the
-      browser-side Bokeh data, and the deck is still presenting afterwards."""
+      browser-side Bokeh data, and the deck is still presenting afterwards; the keyboard alone reaches and moves
+      every one of its controls, Tab leaves it (no focus trap) and the deck stays on its slide."""
     _require_slideshow()
     page = page_guard.page
     lab.open_notebook(rel_path)
@@ -153,6 +155,20 @@ def test_lesson_as_a_deck_fits_every_screen_and_its_explorer_is_live(lab, page_g
             if nudged is None and page.locator(".ce-primary-slider").first.is_visible():
                 nudged = lab.nudge_primary_slider()
                 assert page.locator(".jp-Deck").count() > 0, "moving the slider left the deck"
+                # The keyboard alone reaches and moves every control of the explorer on the slide, and neither
+                # traps focus nor moves the deck (a menu's arrows, a checkbox's Space stay with the control).
+                # (Tab out of the explorer may move the deck on: the next slide holds what the focus went to.)
+                def slide() -> int:
+                    return page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
+
+                at = slide()
+                explorer = page.locator(".ce-primary-slider").first.locator("xpath=ancestor::*[contains("
+                                                                              "@class, 'ce-explorer')][1]")
+                walk = keyboard_walk(page, explorer, settle=lab.wait_idle, probe=slide)
+                assert walk[-1]["left_explorer"], f"{rel_path}: focus stayed in the explorer in deck mode"
+                assert page.locator(".jp-Deck").count() > 0, "the keyboard walk left the deck"
+                moved_deck = [s["name"] for s in walk[:-1] if s["probe"] != at]
+                assert not moved_deck, f"{rel_path}: keys on these controls moved the deck: {moved_deck}"
             if seen["index"] == last:
                 break
             last = seen["index"]
