@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -214,7 +215,7 @@ def heading_problems(headings: list[tuple[int, str, str]]) -> list[str]:
     if headings and headings[0][0] != 1:
         problems.append(f"the first heading is h{headings[0][0]}, not the h1 title: {headings[0][1]!r} "
                         f"({headings[0][2]})")
-    for (prev, prev_text, _), (level, text, where) in zip(headings, headings[1:]):
+    for (prev, prev_text, _), (level, text, where) in itertools.pairwise(headings):
         if level > prev + 1:
             problems.append(f"h{prev} {prev_text!r} then h{level} {text!r} ({where}): h{prev + 1} skipped")
     problems += [f"an empty h{level} ({where})" for level, text, where in headings if not text]
@@ -293,7 +294,7 @@ def _namespace(nb) -> dict:
         if cell.cell_type == "code" and "setup_notebook()" in cell.source:
             tree = ast.parse(cell.source)
             tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-            exec(compile(tree, "setup", "exec"), ns)  # noqa: S102 - the lesson's own import lines
+            exec(compile(tree, "setup", "exec"), ns)  # the lesson's own import lines
     return ns
 
 
@@ -302,15 +303,16 @@ def _run_cell(source: str, ns: dict) -> object:
     tree = ast.parse(source)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(tree, "cell", "exec"), ns)  # noqa: S102 - the lesson's own cell
-        return eval(compile(ast.Expression(last.value), "cell", "eval"), ns) if last else None  # noqa: S307
+        exec(compile(tree, "cell", "exec"), ns)  # the lesson's own cell
+        return eval(compile(ast.Expression(last.value), "cell", "eval"), ns) if last else None
 
 
 def table_functions() -> list[str]:
     """The table makers of :mod:`widgets.tables` (its public functions)."""
     import widgets.tables as tables
 
-    return sorted(n for n in dir(tables) if n.endswith("_table") and not n.startswith("_") and callable(getattr(tables, n)))
+    return sorted(n for n in dir(tables)
+                  if n.endswith("_table") and not n.startswith("_") and callable(getattr(tables, n)))
 
 
 def predict_html() -> str:
