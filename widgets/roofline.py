@@ -32,6 +32,7 @@ from compute_econ._validate import choice, integer
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, set_props, store,
                     toggle_buttons)
+from . import colour as kit
 from ._format import percent, sci
 
 #: The roofline is drawn over this range of arithmetic intensity (FLOP per byte): the plot's x range.
@@ -169,7 +170,7 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
             y_range=Range1d(start=1e11, end=1e16), tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         p.line("intensity", "attainable", source=s["roof"], line_width=3, color="#264653", legend_label="roofline")
-        self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color="#8d99ae")
+        self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color=kit.GREY)
         p.add_layout(self._ridge)
         pts = p.scatter("intensity", "attainable", source=s["ops"], size="size", color="color", alpha=0.9)
         p.add_layout(LabelSet(x="intensity", y="attainable", text="name", source=s["ops"], x_offset="dx",

@@ -34,6 +34,7 @@ from compute_econ._validate import choice, instance, scalar
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, log_slider, option, selection_slider,
                     set_props, store)
+from . import colour as kit
 from ._format import count, duration_days, megawatt_hours, number, megawatts, percent, sci, tonnes, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
@@ -245,7 +246,7 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
                          toolbar_location="above")
         own_fig.line("utilisation", "usd_per_hour", source=s["owned"], line_width=2, color="#264653",
                      legend_label="own")
-        self._rent_line = Span(location=1.0, dimension="width", line_color="#8d99ae", line_width=2,
+        self._rent_line = Span(location=1.0, dimension="width", line_color=kit.GREY, line_width=2,
                                line_dash="dashed")
         own_fig.add_layout(self._rent_line)
         own_fig.scatter("utilisation", "usd_per_hour", source=s["break_even"], size=12, color="#c81d25",
