@@ -15,7 +15,7 @@ from typing import Any
 
 from bokeh.colors import named
 from bokeh.core.property.vectorization import Field
-from bokeh.models import (Axis, BoxAnnotation, ColumnDataSource, GlyphRenderer, Label, LabelSet, Legend, Plot, Span,
+from bokeh.models import (Axis, BoxAnnotation, GlyphRenderer, Label, LabelSet, Legend, Plot, Span,
                           Text, Title)
 
 from widgets import colour as kit

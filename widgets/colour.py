@@ -21,11 +21,9 @@ functions here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
-
 import numpy as np
 
-ColourLike = Union[str, Sequence[float]]
+ColourLike = str | Sequence[float]
 
 # -- the kit's palette ----------------------------------------------------------------------------------
 
