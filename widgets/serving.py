@@ -215,7 +215,8 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
         self._y_ticker = log_axis(f.yaxis[0])
         m = figure(title="Memory of the replica", width=380, height=380, y_range=FactorRange(factors=["KV cache", "weights"]),
                    x_axis_label="GB", x_range=Range1d(start=0, end=100), tools="save")
-        m.hbar(y="part", left="left", right="right", height=0.6, color="color", source=s["memory"])
+        m.hbar(y="part", left="left", right="right", height=0.6, fill_color="color", line_color=kit.GREY_TEXT,
+               source=s["memory"])  # the outline gives the light KV-cache bar 3:1 (WCAG 2.1 1.4.11)
         self._capacity = Span(location=1.0, dimension="height", line_color="#c81d25", line_dash="dashed",
                               line_width=2)
         m.add_layout(self._capacity)
