@@ -47,22 +47,7 @@ FAST = {"ComputeTrendExplorer": dict(local_flop_per_s=1e11)}
 #: the threshold refuses only pairs closer than any two colours of the palette the kit is built on.
 MIN_DISTANCE = 10.0
 
-#: Explorers not yet fixed (issue 16, open), by test: each is a strict xfail, so a fix makes its test fail until
-#: the explorer leaves this list. Measured numbers and what each needs are in the helper's report.
-NOT_YET = {
-    "distinguishable": {"PlannerExplorer", "RooflineExplorer", "TrainingCostExplorer"},
-    "contrast": {"ConcentrationExplorer", "ContractVsSpotExplorer", "MultiSiteExplorer", "ParallelismExplorer",
-                 "PlannerExplorer", "RooflineExplorer", "ScalingExplorer", "ScarcityMarketExplorer",
-                 "ServingExplorer", "SupplyChainExplorer", "TrainingCostExplorer"},
-    "cue": {"ConcentrationExplorer", "ScalingExplorer", "SupplyChainExplorer"},
-}
-
 _BUILT: dict[type, Explorer] = {}
-
-
-def _cases(test: str) -> list:
-    return [pytest.param(cls, id=cls.__name__, marks=pytest.mark.xfail(strict=True, reason="issue 16: not yet fixed"))
-            if cls.__name__ in NOT_YET[test] else pytest.param(cls, id=cls.__name__) for cls in EXPLORERS]
 
 
 def explorer(cls: type) -> Explorer:
@@ -261,7 +246,7 @@ def cue_failures(uses: list[audit.Use]) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("cls", _cases("distinguishable"))
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda cls: cls.__name__)
 def test_colours_are_distinguishable(cls):
     problems = []
     for title, uses in audit.figure_colours(explorer(cls)).items():
@@ -271,7 +256,7 @@ def test_colours_are_distinguishable(cls):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("cls", _cases("contrast"))
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda cls: cls.__name__)
 def test_lines_markers_and_text_have_contrast(cls):
     problems = []
     figures = audit.figure_colours(explorer(cls))
@@ -282,7 +267,7 @@ def test_lines_markers_and_text_have_contrast(cls):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("cls", _cases("cue"))
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda cls: cls.__name__)
 def test_colour_has_a_second_cue(cls):
     problems = []
     for title, uses in audit.figure_colours(explorer(cls)).items():
