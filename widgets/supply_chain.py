@@ -148,7 +148,7 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
             p.line("year", key, source=s["inputs"], line_width=2, color=INPUT_COLOURS[key], legend_label=f"{name} allows")
         p.line("year", "deliveries", source=s["inputs"], line_width=5, color="#000000", alpha=0.75,
                legend_label="delivered (minimum)")
-        dots = [p.scatter("year", "accelerators", source=s["binding"], view=CDSView(filter=GroupFilter(
+        dots: list[Any] = [p.scatter("year", "accelerators", source=s["binding"], view=CDSView(filter=GroupFilter(
                     column_name="name", group=name)), size=8, marker=INPUT_MARKERS[key], color=INPUT_COLOURS[key],
                     line_color=kit.BLACK, legend_label=f"{name} allows") for key, name in INPUT_NAMES.items()]
         p.vspan(x="year", source=s["changes"], line_dash="dotted", line_width=2, line_color="#555555")
