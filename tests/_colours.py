@@ -148,9 +148,11 @@ def _glyph_uses(plot: Plot, r: GlyphRenderer, area: str, legends: dict[int, str]
     legend = legends.get(id(r))
     what = f"{kind} {legend!r}" if legend else f"{kind} (no legend)"
     marker_mapped, markers = _values(g, "marker", source) if hasattr(g, "marker") else (False, [None])
+    hatch_mapped, hatches = _values(g, "hatch_pattern", source) if hasattr(g, "hatch_pattern") else (False, [None])
+    # a marker or hatch column is a second cue only where it takes more than one value
+    marker_varies, hatch_varies = marker_mapped and len(markers) > 1, hatch_mapped and len(hatches) > 1
     dash = tuple(g.line_dash) if hasattr(g, "line_dash") and isinstance(g.line_dash, (list, tuple)) else g.line_dash \
         if hasattr(g, "line_dash") else None
-    hatch_mapped = hasattr(g, "hatch_pattern") and _spec(g, "hatch_pattern")[0]
     common = dict(figure=title, background=area, legend=legend, labelled=id(source) in labelled, renderer=r,
                   named=_named_by_axis(plot, g, source))
     if isinstance(g, Text):
@@ -163,7 +165,7 @@ def _glyph_uses(plot: Plot, r: GlyphRenderer, area: str, legends: dict[int, str]
     line_mapped, lines = _values(g, "line_color", source) if hasattr(g, "line_color") else (False, [None])
     line_alpha = _values(g, "line_alpha", source)[1] if hasattr(g, "line_alpha") else [0.0]
     width = _values(g, "line_width", source)[1] if hasattr(g, "line_width") else [0.0]
-    cue = (kind, "mapped" if marker_mapped else markers[0], dash, "hatch" if hatch_mapped else "")
+    cue = (kind, "mapped" if marker_varies else next(iter(markers), None), dash, "hatch" if hatch_varies else "")
     if kind in LINE_GLYPHS:
         for c in lines:
             if c is not None:

@@ -16,7 +16,8 @@ figure's colours as tests/_colours.py collects them:
   at 3:1;
 * a second cue (1.4.1 Use of Color): two series of a figure drawn alike (same glyph, marker and dash) in
   different colours each have a legend entry or a text label; a glyph that maps its colour to a data
-  column also maps its marker or hatch, or has a text label or a legend entry for each colour.
+  column also maps its marker or hatch (a column with more than one value), or has a text label or a legend
+  entry for each colour.
 """
 
 from __future__ import annotations
