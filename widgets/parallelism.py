@@ -88,9 +88,10 @@ X_PAD = 1.4
 #: The model whose measured MFU (Table 4) is marked.
 LLAMA3_405B = "Llama 3.1 405B"
 
-#: The stacked parts are opaque, in the kit colours with 3:1 on white (WCAG 2.1 1.4.11; orange has 2.3:1): tensor
-#: traffic takes vermillion, the pipeline bubble (idle accelerators) grey, each with its own hatch.
-_COLORS = {"compute": kit.BLUE, "tensor": kit.VERMILLION, "allreduce": kit.REDDISH_PURPLE, "bubble": kit.GREY,
+#: The stacked parts are opaque, in the kit colours with 3:1 on white (WCAG 2.1 1.4.11), each with its own hatch:
+#: tensor traffic grey, as orange has 2.3:1 and the darker orange comes within 4.3 (CIEDE2000) of the bubble's
+#: vermillion for deuteranopia (tests/test_palette.py).
+_COLORS = {"compute": kit.BLUE, "tensor": kit.GREY, "allreduce": kit.REDDISH_PURPLE, "bubble": kit.VERMILLION,
            "mfu": kit.BLUISH_GREEN, "llama": kit.BLACK}
 
 
