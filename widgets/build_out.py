@@ -31,6 +31,7 @@ from compute_econ._validate import integer, scalar
 from compute_econ.supply import buildout
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, selection_slider, set_props
+from . import colour as kit
 
 HORIZON_QUARTERS = 40  # ten years
 #: Build-rate caps offered, MW per quarter (label, value); "unlimited" is the model's default.
@@ -124,24 +125,24 @@ class BuildOutExplorer(Explorer[buildout.BuildOutScenario, buildout.BuildOutResu
                                                  shortage_top_gw=[], shortage_gw=[])),
         }
         s = self.sources["series"]
-        p = figure(title="US data-centre power: demand vs capacity online (GW); shaded = shortage",
+        p = figure(title="US data-centre power: demand vs capacity online (GW); shaded = shortage; dotted: shock, dash-dot: caught up",
                    width=820, height=400, x_axis_label="years from now", y_axis_label="GW",
                    tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above")
         # Quarterly values, drawn as steps: a quarter's value holds until the next quarter.
         p.varea_step(x="years", y1="capacity_gw", y2="shortage_top_gw", source=s, step_mode="after",
-                     fill_color="#D55E00", fill_alpha=0.35, legend_label="shortage")
-        p.step("years", "baseline_gw", source=s, mode="after", line_width=2, line_dash="dashed", color="#999999",
+                     fill_color=kit.VERMILLION, fill_alpha=0.35, legend_label="shortage")
+        p.step("years", "baseline_gw", source=s, mode="after", line_width=2, line_dash="dashed", color=kit.GREY,
                legend_label="demand without the shock")
-        demand = p.step("years", "demand_gw", source=s, mode="after", line_width=3, color="#D55E00",
+        demand = p.step("years", "demand_gw", source=s, mode="after", line_width=3, color=kit.VERMILLION,
                         legend_label="demand")
-        p.step("years", "capacity_gw", source=s, mode="after", line_width=3, color="#0072B2",
+        p.step("years", "capacity_gw", source=s, mode="after", line_width=3, color=kit.BLUE,
                legend_label="capacity online")
         p.add_tools(HoverTool(renderers=[demand], mode="vline", tooltips=[
             ("year", "@years{0.00}"), ("demand", "@demand_gw{0.0} GW"), ("capacity", "@capacity_gw{0.0} GW"),
             ("shortage", "@shortage_gw{0.0} GW")]))
-        self._shock_line = Span(location=0.0, dimension="height", line_dash="dotted", line_color="#D55E00",
+        self._shock_line = Span(location=0.0, dimension="height", line_dash="dotted", line_color=kit.VERMILLION,
                                 line_width=2)
-        self._catch_up_line = Span(location=0.0, dimension="height", line_dash="dotted", line_color="#0072B2",
+        self._catch_up_line = Span(location=0.0, dimension="height", line_dash="dashdot", line_color=kit.BLUE,
                                    line_width=2)
         p.add_layout(self._shock_line)
         p.add_layout(self._catch_up_line)

@@ -54,6 +54,7 @@ from compute_econ.cluster.memory import (MIXED_PRECISION_ADAM, MIXED_PRECISION_A
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, int_slider, option, selection_slider,
                     set_props, store)
+from . import colour as kit
 from ._format import data_bytes, number, percent
 
 #: Data-parallel ranks offered (the main slider): 1 to 4,096 on a log scale, two steps an octave (1, 2, 3, 4, 6, 8, ...).
@@ -310,7 +311,7 @@ class ClusterMemoryExplorer(Explorer[ClusterMemoryInputs, ClusterMemoryResult]):
         renderers: list[Any] = []
         for k, (_name, _field, color, hatch) in enumerate(COMPONENTS):
             renderers.append(f.vbar(x="x", bottom=f"y{k}" if k else 0.0, top=f"y{k + 1}", width=0.7, source=source,
-                                    fill_color=color, fill_alpha="alpha", line_color="white", line_width=0.5,
+                                    fill_color=color, fill_alpha="alpha", line_color=kit.GREY_TEXT, line_width=1,
                                     hatch_pattern=hatch, hatch_color="white", hatch_alpha=0.45, hatch_scale=8))
         f.hspan(y="y", source=self.sources["capacity"], line_color=CAPACITY_COLOR, line_dash="dashed", line_width=2)
         f.vbar(x="x", bottom=0.0, top="y4", width=0.7, source=source, fill_alpha=0.0, line_color=CHOSEN_COLOR,

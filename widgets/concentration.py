@@ -39,9 +39,13 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, instance, scalar
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, set_props, store
+from . import colour as kit
 from ._format import percent
 
-COLOUR_FIRM, COLOUR_MERGING, COLOUR_OTHERS = "#0072B2", "#E69F00", "#999999"  # Okabe-Ito, colour-blind safe
+# Okabe-Ito, colour-blind safe; the bars are outlined in GREY_TEXT (orange and the light grey alone are under WCAG
+# 2.1 1.4.11's 3:1) and the merging firms' bars are hatched too (1.4.1: not by colour alone).
+COLOUR_FIRM, COLOUR_MERGING, COLOUR_OTHERS = kit.BLUE, kit.ORANGE, kit.GREY_LIGHT
+MERGING_HATCH = "/"
 GAUGE_ROWS = ("after merger", "before")
 NO_MERGER = "(none)"
 #: The leader's-share slider (low, high, step): a 0.1-point grid from 5 % to 100 %.
@@ -207,16 +211,17 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         }
 
         self.sources = {
-            "shares": ColumnDataSource(data=dict(firm=[], frac_share=[], color=[], merging=[])),
+            "shares": ColumnDataSource(data=dict(firm=[], frac_share=[], color=[], merging=[], hatch=[])),
             "gauge": ColumnDataSource(data=dict(row=list(GAUGE_ROWS), hhi=[0.0, 0.0], hhi_upper=[0.0, 0.0],
-                                                color=[COLOUR_MERGING, COLOUR_FIRM])),
+                                                color=[COLOUR_MERGING, COLOUR_FIRM], hatch=[MERGING_HATCH, " "])),
         }
         s = self.sources
         self._bars_range = FactorRange()
         self._bars_title = Title(text="Market shares")
         bars = figure(title=self._bars_title, x_range=self._bars_range, width=500, height=380, tools="save",
                       toolbar_location="above", y_axis_label="share of the market", y_range=Range1d(start=0, end=1.05))
-        bars.vbar(x="firm", top="frac_share", width=0.7, color="color", source=s["shares"])
+        bars.vbar(x="firm", top="frac_share", width=0.7, fill_color="color", line_color=kit.GREY_TEXT, hatch_pattern="hatch",
+                  hatch_color=kit.GREY_TEXT, hatch_alpha=0.6, source=s["shares"])
         bars.add_tools(HoverTool(tooltips=[("firm", "@firm"), ("share", "@frac_share{0.0%}")]))
         bars.yaxis.formatter = NumeralTickFormatter(format="0%")
         bars.xaxis.major_label_orientation = 0.8
@@ -228,7 +233,8 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         gauge = figure(title="HHI vs the 2023 guidelines", y_range=FactorRange(factors=list(GAUGE_ROWS)),
                        x_range=self._gauge_range, width=320, height=380, tools="save", toolbar_location="above",
                        x_axis_label="HHI (whisker: upper bound)")
-        gauge.hbar(y="row", left=0, right="hhi", height=0.5, color="color", source=s["gauge"])
+        gauge.hbar(y="row", left=0, right="hhi", height=0.5, fill_color="color", line_color=kit.GREY_TEXT,
+                   hatch_pattern="hatch", hatch_color=kit.GREY_TEXT, hatch_alpha=0.6, source=s["gauge"])
         gauge.segment(x0="hhi", y0="row", x1="hhi_upper", y1="row", line_width=3, color="black", source=s["gauge"])
         gauge.add_tools(HoverTool(tooltips=[("HHI", "@hhi{0,0}"), ("upper bound", "@hhi_upper{0,0}")]))
         for level, dash, text, y in ((market.HHI_HIGHLY_CONCENTRATED, "solid", "1,800: highly concentrated", 1.85),
@@ -236,7 +242,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
             gauge.add_layout(Span(location=level, dimension="height", line_color="#D55E00", line_width=2,
                                   line_dash=dash))
             gauge.add_layout(Label(x=level, y=y, text=text, x_offset=3, text_font_size="8pt",
-                                   text_color="#D55E00"))
+                                   text_color=kit.GREY_TEXT))  # vermillion text has 3.9:1, under 1.4.3's 4.5:1
         gauge.xaxis.formatter = NumeralTickFormatter(format="0,0")
         self._figures = (bars, gauge)
 
@@ -297,7 +303,8 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
         period = "" if ms.period in ms.market else f", {ms.period}"  # not "H100 buyers 2023, 2023"
         set_props(self._bars_title, text=f"{ms.market}{period}{' (estimate)' if ms.is_estimate else ''}")
         self._show("shares", dict(firm=firms, frac_share=values, color=colors,
-                                           merging=np.array(in_merger, dtype=float)))
+                                           merging=np.array(in_merger, dtype=float),
+                                           hatch=[MERGING_HATCH if m else " " for m in in_merger]))
 
         pre_low, pre_high = r.hhi, r.hhi_upper
         text = (f"<b>{ms.market}</b> ({ms.period}; {ms.source.removeprefix('Data: ').split(',')[0]}{', estimate' if ms.is_estimate else ''}), "
@@ -314,7 +321,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
                 verdict = "presumed anticompetitive only if the 'others' are few and large"
             else:
                 verdict = "<b>not</b> presumed anticompetitive by the HHI screen"
-            text += (f"<br>Merger of {v.merge_a} and {v.merge_b} (orange bars): ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
+            text += (f"<br>Merger of {v.merge_a} and {v.merge_b} (orange, hatched bars): ΔHHI = 2 × {named[i]:.1%} × {named[j]:.1%} × "
                      f"10,000 = <b>{a.delta_hhi:,.0f}</b>, HHI after <b>{post:,.0f}</b>, merged share "
                      f"{percent(a.frac_merged_share)}: {verdict} (2023 Merger Guidelines §2.1: ΔHHI > 100 and HHI > 1,800 "
                      f"or share > 30 %).")
@@ -322,7 +329,7 @@ class ConcentrationExplorer(Explorer[ConcentrationInputs, ConcentrationResult]):
             post, post_high = pre_low, pre_high
             text += "<br>Choose two different firms to merge."
         self._show("gauge", dict(row=list(GAUGE_ROWS), hhi=[post, pre_low], hhi_upper=[post_high, pre_high],
-                                          color=[COLOUR_MERGING, COLOUR_FIRM]))
+                                          color=[COLOUR_MERGING, COLOUR_FIRM], hatch=[MERGING_HATCH, " "]))
         # Zoom to the bars, always keeping the 1,800 line in view (full scale is 0-10,000).
         set_props(self._gauge_range, end=min(10_500.0, max(2.5 * market.HHI_HIGHLY_CONCENTRATED, 1.15 * post_high)))
         self.readout.value = text

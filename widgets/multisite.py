@@ -68,6 +68,7 @@ from compute_econ.cluster import multisite
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, count_ticks, float_slider, int_slider, log_axis, log_slider,
                     log_ticks, option, selection_slider, set_props, store)
+from . import colour as kit
 from ._format import count, data_bytes, megawatts, percent, seconds
 
 #: The cluster and the ceiling the explorer starts from: Colossus after its doubling (``clusters.csv``).
@@ -113,12 +114,12 @@ PLAIN_TICKS_JS = 'return tick.toLocaleString("en", {maximumSignificantDigits: 3}
 BITS_PER_BYTE = 8.0
 
 # Okabe-Ito colours, each with a second cue (a marker's shape, a dash).
-CURVE = "#0072B2"
-SYNC = "#D55E00"
-DILOCO = "#009E73"
-CHOSEN = "#000000"
-CEILING = "#D55E00"
-FORCED = "#E69F00"
+CURVE = kit.BLUE
+SYNC = kit.VERMILLION
+DILOCO = kit.BLUISH_GREEN
+CHOSEN = kit.BLACK
+CEILING = kit.VERMILLION
+FORCED = kit.ORANGE  # outlined in black (below): orange alone has 2.3:1 on white (WCAG 2.1 1.4.11)
 #: How the marked intervals look, in the order drawn (the chosen H last, a ring around whichever it meets).
 MARKS = dict(label=["H = 1: synchronous (Gemini Ultra)", f"H = {multisite.DILOCO_INNER_STEPS}: DiLoCo", "chosen H"],
              marker=["square", "triangle", "circle"], color=[SYNC, DILOCO, CHOSEN], size=[11, 13, 18],
@@ -328,8 +329,8 @@ class MultiSiteExplorer(Explorer[MultiSiteInputs, MultiSiteResult]):
         p.scatter("sites", "mw", source=s["power"], size=4, color=CURVE)
         p.line("sites", "mw", source=s["ceiling"], line_width=2, line_dash="dashed", color=CEILING,
                legend_label="site power ceiling")
-        p.scatter("sites", "mw", source=s["site_marks"], marker="marker", size="size", color="color",
-                  fill_alpha="fill_alpha", line_width=2.5, legend_field="label")
+        p.scatter("sites", "mw", source=s["site_marks"], marker="marker", size="size", fill_color="color",
+                  line_color=kit.BLACK, fill_alpha="fill_alpha", line_width=2.5, legend_field="label")
         p.add_tools(HoverTool(renderers=[power], tooltips=[("sites", "@sites{0,0}"), ("per site", "@mw{0,0.[000]} MW"),
                                                            ("H100s per site", "@per_site{0,0}")]))
         legend = p.legend[0]

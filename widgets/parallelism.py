@@ -57,6 +57,7 @@ from compute_econ.cluster import parallelism as par
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, count_ticks, dropdown, float_slider, int_slider, log_axis,
                     log_ticks, option, selection_slider, set_props, store)
+from . import colour as kit
 from ._format import count, number, percent, seconds
 
 #: Data-parallel replicas ``d`` (the main slider): powers of two from one replica to 131,072.
@@ -87,8 +88,11 @@ X_PAD = 1.4
 #: The model whose measured MFU (Table 4) is marked.
 LLAMA3_405B = "Llama 3.1 405B"
 
-_COLORS = {"compute": "#0072B2", "tensor": "#E69F00", "allreduce": "#CC79A7", "bubble": "#D55E00",
-           "mfu": "#009E73", "llama": "#000000"}
+#: The stacked parts are opaque, in the kit colours with 3:1 on white (WCAG 2.1 1.4.11), each with its own hatch:
+#: tensor traffic grey, as orange has 2.3:1 and the darker orange comes within 4.3 (CIEDE2000) of the bubble's
+#: vermillion for deuteranopia (tests/test_palette.py).
+_COLORS = {"compute": kit.BLUE, "tensor": kit.GREY, "allreduce": kit.REDDISH_PURPLE, "bubble": kit.VERMILLION,
+           "mfu": kit.BLUISH_GREEN, "llama": kit.BLACK}
 
 
 def _dense_models() -> dict[str, memory.TransformerShape]:
@@ -304,13 +308,13 @@ class ParallelismExplorer(Explorer[ParallelismInputs, ParallelismResult]):
                    x_range=x_range, y_range=Range1d(start=0, end=1), x_axis_label="accelerators",
                    y_axis_label="accelerator-seconds per step", tools=tools)
         c = _COLORS
-        f.varea("n", y1=0, y2="compute", source=s["curve"], fill_color=c["compute"], fill_alpha=0.8,
+        f.varea("n", y1=0, y2="compute", source=s["curve"], fill_color=c["compute"], fill_alpha=1.0,
                 legend_label="compute")
-        f.varea("n", y1="compute", y2="tensor", source=s["curve"], fill_color=c["tensor"], fill_alpha=0.8,
+        f.varea("n", y1="compute", y2="tensor", source=s["curve"], fill_color=c["tensor"], fill_alpha=1.0,
                 hatch_pattern="/", hatch_color="white", hatch_alpha=0.6, legend_label="tensor-parallel traffic")
-        f.varea("n", y1="tensor", y2="allreduce", source=s["curve"], fill_color=c["allreduce"], fill_alpha=0.8,
+        f.varea("n", y1="tensor", y2="allreduce", source=s["curve"], fill_color=c["allreduce"], fill_alpha=1.0,
                 hatch_pattern=".", hatch_color="white", hatch_alpha=0.7, legend_label="gradient all-reduce")
-        f.varea("n", y1="allreduce", y2="total", source=s["curve"], fill_color=c["bubble"], fill_alpha=0.8,
+        f.varea("n", y1="allreduce", y2="total", source=s["curve"], fill_color=c["bubble"], fill_alpha=1.0,
                 hatch_pattern="\\", hatch_color="white", hatch_alpha=0.6, legend_label="pipeline bubble")
         total = f.line("n", "total", source=s["curve"], color="#000000", line_width=1)
         f.scatter("n", "total", source=s["chosen"], size=11, marker="circle", color="#000000")

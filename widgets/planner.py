@@ -58,6 +58,7 @@ from compute_econ.plan import (CONSTRAINT_LABELS, CONSTRAINTS, DEFAULT_N_SAMPLES
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, _on_grid, dropdown, float_slider, log_slider, set_props, store, \
     toggle_buttons
+from . import colour as kit
 from ._format import count, number, percent, sci, usd
 
 #: The sliders (log10 of the low and high ends, step in decades; the deadline in months): 1,000 to a million
@@ -87,12 +88,14 @@ TORNADO_INPUTS = 8
 N_BINS = 40
 TAIL_PERCENTILE = 99.5
 # Okabe-Ito colours (colour-blind safe); every colour that carries a meaning has a second cue (a label, a hatch).
-STATUS_COLOURS = {"met": "#009E73", "binding": "#E69F00", "violated": "#D55E00"}
-COST_PARTS = (("training", "training_usd", "#0072B2"), ("experiments", "experiments_usd", "#56B4E9"),
-              ("failures", "failures_usd", "#CC79A7"), ("serving", "serving_usd", "#F0E442"))
-CASH_COLOUR = "#999999"
-ON_TIME_COLOUR, LATE_COLOUR, COST_COLOUR = "#0072B2", "#D55E00", "#56B4E9"
-LOW_END_COLOUR, HIGH_END_COLOUR = "#56B4E9", "#E69F00"
+# Bars are outlined in kit.GREY_TEXT, so that the light fills (orange, sky blue, yellow, the cash's light grey) meet
+# WCAG 2.1 1.4.11's 3:1; the histogram's bars are not, so its cost colour is the darker sky blue.
+STATUS_COLOURS = {"met": kit.BLUISH_GREEN, "binding": kit.ORANGE, "violated": kit.VERMILLION}
+COST_PARTS = (("training", "training_usd", kit.BLUE), ("experiments", "experiments_usd", kit.SKY_BLUE),
+              ("failures", "failures_usd", kit.REDDISH_PURPLE), ("serving", "serving_usd", kit.YELLOW))
+CASH_COLOUR = kit.GREY_LIGHT  # #999999 was 6.2 (CIEDE2000) from the failures' purple under deuteranopia
+ON_TIME_COLOUR, LATE_COLOUR, COST_COLOUR = kit.BLUE, kit.VERMILLION, kit.SKY_BLUE_DARK
+LOW_END_COLOUR, HIGH_END_COLOUR = kit.SKY_BLUE, kit.ORANGE
 FIGURE_WIDTH, TOP_HEIGHT, BOTTOM_HEIGHT = 440, 190, 215
 #: What sets the day the whole cluster is ready (compute_econ.plan.LEADS), in the readout.
 LEAD_TEXT = {"none": "spot capacity from the start", "site build": "site built in month {}",
@@ -317,7 +320,8 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         c = fig("Constraints: what each plan uses of its limit", TOP_HEIGHT,
                 y_range=FactorRange(factors=list(reversed(CONSTRAINTS))), x_range=Range1d(start=0, end=LOAD_AXIS_END),
                 x_axis_label=f"used / limit (bars stop at {percent(LOAD_SHOWN)}; labels give the load)")
-        bars = c.hbar(y="name", left=0, right="load", height=0.62, color="status_color", source=s["plan"])
+        bars = c.hbar(y="name", left=0, right="load", height=0.62, fill_color="status_color", line_color=kit.GREY_TEXT,
+                      source=s["plan"])
         c.text(x="label_at", y="name", text="label", text_baseline="middle", text_font_size="8pt", source=s["plan"])
         c.add_layout(Span(location=1.0, dimension="height", line_color="#000000", line_dash="dashed", line_width=1.5))
         c.xaxis.ticker = FixedTicker(ticks=[0.0, 0.5, 1.0, 1.5, 2.0])
@@ -328,7 +332,7 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         # 2. cost: the economic cost, stacked, and the cash committed against the budget
         k = fig("Cost, and the cash committed against the budget (dashed)", TOP_HEIGHT,
                 y_range=FactorRange(factors=["cash", "cost"]), x_range=Range1d(start=0, end=1), x_axis_label="USD")
-        cost_bars = k.hbar(y="bar", left="left", right="right", height=0.6, color="part_color", line_color="white",
+        cost_bars = k.hbar(y="bar", left="left", right="right", height=0.6, fill_color="part_color", line_color=kit.GREY_TEXT,
                            legend_field="part", source=s["plan"])
         self._budget = Span(location=1.0, dimension="height", line_color="#D55E00", line_dash="dashed", line_width=2)
         k.add_layout(self._budget)
@@ -356,9 +360,9 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         t = fig("What moves the finish date", BOTTOM_HEIGHT, y_range=FactorRange(factors=["-"]),
                 x_range=Range1d(start=0, end=1))
         tooltips = [("", "@input"), ("range", "@ends"), ("gives", "@output")]
-        low = t.hbar(y="input", left="left", right="right", height=0.62, color=LOW_END_COLOUR,
+        low = t.hbar(y="input", left="left", right="right", height=0.62, fill_color=LOW_END_COLOUR, line_color=kit.GREY_TEXT,
                      legend_label="input at the low end of its range", source=s["tornado_low"])
-        high = t.hbar(y="input", left="left", right="right", height=0.62, color=HIGH_END_COLOUR,
+        high = t.hbar(y="input", left="left", right="right", height=0.62, fill_color=HIGH_END_COLOUR, line_color=kit.GREY_TEXT,
                       legend_label="at the high end", source=s["tornado_high"])
         t.add_tools(HoverTool(renderers=[low, high], tooltips=tooltips))
         self._base_value = Span(location=1.0, dimension="height", line_color="#000000", line_width=1.5)

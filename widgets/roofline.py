@@ -32,6 +32,7 @@ from compute_econ._validate import choice, integer
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, selection_slider, set_props, store,
                     toggle_buttons)
+from . import colour as kit
 from ._format import percent, sci
 
 #: The roofline is drawn over this range of arithmetic intensity (FLOP per byte): the plot's x range.
@@ -177,9 +178,10 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
             y_range=Range1d(start=1e11, end=1e16), tools="pan,wheel_zoom,box_zoom,reset,save",
         )
         p.line("intensity", "attainable", source=s["roof"], line_width=3, color="#264653", legend_label="roofline")
-        self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color="#8d99ae")
+        self._ridge = Span(location=1.0, dimension="height", line_dash="dashed", line_color=kit.GREY)
         p.add_layout(self._ridge)
-        pts = p.scatter("intensity", "attainable", source=s["ops"], size="size", color="color", alpha=0.9)
+        pts = p.scatter("intensity", "attainable", source=s["ops"], size="size", fill_color="color", alpha=0.9,
+                        line_color=kit.GREY_TEXT)  # the outline gives the orange point 3:1 (WCAG 2.1 1.4.11)
         p.add_layout(LabelSet(x="intensity", y="attainable", text="name", source=s["ops"], x_offset="dx",
                               y_offset="dy", text_align="align", text_baseline="baseline", text_font_size="9pt"))
         p.add_tools(HoverTool(renderers=[pts], tooltips=[
@@ -245,7 +247,7 @@ class RooflineExplorer(Explorer[RooflineInputs, RooflineResult]):
         self._show("ops", dict(
             name=ops_name, intensity=r.op_intensity, attainable=r.op_attainable,
             bound=["compute" if cb else "memory bandwidth" for cb in r.op_compute_bound],
-            color=["#e76f51", "#2a9d8f"] + ["#c81d25" if h else "#9c6644" for h in highlight[2:]],
+            color=[kit.ORANGE, kit.BLUISH_GREEN] + [kit.CHOICE if h else kit.GREY for h in highlight[2:]],
             size=[12, 12] + [15 if h else 9 for h in highlight[2:]],
             dx=np.where(mine, -8, 7), dy=np.where(mine, 6 + 14 * tiers, -5),
             align=np.where(mine, "right", "left"), baseline=np.where(mine, "bottom", "top"),

@@ -33,6 +33,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, flag, scalar
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, checkbox, dropdown, log_slider, set_props, store
+from . import colour as kit
 from ._format import count, duration_days, sci
 
 #: Decades of compute drawn as isoFLOP curves (FLOP).
@@ -45,6 +46,8 @@ FRONTIER_FLOP = np.logspace(18, 28, 41)
 #: Notable models placed on the plots; rows of compute_econ/data/training_runs.csv.
 NOTABLE_MODELS = ("GPT-3 175B", "Chinchilla", "Llama 3.1 405B")
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3")
+#: Each notable model's marker, its second cue besides its colour (WCAG 2.1 1.4.1), the same in both plots.
+NOTABLE_MARKERS = ("diamond", "square", "triangle")
 #: The fit the lessons teach (compute_econ.scaling.DEFAULT_FIT), selected at start and drawn for reference.
 DEFAULT_FIT_KEY = next(k for k, f in scaling.FITS.items() if f is scaling.DEFAULT_FIT)
 #: The budget slider spans 10^18 to 10^28 FLOP in steps of 0.05 decades.
@@ -153,7 +156,7 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
             "budget_curve": ColumnDataSource(data=dict(n_params=[], loss=[])),
             "budget_optimum": ColumnDataSource(data=dict(n_params=[], loss=[])),
             "models": ColumnDataSource(
-                data=dict(name=[], n_params=[], loss=[], compute_flop=[], tokens_per_param=[], color=[])
+                data=dict(name=[], n_params=[], loss=[], compute_flop=[], tokens_per_param=[], color=[], marker=[])
             ),
             "frontier": ColumnDataSource(data=dict(compute_flop=[], tokens_per_param=[])),
             "reference": ColumnDataSource(data=dict(compute_flop=[], tokens_per_param=[])),
@@ -166,12 +169,12 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
             y_axis_label="predicted loss (nats/token)",
             width=470, height=400, tools="pan,wheel_zoom,box_zoom,reset,save",
         )
-        iso.multi_line("xs", "ys", source=s["curves"], color="#9aa5b1", line_width=1)
-        iso.scatter("n_params", "loss", source=s["optima"], size=6, color="#52606d", legend_label="optimum per budget")
+        iso.multi_line("xs", "ys", source=s["curves"], color=kit.GREY, line_width=1)  # #9aa5b1 had 2.5:1 (WCAG 1.4.11)
+        iso.scatter("n_params", "loss", source=s["optima"], size=6, color=kit.GREY_TEXT, legend_label="optimum per budget")
         iso.line("n_params", "loss", source=s["budget_curve"], color="#c81d25", line_width=3, legend_label="your budget")
         iso.scatter("n_params", "loss", source=s["budget_optimum"], size=14, marker="star", color="#c81d25")
         model_glyph = iso.scatter(
-            "n_params", "loss", source=s["models"], size=10, marker="diamond", color="color",
+            "n_params", "loss", source=s["models"], size=10, marker="marker", color="color",
             legend_label="notable models (at their own N, D)",
         )
         iso.add_tools(HoverTool(renderers=[model_glyph], tooltips=[("model", "@name"), ("N", "@n_params{0.0a}")]))
@@ -190,7 +193,7 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
         self._reference_line = tpp.line("compute_flop", "tokens_per_param", source=s["reference"], color="#52606d",
                                         line_width=2, line_dash="dotted", alpha=0.7,
                                         legend_label="the replication (Besiroglu et al. 2024)")
-        tpp.scatter("compute_flop", "tokens_per_param", source=s["models"], size=11, marker="diamond",
+        tpp.scatter("compute_flop", "tokens_per_param", source=s["models"], size=11, marker="marker",
                     color="color")
         tpp.add_layout(LabelSet(x="compute_flop", y="tokens_per_param", text="name", source=s["models"],
                                 x_offset=8, text_baseline="middle", text_font_size="9pt"))
@@ -277,7 +280,7 @@ class ScalingExplorer(Explorer[ScalingInputs, ScalingResult]):
             self._show("models", dict(
                 name=list(NOTABLE_MODELS), n_params=r.models_n_params, loss=r.models_loss,
                 compute_flop=r.models_compute_flop, tokens_per_param=r.models_n_tokens / r.models_n_params,
-                color=list(PALETTE),
+                color=list(PALETTE), marker=list(NOTABLE_MARKERS),
             ))
         else:
             self._show("models", {k: [] for k in s["models"].data})

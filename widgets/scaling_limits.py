@@ -31,6 +31,7 @@ from compute_econ._validate import instance, integer, scalar
 from compute_econ.supply import constraints
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, float_slider, int_slider, set_props, store
+from . import colour as kit
 from ._format import sci
 
 YEARS = np.arange(2024, 2036)
@@ -131,12 +132,12 @@ class ScalingLimitsExplorer(Explorer[ScalingLimitsInputs, constraints.LargestRun
             p.varea("year", f"{n}_low", f"{n}_high", source=s["bands"], fill_color=COLOURS[n], fill_alpha=0.12)
             renderers.append(p.line("year", n, source=s["lines"], color=COLOURS[n], line_width=2,
                                     legend_label=LABELS[n]))
-        p.line("year", "trend", source=s["lines"], color="#555555", line_dash="dashed", line_width=2,
+        p.line("year", "trend", source=s["lines"], color=kit.GREY_TEXT, line_dash="dashed", line_width=2,
                legend_label=f"historical trend ({self.start.scenario.trend_growth_per_year:.1f}× a year)")
         renderers.append(p.line("year", "largest", source=s["lines"], color="black", line_width=5, alpha=0.35,
                                 legend_label="largest feasible (the minimum)"))
         p.scatter("year", "flop", source=s["year"], size=14, marker="star", color="black")
-        self._year_line = Span(location=2030, dimension="height", line_dash="dotted", line_color="#8d99ae")
+        self._year_line = Span(location=2030, dimension="height", line_dash="dotted", line_color=kit.GREY)
         p.add_layout(self._year_line)
         p.add_tools(HoverTool(renderers=list(renderers), tooltips=[
             ("year", "@year"), ("power", "@power{0.0e}"), ("chips", "@chip_production{0.0e}"),

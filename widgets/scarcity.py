@@ -35,6 +35,7 @@ from compute_econ.supply import pricing
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, float_slider, log_axis, log_ticks, set_props, store,
                     toggle_buttons)
+from . import colour as kit
 from ._format import percent, usd
 
 MODES = (("price clears", "clear"), ("proportional rationing", "proportional"),
@@ -44,8 +45,10 @@ JOB_DAYS = 30.0  # an example job of 30 days at full service; ration() then repo
 N_PRICES = 160
 MIN_PLOT_USD_PER_HOUR = 1.5  # bottom of the price axis: below the default marginal cost ($1.99)
 # Okabe-Ito colours (colour-blind safe).
-BLUE, SKY, VERMILION, GREEN, PINK, GREY = "#0072B2", "#56B4E9", "#D55E00", "#009E73", "#CC79A7", "#999999"
-LIGHT_GREY = "#DDDDDD"
+BLUE, SKY, VERMILION, GREEN, PINK = kit.BLUE, kit.SKY_BLUE, kit.VERMILLION, kit.BLUISH_GREEN, kit.REDDISH_PURPLE
+# The priced-out buyers' bars: dark grey for what they get, light grey (outlined) for what they ask.
+GREY, LIGHT_GREY = kit.GREY, kit.GREY_LIGHT
+PRICED_OUT_HATCH = "x"  # and hatched: not told by colour alone (WCAG 2.1 1.4.1)
 # The sliders' ranges (low, high, step): capacity 1-12 M accelerators (the default is Epoch AI's ~4 M), a new
 # lab's demand and a new fab's capacity 0-4 M, the price cap $2-10 per accelerator-hour.
 CAPACITY_M = (1.0, 12.0, 0.1)
@@ -176,7 +179,7 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
             "point": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
             "cap": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
             "shortage": ColumnDataSource(data=dict(quantity_m=[], usd_per_hour=[])),
-            "bars": ColumnDataSource(data=dict(name=[], requested_m=[], allocated_m=[], colour=[], asked_colour=[],
+            "bars": ColumnDataSource(data=dict(name=[], requested_m=[], allocated_m=[], colour=[], asked_colour=[], hatch=[],
                                                frac=[])),
         }
         s = self.sources
@@ -186,14 +189,14 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
                     x_axis_label="accelerators (millions of H100-equivalents)",
                     y_axis_label="price (USD per accelerator-hour)", tools="pan,wheel_zoom,reset,save",
                     toolbar_location="above")
-        sd.line("quantity_m", "usd_per_hour", source=s["demand_before"], color=SKY, line_width=2, line_dash="dashed",
+        sd.line("quantity_m", "usd_per_hour", source=s["demand_before"], color=kit.GREY, line_width=2, line_dash="dashed",
                 legend_label="demand without new lab")
         sd.line("quantity_m", "usd_per_hour", source=s["demand"], color=BLUE, line_width=3, legend_label="demand")
         sd.line("quantity_m", "usd_per_hour", source=s["supply"], color=VERMILION, line_width=3,
                 legend_label="supply")
         sd.line("quantity_m", "usd_per_hour", source=s["cap"], color=GREEN, line_width=2, line_dash="dotdash",
                 legend_label="price cap")
-        sd.line("quantity_m", "usd_per_hour", source=s["shortage"], color=PINK, line_width=7, alpha=0.8,
+        sd.line("quantity_m", "usd_per_hour", source=s["shortage"], color=PINK, line_width=7,
                 legend_label="shortage at the cap")
         pt = sd.scatter("quantity_m", "usd_per_hour", source=s["point"], size=16, marker="star", color="black",
                         legend_label="market outcome")
@@ -206,16 +209,18 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
         legend.background_fill_alpha = 0.7
         legend.update(spacing=0, padding=4)
 
-        # Light bar: what a buyer asks for; dark bar: what it gets (grey: priced out). Said in the title.
+        # Light bar: what a buyer asks for; dark bar: what it gets (grey and hatched: priced out). Said in the title.
         self._bars_title = Title(text="Who gets the compute", text_font_size="12px")  # "Light: asks at $3.49/h,
         # dark: gets at $1.1k/h" fits beside the toolbar
         self._bars_range = FactorRange()
         bars = figure(title=self._bars_title, y_range=self._bars_range, x_range=DataRange1d(start=0), width=420,
                       height=330, x_axis_label="accelerators (millions)", tools="save", toolbar_location="above")
         asked = bars.hbar(y=dodge("name", 0.18, range=self._bars_range), right="requested_m", height=0.34,
-                          source=s["bars"], fill_color="asked_colour", line_color="asked_colour")
+                          source=s["bars"], fill_color="asked_colour", line_color=kit.GREY_TEXT,
+                          hatch_pattern="hatch", hatch_color=kit.GREY_TEXT, hatch_alpha=0.6)
         got = bars.hbar(y=dodge("name", -0.18, range=self._bars_range), right="allocated_m", height=0.34,
-                        source=s["bars"], fill_color="colour", line_color="colour")
+                        source=s["bars"], fill_color="colour", line_color="colour",
+                        hatch_pattern="hatch", hatch_color=kit.WHITE, hatch_alpha=0.6)
         bars.add_tools(HoverTool(renderers=[asked, got], tooltips=[
             ("buyer", "@name"), ("asks for", "@requested_m{0.00} M"), ("gets", "@allocated_m{0.00} M"),
             ("share served", "@frac{0%}")]))
@@ -288,7 +293,8 @@ class ScarcityMarketExplorer(Explorer[ScarcityInputs, ScarcityResult]):
                                                             ("demand", "demand_before", "supply", "cap", "point")])))
         self._show("bars", dict(name=names, requested_m=requested / 1e6, allocated_m=allocated / 1e6,
                               colour=[GREY if o else BLUE for o in out],
-                              asked_colour=[LIGHT_GREY if o else SKY for o in out], frac=frac))
+                              asked_colour=[LIGHT_GREY if o else SKY for o in out],
+                              hatch=[PRICED_OUT_HATCH if o else " " for o in out], frac=frac))
         self.readout.value = self._text(market, r.baseline, r.change, rationed, mode, cap_price, v)
 
     @staticmethod

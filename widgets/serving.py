@@ -37,6 +37,7 @@ from compute_econ._validate import choice, integer, scalar
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, int_slider, log_axis, log_slider, log_ticks,
                     seconds_ticks,
                     option, selection_slider, set_props, store, toggle_buttons)
+from . import colour as kit
 from ._format import count, number, percent, sci, seconds, usd
 
 #: Weight precisions offered (``compute_econ.serving.PRECISIONS``); the KV cache stays in BF16.
@@ -225,7 +226,8 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
         self._y_ticker = log_axis(f.yaxis[0])
         m = figure(title="Memory of the replica", width=380, height=380, y_range=FactorRange(factors=["KV cache", "weights"]),
                    x_axis_label="GB", x_range=Range1d(start=0, end=100), tools="save")
-        m.hbar(y="part", left="left", right="right", height=0.6, color="color", source=s["memory"])
+        m.hbar(y="part", left="left", right="right", height=0.6, fill_color="color", line_color=kit.GREY_TEXT,
+               source=s["memory"])  # the outline gives the light KV-cache bar 3:1 (WCAG 2.1 1.4.11)
         self._capacity = Span(location=1.0, dimension="height", line_color="#c81d25", line_dash="dashed",
                               line_width=2)
         m.add_layout(self._capacity)
@@ -278,7 +280,7 @@ class ServingExplorer(Explorer[ServingInputs, ServingResult]):
             fx = fy = fb = np.array([], dtype=float)
         self._show("frontier", dict(speed=fx, cost=fy, batch=fb))
         self._show("point", dict(speed=[speed], cost=[cost], batch=[inputs.batch_size],
-                                 color=["#c81d25" if fits else "#8d99ae"]))
+                                 color=["#c81d25" if fits else kit.GREY]))
         xs, ys = np.append(fx, speed), np.append(fy, cost)
         x0, x1 = log_range(xs)
         y0, y1 = log_range(ys)
@@ -560,7 +562,7 @@ class LatencyExplorer(Explorer[LatencyInputs, LatencyResult]):
                    tools=tools)
         w.line("wait", "share", source=s["target_line"], line_dash="dashed", line_width=1.5, color="#e76f51",
                legend_label="wait target")
-        w.line("wait", "share", source=s["share_line"], line_dash="dotted", line_width=2, color="#8d99ae",
+        w.line("wait", "share", source=s["share_line"], line_dash="dotted", line_width=2, color=kit.GREY,
                legend_label="1 − percentile")
         w.line("wait", "share", source=s["needed_dist"], line_width=1.5, line_dash="dashdot", color=NEEDED_COLOR,
                legend_label="replicas the target needs")
@@ -841,7 +843,7 @@ class LifetimeComputeExplorer(Explorer[LifetimeInputs, LifetimeResult]):
         f.line("tokens", "training", source=s["curves"], line_width=2, color="#264653", legend_label="training (6ND)")
         f.line("tokens", "serving", source=s["curves"], line_width=2, color="#e76f51",
                legend_label="serving so far (2N per token)")
-        f.line("tokens", "total", source=s["curves"], line_width=2, line_dash="dashed", color="#8d99ae",
+        f.line("tokens", "total", source=s["curves"], line_width=2, line_dash="dashed", color=kit.GREY,
                legend_label="total")
         f.scatter("tokens", "flop", source=s["chosen"], size=13, color="#c81d25", legend_label="chosen demand")
         self._breakeven = Span(location=1e13, dimension="height", line_dash="dotted", line_color="#2a9d8f",

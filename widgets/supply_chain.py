@@ -25,20 +25,25 @@ from typing import Any
 
 import ipywidgets as ipw
 import numpy as np
-from bokeh.models import ColumnDataSource, HoverTool
+from bokeh.models import CDSView, ColumnDataSource, GroupFilter, HoverTool
 from bokeh.plotting import figure
 
 from compute_econ.supply import chain
 from compute_econ._validate import instance, integer
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, count_ticks, int_slider, log_axis, log_ticks, set_props, store
+from . import colour as kit
 from ._format import count
 
 #: Control-name prefix -> the input's name in compute_econ (inputs are matched by name, never by position).
 INPUT_NAMES = {"cowos": chain.COWOS_PACKAGING, "hbm": chain.HBM_STACKS, "wafers": chain.LOGIC_WAFERS}
 KEYS = tuple(INPUT_NAMES)
-#: Okabe-Ito colours (colour-blind safe), one per input, by control-name prefix.
-INPUT_COLOURS = {"cowos": "#E69F00", "hbm": "#56B4E9", "wafers": "#009E73"}
+#: Okabe-Ito colours (colour-blind safe), one per input, by control-name prefix: the darker orange and blue, as
+#: orange and sky blue have 2.3:1 on white (WCAG 2.1 1.4.11) and a darker sky blue comes within 7.2 (CIEDE2000)
+#: of bluish green for tritanopia (tests/test_palette.py).
+INPUT_COLOURS = {"cowos": kit.ORANGE_DARK, "hbm": kit.BLUE, "wafers": kit.BLUISH_GREEN}
+#: Each input's marker where it binds, shown with its line in the legend: not told by colour alone (1.4.1).
+INPUT_MARKERS = {"cowos": "square", "hbm": "triangle", "wafers": "circle"}
 SHORT = {"cowos": "CoWoS", "hbm": "HBM", "wafers": "wafers"}
 #: The horizon slider: years shown from 2024.
 HORIZON_YEARS = (2, 10)
@@ -154,9 +159,11 @@ class SupplyChainExplorer(Explorer[SupplyChainInputs, SupplyChainResult]):
             p.line("year", key, source=s["inputs"], line_width=2, color=INPUT_COLOURS[key], legend_label=f"{name} allows")
         p.line("year", "deliveries", source=s["inputs"], line_width=5, color="#000000", alpha=0.75,
                legend_label="delivered (minimum)")
-        dots = p.scatter("year", "accelerators", source=s["binding"], size=8, color="color", line_color="#000000")
+        dots: list[Any] = [p.scatter("year", "accelerators", source=s["binding"], view=CDSView(filter=GroupFilter(
+                    column_name="name", group=name)), size=8, marker=INPUT_MARKERS[key], color=INPUT_COLOURS[key],
+                    line_color=kit.BLACK, legend_label=f"{name} allows") for key, name in INPUT_NAMES.items()]
         p.vspan(x="year", source=s["changes"], line_dash="dotted", line_width=2, line_color="#555555")
-        p.add_tools(HoverTool(renderers=[dots], tooltips=[
+        p.add_tools(HoverTool(renderers=dots, tooltips=[
             ("quarter", "@quarter"), ("delivered", "@accelerators{0.00a}"), ("binding", "@name")]))
         # The legend sits below the plot: inside it, it covered the wafers' line whenever that starts high.
         legend = p.legend[0]

@@ -34,12 +34,15 @@ from compute_econ._validate import choice, instance, scalar
 
 from ._base import (PRIMARY_SLIDER_CLASS, Explorer, dropdown, float_slider, log_slider, option, selection_slider,
                     set_props, store)
+from . import colour as kit
 from ._format import count, duration_days, megawatt_hours, number, megawatts, percent, sci, tonnes, usd
 
 CLUSTER_SIZES = 2 ** np.arange(3, 19)  # 8 to 262,144 accelerators
 UTILISATION = np.linspace(0.05, 1.0, 96)
 COMPONENTS = ("accelerators", "servers & network", "energy", "operations", "rental")
-COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#8d99ae")
+#: The kit palette (Okabe & Ito 2008), filled and outlined in GREY_TEXT: the light fills meet WCAG 2.1 1.4.11 by
+#: their outline, and energy and operations stay apart under deuteranopia (tests/test_palette.py).
+COLOURS = (kit.BLUE, kit.BLUISH_GREEN, kit.YELLOW, kit.ORANGE, kit.GREY_LIGHT)
 BARS = ("rent", "own: TCO", "own: amortised")  # TCO at the chosen utilisation; amortised as Cottier et al. 2024
 #: Default rental price: Lambda's on-demand H100 list price, January 2024 (compute_econ.costs.H100_LAMBDA_2024).
 DEFAULT_RENT = costs.H100_LAMBDA_2024
@@ -239,8 +242,8 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
         bars = figure(title="Cost of this run, three ways", x_range=FactorRange(factors=list(BARS)), width=330,
                       height=320, tools="save", y_axis_label="USD", toolbar_location="above",
                       y_range=DataRange1d(start=0, range_padding=0.08))
-        stack = bars.vbar_stack(list(COMPONENTS), x="bar", width=0.6, source=s["bars"], color=list(COLOURS),
-                                legend_label=list(COMPONENTS))
+        stack = bars.vbar_stack(list(COMPONENTS), x="bar", width=0.6, source=s["bars"], fill_color=list(COLOURS),
+                                line_color=kit.GREY_TEXT, legend_label=list(COMPONENTS))
         bars.add_tools(HoverTool(renderers=list(stack), tooltips=[("", "$name: @$name{$0.0a}")]))
         bars.yaxis.formatter = NumeralTickFormatter(format="$0.0a")
         legend = bars.legend[0]
@@ -260,7 +263,7 @@ class TrainingCostExplorer(Explorer[TrainingCostInputs, TrainingCostResult]):
                          toolbar_location="above")
         own_fig.line("utilisation", "usd_per_hour", source=s["owned"], line_width=2, color="#264653",
                      legend_label="own")
-        self._rent_line = Span(location=1.0, dimension="width", line_color="#8d99ae", line_width=2,
+        self._rent_line = Span(location=1.0, dimension="width", line_color=kit.GREY, line_width=2,
                                line_dash="dashed")
         own_fig.add_layout(self._rent_line)
         own_fig.scatter("utilisation", "usd_per_hour", source=s["break_even"], size=12, color="#c81d25",

@@ -37,6 +37,7 @@ from compute_econ._records import ArrayRecord
 from compute_econ._validate import choice, flag, instance, integer, scalar, text
 
 from ._base import PRIMARY_SLIDER_CLASS, Explorer, dropdown, int_slider, option, set_props, store
+from . import colour as kit
 from ._format import duration_days, sci, usd
 
 #: First years the trend can be fitted from: all data, Sevilla et al.'s deep-learning era, and later starts.
@@ -65,7 +66,8 @@ READOUT_NAMES = {
     "n_params": "the number of parameters",
 }
 # Okabe-Ito (colour-blind safe): notable models, frontier models, fit, projection, your machine.
-C_NOTABLE, C_FRONTIER, C_FIT, C_PROJ, C_LOCAL = "#56B4E9", "#D55E00", "#000000", "#E69F00", "#CC79A7"
+C_NOTABLE, C_FRONTIER, C_FIT, C_PROJ, C_LOCAL = kit.SKY_BLUE, kit.VERMILLION, kit.BLACK, kit.BLUISH_GREEN, \
+    kit.REDDISH_PURPLE
 
 
 _OFFERED: dict[int, tuple[trends.NotableModels, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -287,11 +289,11 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
         proj_line = p.line("year", "central", source=s["projection"], color=C_PROJ, line_dash="dashed",
                            line_width=2, legend_label="projection")
         # Context only: models published before the fit window, left of the axis unless the learner pans.
-        p.scatter("year", "value", source=s["earlier"], size=5, color="#999999", alpha=0.35, name="context")
-        unfitted = p.scatter("year", "value", source=s["unfitted"], size=5, color="#999999", alpha=0.45,
+        p.scatter("year", "value", source=s["earlier"], size=5, color=kit.GREY, alpha=0.35, name="context")
+        unfitted = p.scatter("year", "value", source=s["unfitted"], size=5, color=kit.GREY, fill_alpha=0.45,
                              legend_label="other notable models (not fitted)")
         notable = p.scatter("year", "value", source=s["notable"], size=6, color=C_NOTABLE, alpha=0.75,
-                            line_color="white", line_width=0.5, legend_label="notable models")
+                            line_color=kit.BLUE, line_width=0.5, legend_label="notable models")
         frontier = p.scatter("year", "value", source=s["frontier"], size=9, marker="diamond", color=C_FRONTIER,
                              line_color="black", line_width=0.5, legend_label="frontier (top 10 when released)")
         target = p.scatter("year", "central", source=s["target"], size=14, marker="star", color=C_PROJ,
@@ -307,7 +309,7 @@ class ComputeTrendExplorer(Explorer[TrendInputs, TrendResult]):
                 ("Epoch's confidence", "@confidence"), ("domain", "@domain"), ("frontier", "@frontier")]
         p.add_tools(HoverTool(renderers=[notable, frontier], tooltips=tips))
         self._local_label = Label(x=2030.0, y=1.0, x_offset=-4, y_offset=3, text="", text_align="right",
-                                  text_font_size="9pt", text_color=C_LOCAL)
+                                  text_font_size="9pt", text_color=kit.GREY_TEXT)
         p.add_layout(self._local_label)
         legend = p.legend[0]
         legend.orientation, legend.ncols = "horizontal", 4  # below the plot: never over a model or the band
