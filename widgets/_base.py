@@ -755,6 +755,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self.error = None
         self.last_update_s = math.nan
         self._views: list[BatchedBokehModel] = []
+        self._text_widgets()
         self._holds = 0
         self._update_due = False
         self._memos: dict[Hashable, Any] = {}
@@ -771,8 +772,8 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self._update(refuse=False)  # no last picture to keep: a refusal is the caller's ValueError
         self.widget = self._layout()
         self.widget.add_class(EXPLORER_CLASS)
-        self.widget.children = (*self.widget.children, ipw.HTML(EXPLORER_CSS + self._names_html(),
-                                                                 layout=ipw.Layout(display="none")))
+        self.widget.children = (*self.widget.children, *self._text_equivalent(),
+                                ipw.HTML(EXPLORER_CSS + self._names_html(), layout=ipw.Layout(display="none")))
 
     def _names_html(self) -> str:
         """The controls' accessible names by their visible label, for the page script (``widgets/a11y.js``).
@@ -811,6 +812,52 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     def _layout(self) -> ipw.Box:
         """The explorer as one box: controls, readout and ``self._plot(figures)``."""
 
+    def _text_equivalent(self) -> list[ipw.Widget]:
+        """The plots in words (WCAG 2.1 success criterion 1.1.1): a screen-reader-only description of each figure
+        (:data:`SR_ONLY_CLASS`, in figure order) and a button that shows their data as tables (kernel only,
+        :data:`LIVE_ONLY_CLASS`). Both follow every update the model accepts (see :mod:`widgets.describe`)."""
+        from .describe import FigureDescriptions, figures_of
+
+        self._described = [FigureDescriptions(list(figures_of(view._model))) for view in self._views]
+        self._descriptions = [ipw.HTML() for d in self._described for _ in d.figures]
+        for text in self._descriptions:
+            text.add_class(SR_ONLY_CLASS)
+        self._describe()
+        return [*self._descriptions, self._data_toggle, self._data_tables]
+
+    def _text_widgets(self) -> None:
+        """The text equivalent's widgets, empty until the views exist (:meth:`_text_equivalent`)."""
+        self._described: list[Any] = []  # widgets.describe.FigureDescriptions, one per view
+        self._descriptions: list[ipw.HTML] = []
+        self._data_toggle = ipw.ToggleButton(
+            value=False, description="Show the data as tables",
+            tooltip="Show the data of each plot as tables (for a screen reader, or to read exact values)")
+        self._data_tables = ipw.HTML()
+        for widget in (self._data_toggle, self._data_tables):
+            widget.add_class(LIVE_ONLY_CLASS)
+        self._data_toggle.observe(lambda change: self._show_tables(), names="value")
+
+    def _describe(self) -> None:
+        """Bring the figures' descriptions (and, while shown, their tables) up to the picture on show."""
+        texts = [f"Figure: {html.escape(text)}" for described in self._described for text in described.texts()]
+        for widget, text in zip(self._descriptions, texts, strict=True):
+            if widget.value != text:  # an unchanged text is not assigned: nothing is sent
+                widget.value = text
+        if self._data_toggle.value:
+            self._show_tables()
+
+    def _show_tables(self) -> None:
+        """The data tables of every figure while the toggle is on; nothing (and no cost) while it is off."""
+        if not self._data_toggle.value:
+            self._data_tables.value = ""
+            return
+        from .describe import figure_tables
+
+        self._data_tables.value = "".join(
+            f'<div role="group" aria-label="{html.escape("Data of the figure: " + (fig.title.text or ""), quote=True)}">'
+            f"{figure_tables(fig, siblings=described.figures)}</div>"
+            for described in self._described for fig in described.figures)
+
     def _follow(self, name: str, value: Any) -> None:
         """Move the controls that follow control ``name`` (now ``value``); by default none do.
 
@@ -845,6 +892,8 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
                 self.error = None
                 self.result = result
                 self._draw(inputs, result)
+        if self.error is None:  # a refusal keeps the last picture, and its words
+            self._describe()
         self.last_update_s = time.perf_counter() - t0
 
     def _refusal_text(self, message: str) -> str:
