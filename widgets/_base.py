@@ -869,9 +869,13 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         """Recompute everything from the current control values (timed).
 
         If the model refuses the combination, the readout says why and the plots keep their
-        last picture (see :attr:`error`).
+        last picture (see :attr:`error`). Then the plots' descriptions (and their tables, while shown)
+        follow the picture on show: after a refusal, the last one (:meth:`_describe`).
         """
         self._update(refuse=True)
+        t0 = time.perf_counter()
+        self._describe()  # after _update as a whole: an explorer may draw in two steps (the planner)
+        self.last_update_s += time.perf_counter() - t0
 
     def _update(self, refuse: bool) -> None:
         t0 = time.perf_counter()
@@ -892,8 +896,6 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
                 self.error = None
                 self.result = result
                 self._draw(inputs, result)
-        if self.error is None:  # a refusal keeps the last picture, and its words
-            self._describe()
         self.last_update_s = time.perf_counter() - t0
 
     def _refusal_text(self, message: str) -> str:

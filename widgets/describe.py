@@ -98,7 +98,7 @@ def _legends(fig: Plot) -> list[Legend]:
 #: between words are the kit's estimate of where an English speaker switches names, not a standard.
 HUE_WORDS: tuple[tuple[float, str], ...] = (
     (15, "red"), (45, "orange"), (70, "yellow"), (160, "green"), (195, "teal"), (255, "blue"),
-    (290, "purple"), (335, "pink"), (360, "red"),
+    (305, "purple"), (345, "pink"), (360, "red"),
 )
 #: Below this HSL saturation a colour reads as grey (the kit's estimate: slate greys such as #52606d sit at 0.14).
 GREY_SATURATION = 0.2
