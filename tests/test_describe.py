@@ -93,6 +93,22 @@ def test_descriptions_follow_an_update_that_hides_or_shows_a_series():
     assert "notable models" in descriptions(ex)[0] and "replication" not in descriptions(ex)[1]
 
 
+def test_an_invisible_series_is_left_out_even_with_its_data():
+    ex = widgets.ScalingExplorer(fit="hoffmann2022")  # the replication's line is drawn, for comparison
+    tpp = figures(ex)[1]
+    assert "replication" in descriptions(ex)[1] and "replication" in figure_tables(tpp)
+    ex._reference_line.visible = False  # hidden with its data kept (its legend item still visible)
+    ex._describe()  # what follows every update
+    assert len(ex.sources["reference"].data["compute_flop"]) > 0
+    assert "replication" not in descriptions(ex)[1] and "replication" not in figure_tables(tpp)
+    assert "dotted" not in descriptions(ex)[1]
+    ex._reference_line.visible = True
+    for item in ex._reference_legend:
+        item.visible = False  # drawn, but not in the legend: an unlabelled dotted line
+    ex._describe()
+    assert "replication" not in descriptions(ex)[1] and "also a dotted grey line" in descriptions(ex)[1]
+
+
 def test_descriptions_follow_an_update_that_changes_a_title_or_an_axis_label():
     ex = widgets.PlannerExplorer()
     figs = figures(ex)
@@ -261,6 +277,34 @@ def test_a_move_that_changes_no_described_property_writes_no_description(monkeyp
     assert written == []
     ex.controls["show_models"].value = False  # a series empties: its figures' series are written again
     assert sorted(written) == ["series", "series"]
+
+
+@pytest.mark.parametrize("cls", [widgets.PlannerExplorer, widgets.ParallelismExplorer, widgets.GoodputExplorer],
+                         ids=lambda c: c.__name__)
+def test_a_part_of_a_description_is_written_again_only_when_its_words_change(cls, monkeypatch):
+    """Ranges, ticks and data values move at every update (the planner's cost axis, the goodput axes) and are not
+    described: they must not make a description be written again; a new title or axis label must."""
+    ex = cls()
+    parts = {}
+    for d in ex._described:
+        for k, fig in enumerate(d.figures):
+            for name in describe._PARTS:
+                parts[(fig.id, name)] = describe._part(name, fig, d.figures)
+    unchanged = []
+    part = describe._part
+
+    def watched(name, fig, siblings):
+        text = part(name, fig, siblings)
+        if parts.get((fig.id, name)) == text:
+            unchanged.append((fig.title.text, name))
+        parts[(fig.id, name)] = text
+        return text
+
+    monkeypatch.setattr(describe, "_part", watched)
+    primary = next(c for c in ex.controls.values() if widgets._base.PRIMARY_SLIDER_CLASS in c._dom_classes)
+    for value in control_values(primary):
+        primary.value = value
+    assert not unchanged, f"written again with the same words: {unchanged}"
 
 
 # -- every explorer ---------------------------------------------------------------------------------------------
