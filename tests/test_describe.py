@@ -287,7 +287,7 @@ def test_a_part_of_a_description_is_written_again_only_when_its_words_change(cls
     ex = cls()
     parts = {}
     for d in ex._described:
-        for k, fig in enumerate(d.figures):
+        for fig in d.figures:
             for name in describe._PARTS:
                 parts[(fig.id, name)] = describe._part(name, fig, d.figures)
     unchanged = []

@@ -818,8 +818,8 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         :data:`LIVE_ONLY_CLASS`). Both follow every update the model accepts (see :mod:`widgets.describe`)."""
         from .describe import FigureDescriptions, figures_of
 
-        self._described = [FigureDescriptions(list(figures_of(view._model))) for view in self._views]
-        self._descriptions = [ipw.HTML() for d in self._described for _ in d.figures]
+        self._described[:] = [FigureDescriptions(list(figures_of(view._model))) for view in self._views]
+        self._descriptions[:] = [ipw.HTML() for d in self._described for _ in d.figures]
         for text in self._descriptions:
             text.add_class(SR_ONLY_CLASS)
         self._describe()
@@ -851,10 +851,10 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         if not self._data_toggle.value:
             self._data_tables.value = ""
             return
-        from .describe import figure_tables
+        from .describe import figure_tables, figure_title
 
         self._data_tables.value = "".join(
-            f'<div role="group" aria-label="{html.escape("Data of the figure: " + (fig.title.text or ""), quote=True)}">'
+            f'<div role="group" aria-label="{html.escape("Data of the figure: " + figure_title(fig), quote=True)}">'
             f"{figure_tables(fig, siblings=described.figures)}</div>"
             for described in self._described for fig in described.figures)
 

@@ -33,8 +33,11 @@ from typing import Any
 
 import numpy as np
 from bokeh.colors import named
-from bokeh.models import (Axis, CategoricalScale, ColumnDataSource, FactorRange, Glyph, GlyphRenderer, LabelSet,
-                          LayoutDOM, Legend, LegendItem, LogScale, Plot, Range, Stack, Title)
+from bokeh.model import Model
+from bokeh.models import Axis, CategoricalScale, ColumnDataSource, FactorRange, LayoutDOM, LogScale, Plot, Range, Stack
+from bokeh.models.annotations import LabelSet, Legend, LegendItem, Title
+from bokeh.models.glyph import Glyph
+from bokeh.models.renderers import GlyphRenderer
 from bokeh.models.glyphs import (AnnularWedge, Block, Circle, HArea, HAreaStep, HBar, HSpan, HStrip, Line,
                                  MultiLine, MultiPolygons, Patch, Patches, Quad, Rect, Scatter, Segment, Step,
                                  VArea, VAreaStep, VBar, VSpan, VStrip, Wedge)
@@ -293,7 +296,7 @@ def _colour_of(renderer: GlyphRenderer) -> str:
         words = {_named(c) for c in data[column]}
         if None in words or not words:
             return ""
-        return next(iter(words)) if len(words) == 1 else f"in {_count_word(len(words))} colours"
+        return str(next(iter(words))) if len(words) == 1 else f"in {_count_word(len(words))} colours"
     return _named(getattr(spec, "value", spec)) or ""
 
 
@@ -408,7 +411,8 @@ def _axis_phrase(fig: Plot, axis: str, siblings: Sequence[Plot]) -> str:
     return f"{label or 'an unlabelled axis'}{log}"
 
 
-def _title(fig: Plot) -> str:
+def figure_title(fig: Plot) -> str:
+    """The figure's title text, stripped (``""`` if it has none)."""
     title = _prop(fig, "title")
     text = _prop(title, "text") if title is not None and not isinstance(title, str) else title
     return str(text).strip() if text else ""
@@ -422,7 +426,7 @@ def _join(parts: Sequence[str]) -> str:
 
 def _opening(fig: Plot) -> str:
     """The description's start: "<title>. It plots", or "A plot of" for a figure without a title."""
-    title = _title(fig)
+    title = figure_title(fig)
     return f"{title.rstrip('.')}. It plots" if title else "A plot of"
 
 
@@ -542,7 +546,7 @@ def series_table(fig: Plot, renderer: GlyphRenderer, max_rows: int = MAX_ROWS, s
     if name_column is not None and name_column not in [c for c, _ in headers]:
         headers.insert(0, (name_column, "label"))
     labels = _legend_labels(fig).get(renderer.id)
-    caption = html.escape(_join(labels) if labels else " ".join(filter(None, (_title(fig), f"({drawn_as(renderer)})"))))
+    caption = html.escape(_join(labels) if labels else " ".join(filter(None, (figure_title(fig), f"({drawn_as(renderer)})"))))
     head = "<thead><tr>" + "".join(f'<th scope="col" {_TEXT}>{html.escape(h)}</th>' for _, h in headers) \
         + "</tr></thead>"
     if isinstance(_prop(renderer, "glyph"), (MultiLine, Patches)):  # one row group per line
@@ -585,9 +589,9 @@ def figures_of(layout: LayoutDOM) -> Iterator[Plot]:
         yield layout
         return
     props = layout.properties()
-    for child in layout.children if "children" in props else ():
+    for child in getattr(layout, "children") if "children" in props else ():  # noqa: B009 (rows, columns, grids)
         yield from figures_of(child[0] if isinstance(child, tuple) else child)
-    for tab in layout.tabs if "tabs" in props else ():
+    for tab in getattr(layout, "tabs") if "tabs" in props else ():  # noqa: B009 (tabs)
         yield from figures_of(tab.child)
 
 
@@ -699,7 +703,7 @@ class FigureDescriptions:
 
     def _changed(self, event: Any) -> None:
         model = getattr(event, "model", None)
-        owners = self._owners.get(getattr(model, "id", None)) if model is not None else None
+        owners = self._owners.get(model.id) if isinstance(model, Model) else None
         if not owners:
             return
         if isinstance(model, ColumnDataSource):
