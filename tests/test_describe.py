@@ -75,7 +75,8 @@ def test_the_description_names_the_title_the_axes_log_scales_and_the_visible_ser
     assert "predicted loss (nats/token) against parameters N (log scale)" in text  # y is linear, x is log
     for label in ("optimum per budget", "your budget", "notable models (at their own N, D)"):
         assert f"{label} as " in text
-    assert "your budget as a red line" in text and "grey dots" in text and "diamonds in three colours" in text
+    assert "your budget as a red line" in text and "grey dots" in text
+    assert "markers in three colours and three shapes" in text  # a marker per model, its second cue
     text = describe_figure(tpp)
     assert "tokens per parameter D/N (log scale) against training compute C (FLOP) (log scale)" in text
     assert "compute-optimal (this fit) as a grey line" in text
@@ -84,9 +85,9 @@ def test_the_description_names_the_title_the_axes_log_scales_and_the_visible_ser
 
 def test_descriptions_follow_an_update_that_hides_or_shows_a_series():
     ex = widgets.ScalingExplorer()
-    assert "notable models" in descriptions(ex)[0] and "diamonds" in descriptions(ex)[1]
+    assert "notable models" in descriptions(ex)[0] and "markers" in descriptions(ex)[1]
     ex.controls["show_models"].value = False  # the models' source empties: nothing of them is drawn
-    assert "notable models" not in descriptions(ex)[0] and "diamonds" not in descriptions(ex)[1]
+    assert "notable models" not in descriptions(ex)[0] and "markers" not in descriptions(ex)[1]
     ex.controls["fit"].value = "hoffmann2022"  # the replication's line becomes visible
     assert "the replication (Besiroglu et al. 2024) as a dotted grey line" in descriptions(ex)[1]
     ex.set(show_models=True, fit=widgets.scaling.DEFAULT_FIT_KEY)
@@ -195,7 +196,7 @@ def test_the_tables_show_the_data_sources_numbers():
     iso, tpp = figures(ex)
     text = figure_tables(tpp)
     models = ex.sources["models"].data
-    (table,) = [t for t in tables(text) if "diamonds" in t]  # the notable models: named by their label set
+    (table,) = [t for t in tables(text) if "markers" in t]  # the notable models: named by their label set
     assert re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table) == [
         "label", "training compute C (FLOP)", "tokens per parameter D/N"]
     assert rows(table) == [[name, number(float(c)), number(float(t))] for name, c, t in
@@ -362,3 +363,12 @@ def test_glyph_renderers_drawn_from_no_column_count_as_one_thing():
     renderer = next(r for r in fig.renderers if isinstance(r, GlyphRenderer))
     assert describe.drawn_as(renderer) == "a red horizontal line"
     assert "a limit as a red horizontal line" in describe_figure(fig)
+
+
+def test_a_marker_per_point_is_described_by_its_shapes():
+    fig = figure(title="t", x_axis_label="x", y_axis_label="y")
+    source = ColumnDataSource(dict(x=[1.0, 2.0], y=[1.0, 2.0], marker=["diamond", "square"], color=["red", "blue"]))
+    fig.scatter("x", "y", source=source, marker="marker", color="color", legend_label="models")
+    assert "models as markers in two colours and two shapes" in describe_figure(fig)
+    source.data = dict(x=[1.0, 2.0], y=[1.0, 2.0], marker=["diamond", "diamond"], color=["red", "red"])
+    assert "models as red diamonds" in describe_figure(fig)

@@ -312,9 +312,19 @@ def drawn_as(renderer: GlyphRenderer, length: int | None = None) -> str:
     """
     glyph = _prop(renderer, "glyph")
     singular, plural = _NOUNS[type(glyph)]
+    shapes = ""
     if isinstance(glyph, Scatter):
         marker = _prop(glyph, "marker")
-        singular, plural = _MARKERS.get(marker if isinstance(marker, str) else "", (singular, plural))
+        column = _field(marker, _source_data(renderer))
+        if column is not None:  # a marker per point (a second cue besides colour): its shapes, in words
+            kinds = list(dict.fromkeys(_MARKERS.get(str(m), (singular, plural)) for m in _source_data(renderer)[column]))
+            if len(kinds) == 1:
+                singular, plural = kinds[0]
+            else:
+                singular, plural = "marker", "markers"
+                shapes = f"{_count_word(len(kinds))} shapes"
+        else:
+            singular, plural = _MARKERS.get(marker if isinstance(marker, str) else "", (singular, plural))
     one = isinstance(glyph, _ONE_THING) or (not isinstance(glyph, (MultiLine, Patches))
                                             and (_length(renderer) if length is None else length) == 1)
     dash = ""
@@ -323,7 +333,10 @@ def drawn_as(renderer: GlyphRenderer, length: int | None = None) -> str:
         dash = _DASHES.get(tuple(pattern), "dashed ") if isinstance(pattern, (list, tuple)) else ""
     colour = _colour_of(renderer)
     noun = singular if one else plural
-    words = f"{dash}{noun} {colour}" if colour.startswith("in ") else f"{dash}{colour + ' ' if colour else ''}{noun}"
+    if colour.startswith("in "):  # "diamonds in three colours", "markers in three colours and three shapes"
+        words = f"{dash}{noun} {colour}{' and ' + shapes if shapes else ''}"
+    else:  # "a red line", "red markers in two shapes"
+        words = f"{dash}{colour + ' ' if colour else ''}{noun}{' in ' + shapes if shapes else ''}"
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}" if one else words
 
 
@@ -688,6 +701,9 @@ class FigureDescriptions:
                 column = _field(colour, _prop(source, "data"))
                 if column is not None:
                     self._valued.setdefault(source.id, {})[column] = True
+                marker = _field(_prop(glyph, "marker"), _prop(source, "data")) if isinstance(glyph, Scatter) else None
+                if marker is not None:
+                    self._valued.setdefault(source.id, {}).setdefault(marker, False)
         for model in models:
             if model is not None:
                 self._owners.setdefault(model.id, set()).add(k)
