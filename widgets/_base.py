@@ -830,7 +830,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self._described: list[Any] = []  # widgets.describe.FigureDescriptions, one per view
         self._descriptions: list[ipw.HTML] = []
         self._data_toggle = ipw.ToggleButton(
-            value=False, description="Show the data as tables",
+            value=False, description="Show the data as tables", layout=ipw.Layout(width="auto"),
             tooltip="Show the data of each plot as tables (for a screen reader, or to read exact values)")
         self._data_tables = ipw.HTML()
         for widget in (self._data_toggle, self._data_tables):

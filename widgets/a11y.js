@@ -112,6 +112,7 @@
       const name = nameOf(widget);
       if (name) widget.setAttribute("aria-label", name);
       const sync = () => widget.querySelectorAll("button").forEach((b) => {
+        b.__ceNamed = true;  // the group keeps its buttons' state
         keysStay(b);  // on the button itself: Space on a button in a JupyterLab deck went to the deck, not the button
         const pressed = b.classList.contains("mod-active") ? "true" : "false";
         if (b.getAttribute("aria-pressed") !== pressed) b.setAttribute("aria-pressed", pressed);
@@ -130,6 +131,19 @@
     try { return clean(JSON.parse(list.dataset.names || "{}")[clean(label.textContent)]); } catch (e) { return ""; }
   }
 
+  // A single ToggleButton (the explorers' "Show the data as tables") says whether it is pressed.
+  function decorateToggle(button) {
+    if (button.__ceNamed) return;
+    button.__ceNamed = true;
+    keysStay(button);
+    const sync = () => {
+      const pressed = button.classList.contains("mod-active") ? "true" : "false";
+      if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
+    };
+    new MutationObserver(sync).observe(button, { attributes: true, attributeFilter: ["class"] });
+    sync();
+  }
+
   function decorateMenu(widget) {
     const select = widget.querySelector("select");
     if (!select || select.__ceNamed) return;
@@ -145,6 +159,7 @@
     root.querySelectorAll(SLIDER).forEach(decorateSlider);
     root.querySelectorAll(".widget-toggle-buttons").forEach(decorateButtons);
     root.querySelectorAll(".widget-dropdown").forEach(decorateMenu);
+    root.querySelectorAll("button.widget-toggle-button").forEach(decorateToggle);
     root.querySelectorAll(".widget-checkbox input").forEach(keysStay);
     root.querySelectorAll(".ce-readout:not([role])").forEach((el) => {
       el.setAttribute("role", "status");  // a polite live region (WAI-ARIA 1.2, role "status")
