@@ -74,7 +74,8 @@ def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = la
     """Walk one explorer's controls with the keyboard alone and return what each step saw.
 
     Focus starts on the explorer's first control (as a learner reaches it from the cell above); then Tab, and
-    nothing else, must reach every other control in document order (the order they appear). Each control is
+    nothing else, must reach every other control in document order (the order they appear), stopping on nothing
+    but the plots' toolbar buttons between them. Each control is
     moved with its own keys (a slider's box for typing its value is reached but not typed in; a slider the
     explorer disabled must say so, aria-disabled, and is not moved): a slider with ArrowRight (ArrowLeft at its maximum), a menu with ArrowDown (ArrowUp
     on its last option), a button or checkbox with Space (a pressed button, whose press changes nothing, is
@@ -88,7 +89,14 @@ def keyboard_walk(page: Page, explorer: Locator, settle: Callable[[], None] = la
     assert n >= 1, "the explorer has no control the keyboard can reach"
     page.evaluate("cs => cs[0].focus()", controls)
     steps = []
+    inside = explorer.element_handle()
     for i in range(n):
+        # Between two controls Tab may stop on a plot's toolbar buttons (inside the explorer, not controls).
+        for _ in range(30):
+            if page.evaluate("([cs, ex]) => cs.includes(document.activeElement) || !ex.contains(document.activeElement)",
+                             [controls, inside]):
+                break
+            page.keyboard.press("Tab")
         focused_index = page.evaluate("cs => cs.indexOf(document.activeElement)", controls)
         assert focused_index == i, (f"Tab reached control {focused_index} (-1: outside the explorer's controls) "
                                     f"where control {i} of {n} was expected: the tab order skips or reorders a control")
