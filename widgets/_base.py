@@ -93,6 +93,11 @@ LIVE_ONLY_CLASS = "ce-live-only"
 #: Text for screen readers only (a plot's description): kept off the screen, not hidden from assistive technology.
 SR_ONLY_CLASS = "ce-sr-only"
 
+#: Visually hidden, still read by screen readers: the style of :data:`SR_ONLY_CLASS`, in :data:`EXPLORER_CSS` and in
+#: the book's CSS (widgets.book.BOOK_CSS).
+SR_ONLY_CSS = f""".{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}"""
+
 # The page's style for explorers, shipped with each one (a <style> in a hidden HTML widget, so it
 # works wherever the explorer is shown: JupyterLab, Notebook 7, a hub, a deck). ipywidgets animates a
 # slider handle for 300 ms after every key press or click on the track (noUiSlider's "tap" state);
@@ -104,8 +109,7 @@ EXPLORER_CSS = f"""<style>
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-origin,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
-.{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
-  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
+{SR_ONLY_CSS}
 </style>"""
 
 # Metadata on the page-setup output below, so the save hook (widgets.saving) drops it with BokehJS.
