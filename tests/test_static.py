@@ -287,17 +287,26 @@ def test_each_book_control_carries_its_accessible_name_and_its_labels(name):
     controls = {m.name: m for m in recorded.layout.references()
                 if isinstance(m, (Slider, Select, RadioButtonGroup, CheckboxGroup))}
     assert set(controls) == set(recorded.grid)
+    besides = []
     for control_name, values in recorded.grid.items():
         live, model = explorer.controls[control_name], controls[control_name]
         assert model.html_attributes[static.NAME_ATTR] == accessible_name(live)
         if isinstance(model, Slider):
-            labels = json.loads(model.html_attributes[static.LABELS_ATTR])
-            assert labels == [static.readout_label(live, v) for v in values]
-            assert model.format.args["labels"] == labels  # what the slider shows
+            spoken = json.loads(model.html_attributes[static.LABELS_ATTR])
+            if live.readout:  # what the slider shows next to its title
+                assert spoken == [static.readout_label(live, v) for v in values] == model.format.args["labels"]
+            else:  # it shows none: the explorer writes the value beside it (the planner's "1,000"), read that
+                fresh = make(name)
+                beside = []
+                for value in values:
+                    fresh.controls[control_name].value = value
+                    beside.append(_plain_text(fresh.value_labels[control_name].value))
+                assert spoken == beside
+                besides.append(control_name)
         assert any("outline: 2px solid" in sheet.css for sheet in model.stylesheets)  # a visible focus
     names = {m.html_attributes[static.NAME_ATTR] for m in controls.values()}
-    if name == "PlannerExplorer":  # its controls have tooltips: the name is the tooltip, not the short label
-        assert names == {explorer.controls[n].tooltip for n in recorded.grid}
+    if name == "PlannerExplorer":  # tooltips, not the short labels, and a slider whose value is written beside it
+        assert names == {explorer.controls[n].tooltip for n in recorded.grid} and besides == ["n_accelerators"]
     for attribute in (static.NAME_ATTR, static.LABELS_ATTR, f".{static.STATIC_CLASS}-host"):
         assert json.dumps(attribute) in static.CONTROLS_JS
 

@@ -709,6 +709,10 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         Every data source the figures draw from.
     readout : ipywidgets.HTML
         The text summary under the controls (CSS class ``ce-readout``).
+    value_labels : dict[str, ipywidgets.HTML]
+        By control name, the text that shows a control's value where the control's own readout is off
+        (``readout=False``: the explorer writes the value its own way, "$6.0B"); the book's copy of the slider
+        reads that text aloud as its value (:mod:`widgets.static`). Empty by default.
     widget : ipywidgets.Box
         The whole explorer as one widget (what is displayed).
     last_update_s : float
@@ -732,6 +736,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     controls: dict[str, ipw.ValueWidget]
     sources: dict[str, ColumnDataSource]
     readout: ipw.HTML
+    value_labels: dict[str, ipw.HTML]
     widget: ipw.Box
     last_update_s: float
 
@@ -742,6 +747,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self.sources = {}
         self.readout = ipw.HTML()
         self.readout.add_class(READOUT_CLASS)
+        self.value_labels = {}
         self.error = None
         self.last_update_s = math.nan
         self._views: list[BatchedBokehModel] = []

@@ -306,7 +306,8 @@ FOCUS_CSS = """
 
 
 def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: int,
-                   focus: InlineStyleSheet) -> LayoutDOM:
+                   focus: InlineStyleSheet, spoken: list[str] | None = None) -> LayoutDOM:
+    """The Bokeh widget for a gridded control; ``spoken``: what a slider's positions read aloud, if not its labels."""
     label = str(control.description or name)
     labels = [readout_label(control, v) for v in values]
     width = 300
@@ -321,7 +322,8 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
     if isinstance(control, ipw.Checkbox):
         return CheckboxGroup(labels=[label], active=[0] if values[at] else [], **common)
     formatter = CustomJSTickFormatter(args={"labels": labels}, code="return labels[Math.round(tick)] ?? ''")
-    attributes[LABELS_ATTR] = json.dumps(labels)  # the handle's aria-valuetext: the name and the label shown
+    # The handle's aria-valuetext: the name and the label shown (the slider's, or the explorer's own next to it).
+    attributes[LABELS_ATTR] = json.dumps(labels if spoken is None else spoken)
     # A slider whose value the explorer writes in a label of its own (readout off) shows no second value.
     return Slider(title=label, start=0, end=max(len(values) - 1, 1), step=1, value=at, format=formatter,
                   show_value=bool(getattr(control, "readout", True)), width=width,
@@ -373,6 +375,22 @@ def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
     return None
 
 
+def _value_label_texts(recorded: StaticExplorer, name: str) -> list[str] | None:
+    """What the explorer's own value label of control ``name`` (:attr:`~widgets._base.Explorer.value_labels`) shows
+    at each of the control's positions, as plain text; ``None`` when the control shows its value itself."""
+    explorer = recorded.explorer
+    widget = explorer.value_labels.get(name)
+    if widget is None or getattr(explorer.controls[name], "readout", True):
+        return None
+    track = next((t for t in recorded.tracks if t.model is widget), None)
+    axis = list(recorded.grid).index(name)
+    texts = [widget.value] * len(recorded.grid[name])  # a label that never moved shows what it shows now
+    if track is not None:
+        for k in range(recorded.n_positions):
+            texts[int(np.unravel_index(k, recorded.sizes)[axis])] = recorded.value_at(track, k)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in texts]
+
+
 def static_document(recorded: StaticExplorer) -> LayoutDOM:
     """The standalone Bokeh layout of a recorded explorer (its own figures, Bokeh controls, one ``CustomJS``)."""
     explorer = recorded.explorer
@@ -380,7 +398,7 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
     gridded = []
     focus = InlineStyleSheet(css=FOCUS_CSS)  # one per document (a Bokeh model belongs to one document)
     for (name, values), at in zip(recorded.grid.items(), recorded.start, strict=True):
-        widget = _bokeh_control(name, explorer.controls[name], values, at, focus)
+        widget = _bokeh_control(name, explorer.controls[name], values, at, focus, _value_label_texts(recorded, name))
         controls[id(explorer.controls[name])] = widget
         gridded.append(widget)
     fixed = [name for name in explorer.controls if name not in recorded.grid]
