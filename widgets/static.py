@@ -296,11 +296,11 @@ LABELS_ATTR = "data-ce-labels"
 
 #: A visible keyboard focus on the book's controls. Bokeh draws each control in a shadow root, which the page's CSS
 #: does not reach, so the rule goes in with the control (Bokeh's ``stylesheets``; one sheet shared by all). Bokeh's
-#: own focus styles are a 1-px dotted #BBBBBD outline on buttons (1.9:1 on white) and none on a slider handle but
-#: the browser's; WCAG 2.1 SC 2.4.7 (focus visible) and 1.4.11 (non-text contrast, 3:1): #0b5cad on white is 6.7:1
+#: own focus styles are a 1-px dotted #BBBBBD outline on buttons (1.9:1 on white), none on a menu (.bk-input: a
+#: halo) and none on a slider handle but the browser's; WCAG 2.1 SC 2.4.7 (focus visible) and 1.4.11 (non-text contrast, 3:1): #0b5cad on white is 6.7:1
 #: (the book's link colour, book/templates/book.css).
 FOCUS_CSS = """
-.noUi-handle:focus-visible, .bk-btn:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible {
+.noUi-handle:focus-visible, .bk-btn:focus-visible, .bk-input:focus-visible, input:focus-visible, a:focus-visible {
   outline: 2px solid #0b5cad; outline-offset: 2px; }
 """
 
