@@ -313,7 +313,7 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
     width = 300
     # The name a screen reader announces (the live control's tooltip, else its description), for the page script.
     attributes = {NAME_ATTR: accessible_name(control) or label}
-    common = {"name": name, "html_attributes": attributes, "stylesheets": [focus]}
+    common: dict[str, Any] = {"name": name, "html_attributes": attributes, "stylesheets": [focus]}
     if isinstance(control, (ipw.Dropdown,)):
         options: list[str | tuple[Any, str]] = [(str(i), text) for i, text in enumerate(labels)]
         return Select(title=label, options=options, value=str(at), width=width, **common)
