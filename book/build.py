@@ -36,6 +36,7 @@ from jupyter_client import KernelManager
 from nbconvert.exporters import HTMLExporter, SlidesExporter
 
 from widgets import book as book_mode
+from widgets import static as static_explorers
 
 from . import BOOK_BUDGET_BYTES, PAGE_BUDGET_BYTES
 from .lessons import LessonInfo, read_lesson
@@ -171,9 +172,13 @@ class BookDeckExporter(_MathML, SlidesExporter):
     """nbconvert's reveal slides with the book's template (reveal.js and BokehJS from ``_static``)."""
 
 
+#: The page script that names the static explorers' controls for screen readers (:data:`widgets.static.CONTROLS_JS`).
+CONTROLS_SCRIPT = "ce-explorers.js"
+
+
 def _scripts() -> list[str]:
-    """The BokehJS files every page and deck loads, relative to the output folder, in order."""
-    return [f"{STATIC}/{f.name}" for f in book_mode.bokeh_js_files()]
+    """The scripts every page and deck loads, relative to the output folder, in order: BokehJS, then the kit's."""
+    return [f"{STATIC}/{f.name}" for f in book_mode.bokeh_js_files()] + [f"{STATIC}/{CONTROLS_SCRIPT}"]
 
 
 def binder_url(info: LessonInfo) -> str:
@@ -181,8 +186,13 @@ def binder_url(info: LessonInfo) -> str:
     return book_mode.BINDER_URL.format(path=f"lessons/{info.path.name}")
 
 
-def _nav(info: LessonInfo, previous: LessonInfo | None, following: LessonInfo | None) -> str:
-    """The page's navigation bar: index, previous/next lesson, its deck, the live lesson."""
+def _nav(info: LessonInfo, previous: LessonInfo | None, following: LessonInfo | None, label: str) -> str:
+    """The page's navigation bar: index, previous/next lesson, its deck, the live lesson.
+
+    ``label`` names the landmark: a page has the bar at its top and at its end, and a landmark role used more than
+    once on a page needs a unique label on each (WAI-ARIA Authoring Practices Guide, "Landmark Regions", general
+    principles of landmark design; axe-core rule landmark-unique).
+    """
     parts = ['<a href="../index.html">&larr; All lessons</a>']
     if previous is not None:
         parts.append(f'<a rel="prev" href="{previous.stem}.html">Previous: {html.escape(previous.title)}</a>')
@@ -191,7 +201,7 @@ def _nav(info: LessonInfo, previous: LessonInfo | None, following: LessonInfo | 
     parts.append(f'<a href="../decks/{info.stem}.html">Open the slides</a>')
     parts.append(f'<span class="ce-live">Run this lesson live: <a href="{html.escape(binder_url(info))}">on Binder</a>'
                  ' or <code>make lab</code> on your machine</span>')
-    return f'<nav class="ce-book-nav">{"".join(parts)}</nav>'
+    return f'<nav class="ce-book-nav" aria-label="{html.escape(label)}">{"".join(parts)}</nav>'
 
 
 def _built_note() -> str:
@@ -212,8 +222,9 @@ def render_page(nb: nbformat.NotebookNode, info: LessonInfo, previous: LessonInf
     """The lesson's textbook page (``lessons/<stem>.html``)."""
     exporter = BookPageExporter(template_file="page.html.j2", extra_template_paths=[str(TEMPLATES)],
                                 exclude_anchor_links=False)
-    body, _ = exporter.from_notebook_node(nb, resources=_resources(info, nav=_nav(info, previous, following),
-                                                                       note=_built_note()))
+    navs = {"nav": _nav(info, previous, following, "Lessons"),
+            "nav_end": _nav(info, previous, following, "Lessons, end of page")}
+    body, _ = exporter.from_notebook_node(nb, resources=_resources(info, **navs, note=_built_note()))
     return body
 
 
@@ -268,6 +279,7 @@ def copy_static(out: Path, reveal: Path) -> None:
     (static / "lab.css").write_text(_lab_css(), encoding="utf-8")
     book_css = book_mode.BOOK_CSS.strip() + "\n" + (TEMPLATES / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(book_css, encoding="utf-8")
+    (static / CONTROLS_SCRIPT).write_text(static_explorers.CONTROLS_JS, encoding="utf-8")
 
 
 # -- sizes -----------------------------------------------------------------------------------------------------

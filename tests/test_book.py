@@ -299,3 +299,23 @@ def test_no_exercise_answer_is_in_the_page(book_dir, path):
     found = {i: shown(EXERCISES[i].expected(), EXERCISES[i].rtol, on_screen)[:3] for i in ids
              if not EXERCISES[i].choices}
     assert not any(found.values()), f"{path.name}: exercise answers in the page: {found}"
+
+
+@pages
+def test_landmarks_are_named_apart_and_every_page_names_its_controls(book_dir):
+    """Two navigation bars on a page carry different names (axe-core landmark-unique, a "moderate" rule the
+    browser audit does not fail on), and every page and deck loads the script that names the explorers' controls
+    (widgets.static.CONTROLS_JS) after BokehJS, the one it needs."""
+    from widgets import static
+
+    assert (book_dir / "_static" / build.CONTROLS_SCRIPT).read_text(encoding="utf-8") == static.CONTROLS_JS
+    for path in _built_files(book_dir):
+        soup = _soup(path)
+        navs = soup.find_all("nav")
+        labels = [nav.get("aria-label") for nav in navs]
+        assert all(labels) and len(set(labels)) == len(labels), f"{path.name}: navigation landmarks {labels}"
+        if path.name == "index.html":
+            continue
+        scripts = [Path(t["src"]).name for t in soup.find_all("script", src=True)]
+        assert build.CONTROLS_SCRIPT in scripts, f"{path.name} does not load {build.CONTROLS_SCRIPT}"
+        assert scripts.index(build.CONTROLS_SCRIPT) > scripts.index("bokeh-widgets.min.js"), path.name

@@ -7,6 +7,7 @@ position, and the book mode of Predict, check and setup_notebook.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -14,9 +15,11 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
+from bokeh.models import Div
+
 import widgets
 from widgets import book, static
-from widgets._base import READOUT_CLASS, _same_column
+from widgets._base import LIVE_ONLY_CLASS, READOUT_CLASS, SR_ONLY_CLASS, SR_ONLY_CSS, _same_column, accessible_name
 
 EXPLORERS = sorted(n for n in widgets.__all__ if n.endswith("Explorer") and n != "Explorer")
 #: Arguments that make an explorer deterministic: the trend explorer otherwise measures this machine's FLOP/s.
@@ -224,10 +227,90 @@ def test_bokeh_files_are_the_installed_ones():
     assert all(f.stat().st_size > 100_000 for f in files)
 
 
-def test_the_readout_keeps_its_class_in_the_book():
+def test_the_readout_keeps_its_class_in_the_book_and_is_a_polite_live_region():
+    """A screen reader announces the readout's new text after a move: role "status" (WAI-ARIA 1.2, 5.3.2: an
+    implicit aria-live "polite"), on the Div's element."""
     recorded = static.static_explorer(widgets.RooflineExplorer())
     divs = [m for m in recorded.layout.references() if READOUT_CLASS in getattr(m, "css_classes", [])]
     assert len(divs) == 1
+    assert divs[0].html_attributes == {"role": "status", "aria-live": "polite"}
+    others = [m for m in recorded.layout.references() if isinstance(m, Div) and m is not divs[0]]
+    assert others and not any(m.html_attributes.get("role") == "status" for m in others)
+
+
+def _plain_text(html_text: str) -> str:
+    return re.sub(r"<[^>]+>", "", html_text)
+
+
+def test_live_only_widgets_stay_out_of_the_book_and_screen_reader_text_comes_through():
+    """What needs a kernel (class ce-live-only: a "Show the data as tables" toggle, its tables, a box of them) is
+    left out of the book's copy; a text for screen readers only (class ce-sr-only) comes through as a Div with
+    the class, and follows the positions as the live one follows the updates."""
+    explorer = widgets.ScalingExplorer()
+    described = ipw.HTML("Test description: loss against compute")
+    described.add_class(SR_ONLY_CLASS)
+    explorer.readout.observe(lambda change: setattr(described, "value", "Test description: " + _plain_text(change["new"])),
+                             names="value")
+    toggle = ipw.ToggleButton(description="Show the data as tables")
+    tables = ipw.HTML("<table><caption>a live-only table</caption></table>")
+    boxed = ipw.VBox([ipw.HTML("a text in a live-only box")])
+    for widget in (toggle, tables, boxed):
+        widget.add_class(LIVE_ONLY_CLASS)
+    explorer.widget.children = (*explorer.widget.children, described, toggle, tables, boxed)
+    recorded = static.static_explorer(explorer)
+    from bokeh.models import AbstractButton, CustomJS
+
+    models = list(recorded.layout.references())
+    texts = " ".join(m.text for m in models if isinstance(m, Div))
+    assert "a live-only table" not in texts and "a text in a live-only box" not in texts
+    assert not any(isinstance(m, AbstractButton) for m in models)
+    # (the explorers' own plot descriptions, widgets.describe, are screen-reader texts too: this one is the test's)
+    hidden = [m for m in models if isinstance(m, Div) and SR_ONLY_CLASS in m.css_classes
+              and m.text.startswith("Test description: ")]
+    assert len(hidden) == 1
+    callback = next(m for m in models if isinstance(m, CustomJS))
+    at = callback.args["targets"].index(hidden[0])
+    assert callback.args["props"][at] == "text" and len(callback.args["values"][at]) > 1  # it moves with the grid
+
+
+def test_the_book_hides_screen_reader_text_as_the_live_explorers_do():
+    assert SR_ONLY_CSS in book.BOOK_CSS and f".{SR_ONLY_CLASS} {{" in SR_ONLY_CSS
+    assert "clip: rect(0 0 0 0)" in SR_ONLY_CSS and "position: absolute" in SR_ONLY_CSS
+
+
+@pytest.mark.parametrize("name", ["PlannerExplorer", "ScalingExplorer"])
+def test_each_book_control_carries_its_accessible_name_and_its_labels(name):
+    """The page script (static.CONTROLS_JS) names each control with the live control's accessible name (the
+    planner's tooltips, the scaling explorer's descriptions) and gives a slider's handle the label it shows."""
+    from bokeh.models import CheckboxGroup, RadioButtonGroup, Select, Slider
+
+    explorer = make(name)
+    recorded = static.static_explorer(explorer)
+    controls = {m.name: m for m in recorded.layout.references()
+                if isinstance(m, (Slider, Select, RadioButtonGroup, CheckboxGroup))}
+    assert set(controls) == set(recorded.grid)
+    besides = []
+    for control_name, values in recorded.grid.items():
+        live, model = explorer.controls[control_name], controls[control_name]
+        assert model.html_attributes[static.NAME_ATTR] == accessible_name(live)
+        if isinstance(model, Slider):
+            spoken = json.loads(model.html_attributes[static.LABELS_ATTR])
+            if live.readout:  # what the slider shows next to its title
+                assert spoken == [static.readout_label(live, v) for v in values] == model.format.args["labels"]
+            else:  # it shows none: the explorer writes the value beside it (the planner's "1,000"), read that
+                fresh = make(name)
+                beside = []
+                for value in values:
+                    fresh.controls[control_name].value = value
+                    beside.append(_plain_text(fresh.value_labels[control_name].value))
+                assert spoken == beside
+                besides.append(control_name)
+        assert any("outline: 2px solid" in sheet.css for sheet in model.stylesheets)  # a visible focus
+    names = {m.html_attributes[static.NAME_ATTR] for m in controls.values()}
+    if name == "PlannerExplorer":  # tooltips, not the short labels, and a slider whose value is written beside it
+        assert names == {explorer.controls[n].tooltip for n in recorded.grid} and besides == ["n_accelerators"]
+    for attribute in (static.NAME_ATTR, static.LABELS_ATTR, f".{static.STATIC_CLASS}-host"):
+        assert json.dumps(attribute) in static.CONTROLS_JS
 
 
 def test_a_grid_that_starts_where_the_explorer_starts_records_its_first_position():

@@ -94,6 +94,11 @@ LIVE_ONLY_CLASS = "ce-live-only"
 #: Text for screen readers only (a plot's description): kept off the screen, not hidden from assistive technology.
 SR_ONLY_CLASS = "ce-sr-only"
 
+#: Visually hidden, still read by screen readers: the style of :data:`SR_ONLY_CLASS`, in :data:`EXPLORER_CSS` and in
+#: the book's CSS (widgets.book.BOOK_CSS).
+SR_ONLY_CSS = f""".{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}"""
+
 # The page's style for explorers, shipped with each one (a <style> in a hidden HTML widget, so it
 # works wherever the explorer is shown: JupyterLab, Notebook 7, a hub, a deck). ipywidgets animates a
 # slider handle for 300 ms after every key press or click on the track (noUiSlider's "tap" state);
@@ -108,8 +113,7 @@ EXPLORER_CSS = f"""<style>
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
 .{EXPLORER_CLASS} :focus-visible {{ outline: 2px solid #1a56a8 !important; outline-offset: 1px; }}
-.{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
-  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
+{SR_ONLY_CSS}
 </style>"""
 
 # Metadata on the page-setup output below, so the save hook (widgets.saving) drops it with BokehJS.
@@ -715,6 +719,10 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         Every data source the figures draw from.
     readout : ipywidgets.HTML
         The text summary under the controls (CSS class ``ce-readout``).
+    value_labels : dict[str, ipywidgets.HTML]
+        By control name, the text that shows a control's value where the control's own readout is off
+        (``readout=False``: the explorer writes the value its own way, "$6.0B"); the book's copy of the slider
+        reads that text aloud as its value (:mod:`widgets.static`). Empty by default.
     widget : ipywidgets.Box
         The whole explorer as one widget (what is displayed).
     last_update_s : float
@@ -742,6 +750,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
     controls: dict[str, ipw.ValueWidget]
     sources: dict[str, ColumnDataSource]
     readout: ipw.HTML
+    value_labels: dict[str, ipw.HTML]
     widget: ipw.Box
     last_update_s: float
 
@@ -752,6 +761,7 @@ class Explorer(abc.ABC, Generic[InputsT, ResultT]):
         self.sources = {}
         self.readout = ipw.HTML()
         self.readout.add_class(READOUT_CLASS)
+        self.value_labels = {}
         self.error = None
         self.last_update_s = math.nan
         self._views: list[BatchedBokehModel] = []

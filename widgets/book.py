@@ -20,6 +20,8 @@ import html
 import os
 from pathlib import Path
 
+from ._base import SR_ONLY_CSS
+
 #: Set to the lesson's path (relative to the repository) while the book executes it.
 ENV = "COMPUTE_ECON_BOOK"
 
@@ -65,12 +67,13 @@ def bokeh_js_files() -> list[Path]:
     return files
 
 
-#: The kit's styles for what displays differently in the book (static explorers, Predict boxes, exercise boxes).
+#: The kit's styles for what displays differently in the book (static explorers, Predict boxes, exercise boxes), and
+#: the screen-reader-only text the static explorers carry over from the live ones (widgets._base.SR_ONLY_CSS).
 BOOK_CSS = """
 .ce-static-explorer { margin: 0.5em 0 1em; }
 .ce-static-note { font-size: 0.9em; color: #444; margin: 0.3em 0; }
 .ce-static-predict { background: #eef2f7; border-left: 4px solid #8a9ab0; padding: 6px 10px; margin: 4px 0; }
-"""
+""" + SR_ONLY_CSS + "\n"
 
 __all__ = ["BINDER_URL", "BOKEH_BUNDLES", "BOOK_CSS", "ENV", "bokeh_js_files", "in_book", "lesson",
            "live_lesson_html"]

@@ -293,6 +293,7 @@ class PlannerExplorer(Explorer[PlannerInputs, PlannerResult]):
         self._values = {name: ipw.HTML(layout=ipw.Layout(width=f"{width}px"))
                         for name, width in (("deadline_months", 72), ("budget_usd", 62), ("n_accelerators", 66),
                                             ("training_flop", 62), ("tokens_served_per_day", 52))}
+        self.value_labels = self._values
         for name, label in self._values.items():
             label.value = self._value_text(name, self.controls[name].value)
             self.controls[name].observe(lambda change, name=name: self._show_value(name, change["new"]), names="value")

@@ -19,6 +19,7 @@ explorers send them (:func:`widgets._base._compact`).
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 import warnings
@@ -34,11 +35,12 @@ from bokeh.embed import components
 from bokeh.util.warnings import BokehDeprecationWarning
 from bokeh.layouts import column, row
 from bokeh.model import Model
-from bokeh.models import CustomJS, CustomJSTickFormatter, LayoutDOM
+from bokeh.models import CustomJS, CustomJSTickFormatter, InlineStyleSheet, LayoutDOM
 from bokeh.models.widgets import CheckboxGroup, Div, RadioButtonGroup, Select, Slider
 
 from . import book
-from ._base import READOUT_CLASS, BatchedBokehModel, Explorer, _compact, _same_column
+from ._base import (LIVE_ONLY_CLASS, READOUT_CLASS, SR_ONLY_CLASS, BatchedBokehModel, Explorer, _compact, _same_column,
+                    accessible_name)
 
 #: CSS classes of the static explorer's parts (the browser tests find them by these).
 STATIC_CLASS = "ce-static-explorer"
@@ -287,23 +289,45 @@ def _index_of(values: list[Any], value: Any, name: str) -> int:
 
 # -- the document ---------------------------------------------------------------------------------------------
 
-def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: int) -> LayoutDOM:
+#: The attributes on a gridded control's element that the page script (:data:`CONTROLS_JS`) reads: the control's
+#: accessible name, and for a slider the label of each of its positions (its visible value).
+NAME_ATTR = "data-ce-name"
+LABELS_ATTR = "data-ce-labels"
+
+#: A visible keyboard focus on the book's controls. Bokeh draws each control in a shadow root, which the page's CSS
+#: does not reach, so the rule goes in with the control (Bokeh's ``stylesheets``; one sheet shared by all). Bokeh's
+#: own focus styles are a 1-px dotted #BBBBBD outline on buttons (1.9:1 on white), none on a menu (.bk-input: a
+#: halo) and none on a slider handle but the browser's; WCAG 2.1 SC 2.4.7 (focus visible) and 1.4.11 (non-text contrast, 3:1): #0b5cad on white is 6.7:1
+#: (the book's link colour, book/templates/book.css).
+FOCUS_CSS = """
+.noUi-handle:focus-visible, .bk-btn:focus-visible, .bk-input:focus-visible, input:focus-visible, a:focus-visible {
+  outline: 2px solid #0b5cad; outline-offset: 2px; }
+"""
+
+
+def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: int,
+                   focus: InlineStyleSheet, spoken: list[str] | None = None) -> LayoutDOM:
+    """The Bokeh widget for a gridded control; ``spoken``: what a slider's positions read aloud, if not its labels."""
     label = str(control.description or name)
     labels = [readout_label(control, v) for v in values]
     width = 300
+    # The name a screen reader announces (the live control's tooltip, else its description), for the page script.
+    attributes = {NAME_ATTR: accessible_name(control) or label}
+    common: dict[str, Any] = {"name": name, "html_attributes": attributes, "stylesheets": [focus]}
     if isinstance(control, (ipw.Dropdown,)):
         options: list[str | tuple[Any, str]] = [(str(i), text) for i, text in enumerate(labels)]
-        return Select(title=label, options=options, value=str(at),
-                      width=width, name=name)
+        return Select(title=label, options=options, value=str(at), width=width, **common)
     if isinstance(control, (ipw.ToggleButtons, ipw.RadioButtons)):
-        return RadioButtonGroup(labels=labels, active=at, name=name)
+        return RadioButtonGroup(labels=labels, active=at, **common)
     if isinstance(control, ipw.Checkbox):
-        return CheckboxGroup(labels=[label], active=[0] if values[at] else [], name=name)
+        return CheckboxGroup(labels=[label], active=[0] if values[at] else [], **common)
     formatter = CustomJSTickFormatter(args={"labels": labels}, code="return labels[Math.round(tick)] ?? ''")
+    # The handle's aria-valuetext: the name and the label shown (the slider's, or the explorer's own next to it).
+    attributes[LABELS_ATTR] = json.dumps(labels if spoken is None else spoken)
     # A slider whose value the explorer writes in a label of its own (readout off) shows no second value.
     return Slider(title=label, start=0, end=max(len(values) - 1, 1), step=1, value=at, format=formatter,
-                  show_value=bool(getattr(control, "readout", True)), width=width, name=name,
-                  disabled=len(values) < 2)
+                  show_value=bool(getattr(control, "readout", True)), width=width,
+                  disabled=len(values) < 2, **common)
 
 
 def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
@@ -315,9 +339,18 @@ def _fixed_control(name: str, control: ipw.ValueWidget) -> Div:
 
 def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
                texts: dict[int, Div]) -> LayoutDOM | None:
-    """The ipywidgets tree as a Bokeh layout: boxes as rows and columns, texts as ``Div``s, views as their roots."""
+    """The ipywidgets tree as a Bokeh layout: boxes as rows and columns, texts as ``Div``s, views as their roots.
+
+    Left out: what is not displayed, and what needs a kernel (class :data:`~widgets._base.LIVE_ONLY_CLASS`, with
+    everything inside it). A text for screen readers only keeps its class
+    (:data:`~widgets._base.SR_ONLY_CLASS`, visually hidden by the book's CSS); the readout is a polite live
+    region (``role="status"``, WAI-ARIA 1.2 section 5.3.2 "status": implicit ``aria-live="polite"``), so a screen
+    reader announces its new text after a move.
+    """
     layout = getattr(widget, "layout", None)
     if layout is not None and getattr(layout, "display", None) == "none":
+        return None
+    if LIVE_ONLY_CLASS in getattr(widget, "_dom_classes", ()):
         return None
     if isinstance(widget, BatchedBokehModel):
         return widget._model
@@ -326,8 +359,11 @@ def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
     if isinstance(widget, (ipw.HTML, ipw.Label)):
         # The kit's texts are HTML, never TeX: a readout's "$2.9B ... $6.0B" must not be read as math.
         div = Div(text=widget.value if isinstance(widget, ipw.HTML) else html.escape(widget.value), disable_math=True)
-        if READOUT_CLASS in widget._dom_classes:
-            div.css_classes = [READOUT_CLASS]
+        classes = [c for c in (READOUT_CLASS, SR_ONLY_CLASS) if c in widget._dom_classes]
+        if classes:
+            div.css_classes = classes
+        if READOUT_CLASS in classes:
+            div.html_attributes = {"role": "status", "aria-live": "polite"}
         texts[id(widget)] = div
         return div
     if isinstance(widget, ipw.Box):
@@ -339,13 +375,30 @@ def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
     return None
 
 
+def _value_label_texts(recorded: StaticExplorer, name: str) -> list[str] | None:
+    """What the explorer's own value label of control ``name`` (:attr:`~widgets._base.Explorer.value_labels`) shows
+    at each of the control's positions, as plain text; ``None`` when the control shows its value itself."""
+    explorer = recorded.explorer
+    widget = explorer.value_labels.get(name)
+    if widget is None or getattr(explorer.controls[name], "readout", True):
+        return None
+    track = next((t for t in recorded.tracks if t.model is widget), None)
+    axis = list(recorded.grid).index(name)
+    texts = [widget.value] * len(recorded.grid[name])  # a label that never moved shows what it shows now
+    if track is not None:
+        for k in range(recorded.n_positions):
+            texts[int(np.unravel_index(k, recorded.sizes)[axis])] = recorded.value_at(track, k)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in texts]
+
+
 def static_document(recorded: StaticExplorer) -> LayoutDOM:
     """The standalone Bokeh layout of a recorded explorer (its own figures, Bokeh controls, one ``CustomJS``)."""
     explorer = recorded.explorer
     controls: dict[int, LayoutDOM] = {}
     gridded = []
+    focus = InlineStyleSheet(css=FOCUS_CSS)  # one per document (a Bokeh model belongs to one document)
     for (name, values), at in zip(recorded.grid.items(), recorded.start, strict=True):
-        widget = _bokeh_control(name, explorer.controls[name], values, at)
+        widget = _bokeh_control(name, explorer.controls[name], values, at, focus, _value_label_texts(recorded, name))
         controls[id(explorer.controls[name])] = widget
         gridded.append(widget)
     fixed = [name for name in explorer.controls if name not in recorded.grid]
@@ -384,7 +437,7 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
     moving = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in recorded.grid)
     head = Div(disable_math=True, text=(f"<i>Precomputed for the book: moving {moving} shows pictures the kit computed for "
                      f"{recorded.n_positions} positions.</i> {note_text}"), css_classes=[STATIC_NOTE_CLASS],
-               sizing_mode="stretch_width")
+               sizing_mode="stretch_width", stylesheets=[focus])
     layout = column(head, body, css_classes=[STATIC_CLASS], name=type(explorer).__name__)
     recorded.layout = layout
     return layout
@@ -425,6 +478,80 @@ for (let t = 0; t < targets.length; t++) {
 """
 
 
+# The page script of the book (one file in its _static/, loaded after BokehJS; book/build.py): names each gridded
+# control for screen readers, which Bokeh 3.9 does not. Bokeh draws a control inside the open shadow root of its
+# element, the element carrying the html_attributes set in _bokeh_control (NAME_ATTR, LABELS_ATTR). A slider is a
+# noUiSlider (bundled in BokehJS) whose handle (.noUi-handle, role="slider") gets aria-valuenow = the position and
+# aria-valuetext = that number ("14.00") on every move; the script gives the handle its aria-label and rewrites
+# aria-valuetext to the name and the label the slider shows ("budget 5.80e+23"), after every move (a
+# MutationObserver on aria-valuenow). A menu (Select) gets the name as its aria-label, a button group role="group"
+# and the name. It depends on: html_attributes on the control's element, its open shadow root, and noUiSlider's
+# .noUi-handle with aria-valuenow; if a later BokehJS changes them, the browser tests' axe audit and valuetext test
+# fail. Bokeh embeds each explorer asynchronously, so the script looks again every 100 ms (up to 60 s) until every
+# explorer (.ce-static-explorer-host) has as many named controls as its data-controls says.
+_CONTROLS_JS_BODY = """
+  "use strict";
+  function* elements(node) {  // every element under node, through open shadow roots
+    for (const child of node.children || []) {
+      yield child;
+      if (child.shadowRoot) yield* elements(child.shadowRoot);
+      yield* elements(child);
+    }
+  }
+  function nameSlider(el, handle) {
+    const name = el.getAttribute(NAME);
+    const labels = JSON.parse(el.getAttribute(LABELS));
+    handle.setAttribute("aria-label", name);
+    const sync = () => {
+      const label = labels[Math.round(Number(handle.getAttribute("aria-valuenow")))];
+      const text = label === undefined ? name : name + " " + label;
+      if (handle.getAttribute("aria-valuetext") !== text) handle.setAttribute("aria-valuetext", text);
+    };
+    sync();
+    new MutationObserver(sync).observe(handle, {attributes: true, attributeFilter: ["aria-valuenow", "aria-valuetext"]});
+  }
+  function nameControl(el) {  // true once the control el holds is named
+    const root = el.shadowRoot;
+    if (!root) return false;
+    if (el.hasAttribute(LABELS)) {
+      const handle = root.querySelector(".noUi-handle");
+      if (!handle) return false;
+      nameSlider(el, handle);
+      return true;
+    }
+    const select = root.querySelector("select");
+    if (select) { select.setAttribute("aria-label", el.getAttribute(NAME)); return true; }
+    const group = root.querySelector(".bk-btn-group");
+    if (group) {
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", el.getAttribute(NAME));
+      return true;
+    }
+    return root.querySelector("input") !== null;  // a checkbox: its label is its name
+  }
+  function scan() {  // how many explorers still have a control to name
+    let pending = 0;
+    for (const host of document.querySelectorAll(HOST)) {
+      let named = 0;
+      for (const el of elements(host)) {
+        if (!el.hasAttribute(NAME)) continue;
+        if (!el.__ceNamed && nameControl(el)) el.__ceNamed = true;
+        if (el.__ceNamed) named++;
+      }
+      if (named < Number(host.dataset.controls || 0)) pending++;
+    }
+    return pending;
+  }
+  let tries = 0;
+  const loop = () => { if (scan() > 0 && ++tries < 600) setTimeout(loop, 100); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loop);
+  else loop();
+"""
+CONTROLS_JS = (f"// widgets/static.py: names the static explorers' controls for screen readers.\n"
+               f"(function (NAME, LABELS, HOST) {{{_CONTROLS_JS_BODY}}})"
+               f"({json.dumps(NAME_ATTR)}, {json.dumps(LABELS_ATTR)}, {json.dumps('.' + STATIC_CLASS + '-host')});\n")
+
+
 def static_explorer(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) -> StaticExplorer:
     """Record ``explorer`` over ``grid`` and build its standalone document (see the module's docstring)."""
     recorded = record(explorer, grid)
@@ -443,8 +570,8 @@ def static_html(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = N
     doc.add_root(recorded.layout)
     script, div = components(recorded.layout)
     return (f'<div class="{STATIC_CLASS}-host" data-explorer="{type(explorer).__name__}" '
-            f'data-positions="{recorded.n_positions}">{div}</div>\n{script}')
+            f'data-positions="{recorded.n_positions}" data-controls="{len(recorded.grid)}">{div}</div>\n{script}')
 
 
-__all__ = ["DEFAULT_SLIDER_POSITIONS", "STATIC_CLASS", "StaticExplorer", "Track", "option_values", "readout_label",
+__all__ = ["CONTROLS_JS", "DEFAULT_SLIDER_POSITIONS", "FOCUS_CSS", "LABELS_ATTR", "NAME_ATTR", "STATIC_CLASS", "StaticExplorer", "Track", "option_values", "readout_label",
            "record", "slider_positions", "static_document", "static_explorer", "static_html"]

@@ -5,6 +5,13 @@ with no console error or uncaught page error, and with every static explorer dra
 size inside the Bokeh shadow DOM of each ``.ce-static-explorer-host``). In each deck the keys step through
 the slides, and the arrow keys on a focused Bokeh slider do not change slide.
 
+Accessibility (WCAG 2.1 AA): axe-core (the PyPI package axe-playwright-python) audits the index, every page
+and every deck (its first slide and the slide of its first explorer) in the same loops, with the tags in
+:data:`AXE_TAGS`, and a violation of impact serious or critical anywhere in the page fails (the book is all the
+kit's own: templates, CSS, widgets/static.py); the counts by impact are printed (``-s``). A slider's handle
+is named and reads as its label says (``aria-valuetext`` = name + the label shown), and in a deck the Tab key
+reaches an explorer's slider on the current slide and leaves it again.
+
 For the "moving a slider changes the plot and the readout" checks: :func:`readout_text` and
 :func:`focus_first_slider` (the first Bokeh slider handle of an explorer, focused, ready for arrow keys),
 and :func:`canvas_sizes`.
@@ -202,6 +209,115 @@ def _go_to_host(page, index: int) -> None:
     page.wait_for_timeout(300)
 
 
+# -- accessibility ---------------------------------------------------------------------------------------------
+
+#: axe-core rule tags audited: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: Impacts that fail a page (axe-core's two highest of minor, moderate, serious, critical).
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_violations(page, where: str) -> list[dict]:
+    """axe-core's violations on the whole page (shadow roots included); prints their count by impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # preload off: axe would fetch the page's stylesheets with XMLHttpRequest, which Chromium refuses on file: pages
+    # (a console error); only the rule css-orientation-lock reads them (the book locks no orientation).
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"], "preload": False}
+    violations = Axe().run(page, options=options).response["violations"]
+    counts: dict[str, int] = {}
+    for v in violations:
+        counts[v["impact"]] = counts.get(v["impact"], 0) + len(v["nodes"])
+    print(f"axe {where}: {counts or 'no violations'}")
+    return violations
+
+
+def assert_accessible(page, where: str) -> None:
+    """No axe violation of impact serious or critical on the page; the message names each rule, its count and
+    its first element."""
+    failing = [v for v in axe_violations(page, where) if v["impact"] in AXE_FAILING]
+    assert not failing, f"{where}: " + "; ".join(
+        f"{v['id']} ({v['impact']}) x{len(v['nodes'])}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary']!r}"
+        for v in failing)
+
+
+# The element that has the keyboard focus, through shadow roots: what it is, whether it is a slider handle,
+# which explorer holds it (-1 for none), and whether it is on the deck's current slide (null outside a slide).
+_FOCUSED_JS = f"""() => {{
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  if (!el || el === document.body) return null;
+  const up = (n) => n.parentNode instanceof ShadowRoot ? n.parentNode.host : n.parentElement;
+  let host = null, section = null;
+  for (let n = el; n; n = up(n)) {{
+    if (!host && n.matches && n.matches('{HOST}')) host = n;
+    if (!section && n.tagName === 'SECTION') section = n;
+  }}
+  const style = getComputedStyle(el);
+  return {{tag: el.tagName, cls: String(el.className), handle: el.classList.contains('noUi-handle'),
+           host: host ? [...document.querySelectorAll('{HOST}')].indexOf(host) : -1,
+           current: section ? section.classList.contains('present') : null,
+           outline: [style.outlineStyle, style.outlineWidth]}};
+}}"""
+
+
+def focused(page) -> dict | None:
+    """The focused element (see ``_FOCUSED_JS``), or None when nothing has the focus."""
+    return page.evaluate(_FOCUSED_JS)
+
+
+def _visible_outline(info: dict) -> bool:
+    """A focus outline at least 2 px wide and drawn (the book's own; the browser's default is 1 px "auto")."""
+    style, width = info["outline"]
+    return style not in ("none", "hidden") and float(width.removesuffix("px")) >= 2
+
+
+def slider_speech(handle) -> dict:
+    """What a screen reader reads of a Bokeh slider handle (its aria-label and aria-valuetext), the name the kit
+    gave its control (``data-ce-name``), and the value a sighted reader sees: the one the slider shows next to its
+    title or, for a slider that shows none (the planner's), the explorer's own label beside it."""
+    return handle.evaluate(f"""(h) => {{
+      const root = h.getRootNode();
+      const value = root.querySelector('.bk-slider-value');
+      const beside = root.host.nextElementSibling;
+      const shown = value ? value.textContent : beside ? ({_TEXT_JS})(beside) : '';
+      return {{label: h.getAttribute('aria-label'), text: h.getAttribute('aria-valuetext'),
+               name: root.host.getAttribute('data-ce-name'), shown: shown.trim()}};
+    }}""")
+
+
+#: Tab presses that must take the focus through an explorer: its controls, the static note's link, and per figure
+#: the canvas, the Bokeh logo and about six toolbar buttons (01_scaling_laws: 17 stops after the slider).
+TAB_STOPS_MOST = 60
+
+
+def tab_to_first_slider(page, index: int, most: int = 80) -> list[dict]:
+    """Press Tab from the top of the page until the first slider handle of explorer ``index`` has the focus; every
+    element focused on the way (see :func:`focused`), the slider last. Fails after ``most`` presses."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops: list[dict] = []
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        stop = focused(page)
+        if stop is None:
+            continue
+        stops.append(stop)
+        if stop["handle"] and stop["host"] == index:
+            return stops
+    raise AssertionError(f"{most} Tab presses did not reach explorer {index}'s slider: {stops}")
+
+
+def leaves_the_explorer(page, index: int, key: str, most: int) -> bool:
+    """From the focused slider of explorer ``index``, pressing ``key`` (Tab or Shift+Tab) takes the focus out of
+    that explorer within ``most`` presses (a focus that is stuck, or goes round inside it, never does)."""
+    for _ in range(most):
+        page.keyboard.press(key)
+        now = focused(page)
+        if now is None or now["host"] != index:
+            return True
+    return False
+
+
 # -- the tests -------------------------------------------------------------------------------------------------
 
 def test_the_index_loads_nothing_from_elsewhere(book_dir, offline):
@@ -211,6 +327,10 @@ def test_the_index_loads_nothing_from_elsewhere(book_dir, offline):
     for stem in LESSONS:
         assert page.locator(f'a[href="lessons/{stem}.html"]').count() >= 1
     page.screenshot(path=str(ARTIFACTS / "book-index.png"), full_page=True)
+    assert_accessible(page, "index.html")
+    page.keyboard.press("Tab")  # the first link: the keyboard focus is drawn
+    first = focused(page)
+    assert first is not None and first["tag"] == "A" and _visible_outline(first), first
     o.assert_clean()
 
 
@@ -225,9 +345,17 @@ def test_a_lesson_page_draws_every_explorer_offline(book_dir, offline, stem):
         sizes = wait_until_drawn(page, k)
         assert any(w > 100 and h > 100 for w, h in sizes), f"explorer {k}: canvases {sizes}"
         assert readout_text(page, k).strip(), f"explorer {k} has an empty readout"
+        handle = hosts(page).nth(k).locator(".noUi-handle").first
+        before = slider_speech(handle)
         moved = move_first_slider(page, k)
         assert moved["after"]["readout"] != moved["before"]["readout"], f"explorer {k}: the readout did not change"
         assert moved["after"]["pixels"] != moved["before"]["pixels"], f"explorer {k}: the picture did not change"
+        after = slider_speech(handle)
+        # Named by the live control's name, and read as "<name> <the label shown>", after every move.
+        assert after["name"] and after["label"] == after["name"], f"explorer {k}: the slider handle is named {after}"
+        assert after["text"] != before["text"] and after["shown"], (before, after)
+        assert after["text"] == f"{after['name']} {after['shown']}", after
+    assert_accessible(page, f"lessons/{stem}.html")
     if stem == SHOT_LESSON:
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / f"book-page-{stem}.png"))
@@ -242,6 +370,7 @@ def test_a_deck_steps_and_draws_its_explorers_offline(book_dir, offline, stem):
     page = o.open(book_dir / "decks" / f"{stem}.html")
     page.wait_for_function("() => window.Reveal && Reveal.isReady()")
     assert _indices(page)["h"] == 0 and _indices(page)["v"] == 0
+    assert_accessible(page, f"decks/{stem}.html, first slide")
     seen = [_indices(page)]
     for key in ("ArrowRight", "Space", "ArrowRight"):
         page.keyboard.press(key)
@@ -256,13 +385,21 @@ def test_a_deck_steps_and_draws_its_explorers_offline(book_dir, offline, stem):
         assert any(w > 100 and h > 100 for w, h in sizes), f"explorer {k} on its slide: canvases {sizes}"
     # The arrow keys on a focused Bokeh slider move the slider, not the deck.
     _go_to_host(page, 0)
+    assert_accessible(page, f"decks/{stem}.html, the slide of its first explorer")
     before, readout = _indices(page), readout_text(page, 0)
-    focus_first_slider(page, 0)
+    # The keyboard alone: Tab from the top of the page reaches the slider on the slide on show, through nothing on
+    # a slide that is not, with a visible focus; an arrow key moves it; Shift+Tab and Tab both leave it (no trap).
+    stops = tab_to_first_slider(page, 0)
+    assert all(stop["current"] is not False for stop in stops), f"Tab stopped on a slide not on show: {stops}"
+    assert _visible_outline(stops[-1]), f"the focused slider handle has no visible outline: {stops[-1]}"
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
     assert _indices(page) == before, "an arrow key on a slider also changed slide"
     assert readout_text(page, 0) != readout, "the arrow key did not reach the slider"
     page.keyboard.press("ArrowLeft")
+    for key in ("Shift+Tab", "Tab"):
+        focus_first_slider(page, 0)
+        assert leaves_the_explorer(page, 0, key, most=TAB_STOPS_MOST), f"{key} never leaves explorer 0's slider"
     if stem == SHOT_LESSON:
         page.locator("body").click(position={"x": 5, "y": 5})
         page.screenshot(path=str(ARTIFACTS / f"book-deck-{stem}-explorer.png"))
