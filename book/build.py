@@ -37,6 +37,7 @@ from nbconvert.exporters import HTMLExporter, SlidesExporter
 
 from widgets import book as book_mode
 from widgets import static as static_explorers
+from widgets._base import page_a11y_js
 
 from . import BOOK_BUDGET_BYTES, PAGE_BUDGET_BYTES
 from .lessons import LessonInfo, read_lesson
@@ -174,11 +175,13 @@ class BookDeckExporter(_MathML, SlidesExporter):
 
 #: The page script that names the static explorers' controls for screen readers (:data:`widgets.static.CONTROLS_JS`).
 CONTROLS_SCRIPT = "ce-explorers.js"
+#: The live lessons' page script (widgets/a11y.js): the book uses its rule for reading a value aloud.
+A11Y_SCRIPT = "ce-a11y.js"
 
 
 def _scripts() -> list[str]:
     """The scripts every page and deck loads, relative to the output folder, in order: BokehJS, then the kit's."""
-    return [f"{STATIC}/{f.name}" for f in book_mode.bokeh_js_files()] + [f"{STATIC}/{CONTROLS_SCRIPT}"]
+    return [f"{STATIC}/{f.name}" for f in book_mode.bokeh_js_files()] + [f"{STATIC}/{A11Y_SCRIPT}", f"{STATIC}/{CONTROLS_SCRIPT}"]
 
 
 def binder_url(info: LessonInfo) -> str:
@@ -280,6 +283,7 @@ def copy_static(out: Path, reveal: Path) -> None:
     book_css = book_mode.BOOK_CSS.strip() + "\n" + (TEMPLATES / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(book_css, encoding="utf-8")
     (static / CONTROLS_SCRIPT).write_text(static_explorers.CONTROLS_JS, encoding="utf-8")
+    (static / A11Y_SCRIPT).write_text(page_a11y_js(), encoding="utf-8")
 
 
 # -- sizes -----------------------------------------------------------------------------------------------------

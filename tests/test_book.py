@@ -308,7 +308,10 @@ def test_landmarks_are_named_apart_and_every_page_names_its_controls(book_dir):
     (widgets.static.CONTROLS_JS) after BokehJS, the one it needs."""
     from widgets import static
 
+    from widgets._base import page_a11y_js
+
     assert (book_dir / "_static" / build.CONTROLS_SCRIPT).read_text(encoding="utf-8") == static.CONTROLS_JS
+    assert (book_dir / "_static" / build.A11Y_SCRIPT).read_text(encoding="utf-8") == page_a11y_js()
     for path in _built_files(book_dir):
         soup = _soup(path)
         navs = soup.find_all("nav")
@@ -319,3 +322,5 @@ def test_landmarks_are_named_apart_and_every_page_names_its_controls(book_dir):
         scripts = [Path(t["src"]).name for t in soup.find_all("script", src=True)]
         assert build.CONTROLS_SCRIPT in scripts, f"{path.name} does not load {build.CONTROLS_SCRIPT}"
         assert scripts.index(build.CONTROLS_SCRIPT) > scripts.index("bokeh-widgets.min.js"), path.name
+        # ... and the live lessons' script before it, whose rule says a value aloud (window.ceValueText)
+        assert scripts.index(build.A11Y_SCRIPT) < scripts.index(build.CONTROLS_SCRIPT), path.name

@@ -51,13 +51,16 @@
     if (!label) return clean(widget.getAttribute("title"));
     return clean(label.getAttribute("title")) || clean(label.textContent);
   }
-  // "budget (FLOP)" -> ["budget", "FLOP"]: the unit a value is read with.
-  function nameAndUnit(widget) {
-    const label = widget.querySelector(":scope > .widget-label");
-    const text = clean(label && label.textContent);
-    const m = /^(.*?)\s*\(([^()]*)\)$/.exec(text);
-    return m ? [m[1], m[2]] : [text, ""];
+  // A control's value as a screen reader should say it, from its description and the value as the page writes
+  // it: "budget (FLOP)" at "5.80e+23" reads "budget 5.80 × 10²³ FLOP"; "rent ($/accel.-hour)" at "$2.50" reads
+  // "rent $2.50 per accel.-hour". The book's controls script (widgets/static.py) says values the same way.
+  function valueTextOf(description, value) {
+    const m = /^(.*?)\s*\(([^()]*)\)$/.exec(clean(description));
+    let [name, unit] = m ? [m[1], m[2]] : [clean(description), ""];
+    if (value.startsWith("$") && unit.startsWith("$/")) unit = "per " + unit.slice(2);
+    return [name, spoken(value), unit].filter(Boolean).join(" ");
   }
+  window.ceValueText = valueTextOf;
   function valueText(widget, handle) {
     const readout = widget.querySelector(":scope > .widget-readout");
     let value = "";
@@ -67,10 +70,8 @@
       if (next && next.classList.contains("widget-html")) value = clean(textOf(next));
     }
     if (!value) return handle.getAttribute("aria-valuetext") || "";
-    let [name, unit] = nameAndUnit(widget);
-    // "rent ($/accel.-hour)" at "$2.50": "rent $2.50 per accel.-hour", not "$2.50 $/accel.-hour"
-    if (value.startsWith("$") && unit.startsWith("$/")) unit = "per " + unit.slice(2);
-    return [name, spoken(value), unit].filter(Boolean).join(" ");
+    const label = widget.querySelector(":scope > .widget-label");
+    return valueTextOf(label ? label.textContent : "", value);
   }
 
   function keysStay(el) {
@@ -173,10 +174,14 @@
     due = true;
     requestAnimationFrame(() => { due = false; decorate(document); });
   };
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.addedNodes.length && !(r.target.closest && r.target.closest(".ce-readout"))) { later(); return; }
-    }
-  }).observe(document.body, { childList: true, subtree: true });
-  later();
+  const start = () => {
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.addedNodes.length && !(r.target.closest && r.target.closest(".ce-readout"))) { later(); return; }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+    later();
+  };
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);  // loaded in a page's head (the book)
 })();

@@ -293,6 +293,9 @@ def _index_of(values: list[Any], value: Any, name: str) -> int:
 #: accessible name, and for a slider the label of each of its positions (its visible value).
 NAME_ATTR = "data-ce-name"
 LABELS_ATTR = "data-ce-labels"
+#: The control's visible description ("budget (FLOP)"): the page reads a value with its unit from it, as live
+#: (``window.ceValueText`` of widgets/a11y.js, which the book loads before the controls script).
+DESCRIPTION_ATTR = "data-ce-description"
 
 #: A visible keyboard focus on the book's controls. Bokeh draws each control in a shadow root, which the page's CSS
 #: does not reach, so the rule goes in with the control (Bokeh's ``stylesheets``; one sheet shared by all). Bokeh's
@@ -312,7 +315,7 @@ def _bokeh_control(name: str, control: ipw.ValueWidget, values: list[Any], at: i
     labels = [readout_label(control, v) for v in values]
     width = 300
     # The name a screen reader announces (the live control's tooltip, else its description), for the page script.
-    attributes = {NAME_ATTR: accessible_name(control) or label}
+    attributes = {NAME_ATTR: accessible_name(control) or label, DESCRIPTION_ATTR: label}
     common: dict[str, Any] = {"name": name, "html_attributes": attributes, "stylesheets": [focus]}
     if isinstance(control, (ipw.Dropdown,)):
         options: list[str | tuple[Any, str]] = [(str(i), text) for i, text in enumerate(labels)]
@@ -504,7 +507,8 @@ _CONTROLS_JS_BODY = """
     handle.setAttribute("aria-label", name);
     const sync = () => {
       const label = labels[Math.round(Number(handle.getAttribute("aria-valuenow")))];
-      const text = label === undefined ? name : name + " " + label;
+      const text = label === undefined ? name
+        : window.ceValueText ? window.ceValueText(el.getAttribute(DESCRIPTION), label) : name + " " + label;
       if (handle.getAttribute("aria-valuetext") !== text) handle.setAttribute("aria-valuetext", text);
     };
     sync();
@@ -548,8 +552,9 @@ _CONTROLS_JS_BODY = """
   else loop();
 """
 CONTROLS_JS = (f"// widgets/static.py: names the static explorers' controls for screen readers.\n"
-               f"(function (NAME, LABELS, HOST) {{{_CONTROLS_JS_BODY}}})"
-               f"({json.dumps(NAME_ATTR)}, {json.dumps(LABELS_ATTR)}, {json.dumps('.' + STATIC_CLASS + '-host')});\n")
+               f"(function (NAME, LABELS, DESCRIPTION, HOST) {{{_CONTROLS_JS_BODY}}})"
+               f"({json.dumps(NAME_ATTR)}, {json.dumps(LABELS_ATTR)}, {json.dumps(DESCRIPTION_ATTR)}, "
+               f"{json.dumps('.' + STATIC_CLASS + '-host')});\n")
 
 
 def static_explorer(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = None) -> StaticExplorer:
@@ -573,5 +578,5 @@ def static_html(explorer: Explorer, grid: Mapping[str, Sequence[Any]] | None = N
             f'data-positions="{recorded.n_positions}" data-controls="{len(recorded.grid)}">{div}</div>\n{script}')
 
 
-__all__ = ["CONTROLS_JS", "DEFAULT_SLIDER_POSITIONS", "FOCUS_CSS", "LABELS_ATTR", "NAME_ATTR", "STATIC_CLASS", "StaticExplorer", "Track", "option_values", "readout_label",
+__all__ = ["CONTROLS_JS", "DEFAULT_SLIDER_POSITIONS", "DESCRIPTION_ATTR", "FOCUS_CSS", "LABELS_ATTR", "NAME_ATTR", "STATIC_CLASS", "StaticExplorer", "Track", "option_values", "readout_label",
            "record", "slider_positions", "static_document", "static_explorer", "static_html"]

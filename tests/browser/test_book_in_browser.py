@@ -9,7 +9,7 @@ Accessibility (WCAG 2.1 AA): axe-core (the PyPI package axe-playwright-python) a
 and every deck (its first slide and the slide of its first explorer) in the same loops, with the tags in
 :data:`AXE_TAGS`, and a violation of impact serious or critical anywhere in the page fails (the book is all the
 kit's own: templates, CSS, widgets/static.py); the counts by impact are printed (``-s``). A slider's handle
-is named and reads as its label says (``aria-valuetext`` = name + the label shown), and in a deck the Tab key
+is named and reads its value as its label writes it, with its unit (``aria-valuetext``: "budget 1.00 × 10²⁴ FLOP"), and in a deck the Tab key
 reaches an explorer's slider on the current slide and leaves it again.
 
 For the "moving a slider changes the plot and the readout" checks: :func:`readout_text` and
@@ -272,6 +272,23 @@ def _visible_outline(info: dict) -> bool:
     return style not in ("none", "hidden") and float(width.removesuffix("px")) >= 2
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def expected_speech(description: str, shown: str) -> str:
+    """What a slider should say, worked out here as the issue asks it (not by the page's script): the
+    description's words, the value shown with powers of ten as such, then the description's unit
+    ("budget (FLOP)" at "1.00e+24": "budget 1.00 × 10²⁴ FLOP"; "rent ($/accel.-hour)" at "$2.50": "rent $2.50 per
+    accel.-hour")."""
+    m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", " ".join(description.split()))
+    name, unit = (m.group(1), m.group(2)) if m else (" ".join(description.split()), "")
+    if shown.startswith("$") and unit.startswith("$/"):
+        unit = "per " + unit[2:]
+    spoken = re.sub(r"(\d(?:\.\d+)?)e([+-]?)0*(\d+)",
+                    lambda g: f"{g[1]} × 10{'⁻' if g[2] == '-' else ''}{g[3].translate(_SUPERSCRIPT)}", shown)
+    return " ".join(part for part in (name, spoken, unit) if part)
+
+
 def slider_speech(handle) -> dict:
     """What a screen reader reads of a Bokeh slider handle (its aria-label and aria-valuetext), the name the kit
     gave its control (``data-ce-name``), and the value a sighted reader sees: the one the slider shows next to its
@@ -282,7 +299,8 @@ def slider_speech(handle) -> dict:
       const beside = root.host.nextElementSibling;
       const shown = value ? value.textContent : beside ? ({_TEXT_JS})(beside) : '';
       return {{label: h.getAttribute('aria-label'), text: h.getAttribute('aria-valuetext'),
-               name: root.host.getAttribute('data-ce-name'), shown: shown.trim()}};
+               name: root.host.getAttribute('data-ce-name'), shown: shown.trim(),
+               description: root.host.getAttribute('data-ce-description')}};
     }}""")
 
 
@@ -354,7 +372,7 @@ def test_a_lesson_page_draws_every_explorer_offline(book_dir, offline, stem):
         # Named by the live control's name, and read as "<name> <the label shown>", after every move.
         assert after["name"] and after["label"] == after["name"], f"explorer {k}: the slider handle is named {after}"
         assert after["text"] != before["text"] and after["shown"], (before, after)
-        assert after["text"] == f"{after['name']} {after['shown']}", after
+        assert after["text"] == expected_speech(after["description"], after["shown"]), after
     assert_accessible(page, f"lessons/{stem}.html")
     if stem == SHOT_LESSON:
         page.evaluate("() => window.scrollTo(0, 0)")
