@@ -302,6 +302,12 @@ DESCRIPTION_ATTR = "data-ce-description"
 #: own focus styles are a 1-px dotted #BBBBBD outline on buttons (1.9:1 on white), none on a menu (.bk-input: a
 #: halo) and none on a slider handle but the browser's; WCAG 2.1 SC 2.4.7 (focus visible) and 1.4.11 (non-text contrast, 3:1): #0b5cad on white is 6.7:1
 #: (the book's link colour, book/templates/book.css).
+#: widgets._base.SR_ONLY_CSS for a Bokeh Div, which sits in its parent layout's shadow root: ``:host`` rules, marked
+#: important so they win over the sizes BokehJS's layout writes on the element.
+SR_ONLY_HOST_CSS = (":host { position: absolute !important; width: 1px !important; height: 1px !important; "
+                    "padding: 0 !important; margin: -1px !important; overflow: hidden !important; "
+                    "clip: rect(0 0 0 0) !important; white-space: nowrap !important; border: 0 !important; }")
+
 FOCUS_CSS = """
 .noUi-handle:focus-visible, .bk-btn:focus-visible, .bk-input:focus-visible, input:focus-visible, a:focus-visible {
   outline: 2px solid #0b5cad; outline-offset: 2px; }
@@ -365,6 +371,10 @@ def _translate(widget: ipw.Widget, controls: dict[int, LayoutDOM],
         classes = [c for c in (READOUT_CLASS, SR_ONLY_CLASS) if c in widget._dom_classes]
         if classes:
             div.css_classes = classes
+        if SR_ONLY_CLASS in classes:
+            # The page's CSS does not reach into the layout's shadow roots: the Div hides itself from the eye (and
+            # only the eye) with a sheet of its own, the same rule as the live explorer's (SR_ONLY_CSS).
+            div.stylesheets = [InlineStyleSheet(css=SR_ONLY_HOST_CSS)]
         if READOUT_CLASS in classes:
             div.html_attributes = {"role": "status", "aria-live": "polite"}
         texts[id(widget)] = div

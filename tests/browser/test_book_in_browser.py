@@ -373,6 +373,14 @@ def test_a_lesson_page_draws_every_explorer_offline(book_dir, offline, stem):
         assert after["name"] and after["label"] == after["name"], f"explorer {k}: the slider handle is named {after}"
         assert after["text"] != before["text"] and after["shown"], (before, after)
         assert after["text"] == expected_speech(after["description"], after["shown"]), after
+        # Each plot's description is there for a screen reader and takes no room on the screen.
+        described = hosts(page).nth(k).locator(".ce-sr-only")
+        assert described.count() >= 1, f"explorer {k}: no plot description"
+        for d in range(described.count()):
+            box = described.nth(d).bounding_box()
+            words = described.nth(d).evaluate("e => (e.shadowRoot.querySelector('.bk-clearfix') || e).textContent")
+            assert box and box["width"] <= 1 and box["height"] <= 1, f"explorer {k}: a plot description shows, {box}"
+            assert words.strip().startswith("Figure:"), f"explorer {k}: plot description {words!r}"
     assert_accessible(page, f"lessons/{stem}.html")
     if stem == SHOT_LESSON:
         page.evaluate("() => window.scrollTo(0, 0)")
