@@ -443,10 +443,12 @@ def static_document(recorded: StaticExplorer) -> LayoutDOM:
                               "key": gridded[0].id if gridded else body.id}, code=_APPLY_JS)
     for widget in gridded:
         widget.js_on_change("active" if isinstance(widget, (RadioButtonGroup, CheckboxGroup)) else "value", callback)
-    note_text = ""
     if fixed:
         names = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in fixed)
-        note_text = f"In the book, {names} stay fixed at the values shown. {book.live_lesson_html('move them')}"
+        note_text = (f"In the book, {names} stay fixed at the values shown. "
+                     f"{book.live_lesson_html('move them, or see each plot’s data as tables')}")
+    else:  # the live explorer's data tables need a kernel
+        note_text = book.live_lesson_html("see each plot’s data as tables")
     moving = ", ".join(html.escape(str(explorer.controls[n].description or n)) for n in recorded.grid)
     head = Div(disable_math=True, text=(f"<i>Precomputed for the book: moving {moving} shows pictures the kit computed for "
                      f"{recorded.n_positions} positions.</i> {note_text}"), css_classes=[STATIC_NOTE_CLASS],

@@ -87,6 +87,12 @@ def test_lesson_in_browser(lab, page_guard, lesson):
     readouts = page.evaluate("() => [...document.querySelectorAll('.ce-explorer .ce-readout')].map(e => e.getAttribute('role'))")
     assert readouts and all(r == "status" for r in readouts), f"explorer readouts' roles: {readouts}"
 
+    # Formulas are MathJax 3 with its assistive MathML (JupyterLab's AssistiveMmlHandler), which a screen reader reads.
+    math, assistive = page.evaluate("""() => [document.querySelectorAll('.jp-MarkdownOutput mjx-container').length,
+        document.querySelectorAll('.jp-MarkdownOutput mjx-container mjx-assistive-mml math').length]""")
+    assert math == assistive, f"{lesson}: {math} formulas, {assistive} with assistive MathML"
+    assert math > 0 or "07_" in lesson, f"{lesson}: no formula rendered by MathJax"  # the capstone has none
+
     violations = axe_audit(page, LAB_OUTPUTS)
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe" / f"lab-{Path(lesson).stem}.json").write_text(json.dumps(violations, indent=1))
