@@ -106,13 +106,16 @@ SR_ONLY_CSS = f""".{SR_ONLY_CLASS} {{ position: absolute !important; width: 1px;
 # browser's main thread a frame and delays the plot's own redraw by about 40 ms (make bench). The
 # handle jumps instead; dragging was never animated. A control the keyboard reaches shows a focus ring (WCAG 2.4.7;
 # ipywidgets' menus had none), dark blue, 7:1 on white (WCAG 1.4.11 asks 3:1). ``ce-sr-only`` is the usual
-# visually-hidden pattern: off the screen, still read by a screen reader.
+# visually-hidden pattern: off the screen, still read by a screen reader. On a slide (jupyterlab-slideshow's deck) the
+# data-tables button and its tables stay off: the button's row pushed explorer slides 14-22 px past a 1280 × 720
+# projector, and the tables are the lesson page's (tests/browser/test_slides.py).
 EXPLORER_CSS = f"""<style>
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .widget-slider .noUi-state-tap .noUi-origin,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-connect,
 .{EXPLORER_CLASS} .jupyter-widget-slider .noUi-state-tap .noUi-origin {{ transition: none; }}
 .{EXPLORER_CLASS} :focus-visible {{ outline: 2px solid #1a56a8 !important; outline-offset: 1px; }}
+.jp-Deck .{EXPLORER_CLASS} .{LIVE_ONLY_CLASS} {{ display: none; }}
 {SR_ONLY_CSS}
 </style>"""
 
