@@ -28,10 +28,16 @@ LAB_OUTPUTS = {"include": [[".jp-OutputArea-output"], [".jp-MarkdownOutput"]]}
 _AXE = Axe()
 
 
-def axe_audit(page: Page, context: Any = None) -> list[dict]:
+def axe_audit(page: Page, context: Any = None, preload: bool = True) -> list[dict]:
     """axe-core's violations on ``page`` (within ``context``, axe's include/exclude selectors): for each rule, its
-    id, impact, help text and the failing nodes' targets and summaries."""
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    id, impact, help text and the failing nodes' targets and summaries.
+
+    ``preload=False`` for a ``file:`` page: axe would fetch the page's stylesheets with XMLHttpRequest, which
+    Chromium refuses there (a console error); only the rule css-orientation-lock reads them.
+    """
+    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    if not preload:
+        options["preload"] = False
     result = _AXE.run(page, context=context, options=options).response
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")} for n in v["nodes"]]}

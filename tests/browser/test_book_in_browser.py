@@ -7,7 +7,7 @@ the slides, and the arrow keys on a focused Bokeh slider do not change slide.
 
 Accessibility (WCAG 2.1 AA): axe-core (the PyPI package axe-playwright-python) audits the index, every page
 and every deck (its first slide and the slide of its first explorer) in the same loops, with the tags in
-:data:`AXE_TAGS`, and a violation of impact serious or critical anywhere in the page fails (the book is all the
+``ce_a11y.AXE_TAGS``, and a violation of impact serious or critical anywhere in the page fails (the book is all the
 kit's own: templates, CSS, widgets/static.py); the counts by impact are printed (``-s``). A slider's handle
 is named and reads its value as its label writes it, with its unit (``aria-valuetext``: "budget 1.00 × 10²⁴ FLOP"), and in a deck the Tab key
 reaches an explorer's slider on the current slide and leaves it again.
@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 import pytest
+from ce_a11y import axe_audit, blocking, counts, describe
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -211,34 +212,12 @@ def _go_to_host(page, index: int) -> None:
 
 # -- accessibility ---------------------------------------------------------------------------------------------
 
-#: axe-core rule tags audited: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-#: Impacts that fail a page (axe-core's two highest of minor, moderate, serious, critical).
-AXE_FAILING = ("serious", "critical")
-
-
-def axe_violations(page, where: str) -> list[dict]:
-    """axe-core's violations on the whole page (shadow roots included); prints their count by impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    # preload off: axe would fetch the page's stylesheets with XMLHttpRequest, which Chromium refuses on file: pages
-    # (a console error); only the rule css-orientation-lock reads them (the book locks no orientation).
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"], "preload": False}
-    violations = Axe().run(page, options=options).response["violations"]
-    counts: dict[str, int] = {}
-    for v in violations:
-        counts[v["impact"]] = counts.get(v["impact"], 0) + len(v["nodes"])
-    print(f"axe {where}: {counts or 'no violations'}")
-    return violations
-
-
 def assert_accessible(page, where: str) -> None:
-    """No axe violation of impact serious or critical on the page; the message names each rule, its count and
-    its first element."""
-    failing = [v for v in axe_violations(page, where) if v["impact"] in AXE_FAILING]
-    assert not failing, f"{where}: " + "; ".join(
-        f"{v['id']} ({v['impact']}) x{len(v['nodes'])}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary']!r}"
-        for v in failing)
+    """No axe violation of impact serious or critical on the whole page (shadow roots included; the book is all
+    the kit's own); prints the counts by impact, and the message names each rule, its count and its first element."""
+    violations = axe_audit(page, preload=False)
+    print(f"axe {where}: {counts(violations) or 'no violations'}")
+    assert not blocking(violations), f"{where}:\n{describe(blocking(violations))}"
 
 
 # The element that has the keyboard focus, through shadow roots: what it is, whether it is a slider handle,
